@@ -1,0 +1,104 @@
+// The wire library's hot paths. bench/compare runs these beside the same
+// benchmarks in Go (tests/oracle/registry/bench_test.go, identical data) and
+// prints the ratios.
+#include <benchmark/benchmark.h>
+
+#include <cstdio>
+#include <string>
+
+#include "berth/auth_header.h"
+#include "berth/json.h"
+
+namespace {
+
+berth::AuthConfig TypicalAuthConfig() {
+  berth::AuthConfig a;
+  a.username = "testuser";
+  a.password = "testpassword";
+  a.server_address = "example.com";
+  return a;
+}
+
+berth::SearchResults SearchResults100() {
+  berth::SearchResults r;
+  r.query = "image";
+  r.num_results = 100;
+  r.results = berth::List<berth::SearchResult>::Empty();
+  for (int i = 0; i < 100; ++i) {
+    berth::SearchResult s;
+    char buf[128];
+    std::snprintf(buf, sizeof buf, "library/image-%d", i);
+    s.name = buf;
+    std::snprintf(buf, sizeof buf,
+                  "An image for testing number %d with <html> & stuff", i);
+    s.description = buf;
+    s.star_count = i * 37;
+    s.is_official = i % 3 == 0;
+    s.is_automated = i % 5 == 0;
+    r.results.push_back(s);
+  }
+  return r;
+}
+
+berth::DistributionInspect DistributionInspect10() {
+  berth::DistributionInspect d;
+  d.descriptor.media_type = "application/vnd.oci.image.index.v1+json";
+  d.descriptor.digest =
+      "sha256:2b7412e6465c3c7fc5bb21d3e6f1917c167358449fecac8176c6e496e5c1f05f";
+  d.descriptor.size = 7143;
+  const char* arches[] = {"amd64", "arm",     "arm",   "arm64", "386",
+                          "mips64le", "ppc64le", "riscv64", "s390x", "unknown"};
+  const char* variants[] = {"", "v6", "v7", "v8", "", "", "", "", "", ""};
+  d.platforms = berth::List<berth::Platform>::Empty();
+  for (int i = 0; i < 10; ++i) {
+    berth::Platform p;
+    p.architecture = arches[i];
+    p.os = i == 9 ? "unknown" : "linux";
+    p.variant = variants[i];
+    d.platforms.push_back(p);
+  }
+  return d;
+}
+
+void BM_EncodeAuthConfig(benchmark::State& state) {
+  berth::AuthConfig a = TypicalAuthConfig();
+  for (auto _ : state) benchmark::DoNotOptimize(berth::EncodeAuthConfig(a));
+}
+BENCHMARK(BM_EncodeAuthConfig);
+
+void BM_DecodeAuthConfig(benchmark::State& state) {
+  std::string header = berth::EncodeAuthConfig(TypicalAuthConfig());
+  for (auto _ : state) {
+    berth::AuthConfigDecoding d = berth::DecodeAuthConfig(header);
+    benchmark::DoNotOptimize(d);
+  }
+}
+BENCHMARK(BM_DecodeAuthConfig);
+
+void BM_MarshalSearchResults100(benchmark::State& state) {
+  berth::SearchResults r = SearchResults100();
+  for (auto _ : state) benchmark::DoNotOptimize(berth::Marshal(r));
+}
+BENCHMARK(BM_MarshalSearchResults100);
+
+void BM_UnmarshalSearchResults100(benchmark::State& state) {
+  std::string json = berth::Marshal(SearchResults100());
+  for (auto _ : state) {
+    berth::SearchResults r;
+    berth::Status s = berth::Unmarshal(json, r);
+    benchmark::DoNotOptimize(s);
+    benchmark::DoNotOptimize(r);
+  }
+  state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * json.size()));
+}
+BENCHMARK(BM_UnmarshalSearchResults100);
+
+void BM_MarshalDistributionInspect10(benchmark::State& state) {
+  berth::DistributionInspect d = DistributionInspect10();
+  for (auto _ : state) benchmark::DoNotOptimize(berth::Marshal(d));
+}
+BENCHMARK(BM_MarshalDistributionInspect10);
+
+}  // namespace
+
+BENCHMARK_MAIN();

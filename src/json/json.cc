@@ -1,0 +1,114 @@
+// The public JSON entry points of berth/json.h, one set per wire type, all
+// served by the same templates.
+#include "berth/json.h"
+
+#include "json/codec.h"
+#include "json/scanner.h"
+#include "json/schemas.h"
+#include "json/stream.h"
+
+namespace berth {
+namespace json_detail {
+
+bool Codec<NetIPNet>::Decode(Decoder& d, NetIPNet& v, std::string_view) {
+  std::string text;
+  switch (d.Peek()) {
+    case '"':
+      d.ReadString(text);
+      break;
+    case 'n':
+      d.ReadLiteral();  // json.Unmarshal(null, &s) leaves s empty
+      break;
+    default:
+      // The inner json.Unmarshal's type error; Go's decoder then adds the
+      // context of the field being decoded.
+      return d.FailTypeError(d.NextKind(), "string");
+  }
+  Result<NetIPNet> parsed = ParseCIDR(text);
+  if (!parsed) return d.Fail(parsed.error().message());
+  v = std::move(*parsed);
+  return true;
+}
+
+namespace {
+
+Error InvalidJson(std::string message) {
+  return Error(ErrorKind::kInvalidParameter, std::move(message));
+}
+
+template <class T>
+Status DecodeScanned(std::string_view data, const ScanResult& scan, T& value) {
+  Decoder d(data, scan.begin);
+  DecodeValue(d, value);
+  return d.status();
+}
+
+template <class T>
+Status UnmarshalImpl(std::string_view data, T& value) {
+  ScanResult scan = Scan(data, ScanMode::kWhole);
+  if (scan.kind != ScanResult::kValue) return InvalidJson(std::move(scan.error));
+  return DecodeScanned(data, scan, value);
+}
+
+template <class T>
+Status DecodeStreamImpl(std::string_view data, const StreamEnd& end, T& value) {
+  ScanResult scan = Scan(data, end.eof ? ScanMode::kFirstValue
+                                       : ScanMode::kFirstValueThenError);
+  switch (scan.kind) {
+    case ScanResult::kValue:
+      return DecodeScanned(data, scan, value);
+    case ScanResult::kSyntaxError:
+      return InvalidJson(std::move(scan.error));
+    case ScanResult::kIncomplete:
+      break;
+  }
+  if (!end.eof) return InvalidJson(end.error);
+  return InvalidJson(scan.only_space ? "EOF" : "unexpected EOF");
+}
+
+template <class T>
+void MarshalImpl(std::string& out, const T& value, const MarshalOptions& o) {
+  Writer w{out, o.escape_html};
+  Codec<T>::Encode(w, value);
+}
+
+}  // namespace
+
+Status DecodeFirstValueFromStream(std::string_view delivered,
+                                  const StreamEnd& end, AuthConfig& value) {
+  return DecodeStreamImpl(delivered, end, value);
+}
+
+}  // namespace json_detail
+
+#define BERTH_JSON_DEFINE(Type)                                               \
+  std::string Marshal(const Type& value, const MarshalOptions& options) {     \
+    std::string out;                                                          \
+    json_detail::MarshalImpl(out, value, options);                            \
+    return out;                                                               \
+  }                                                                           \
+  void MarshalTo(std::string& out, const Type& value,                         \
+                 const MarshalOptions& options) {                             \
+    json_detail::MarshalImpl(out, value, options);                            \
+  }                                                                           \
+  Status Unmarshal(std::string_view data, Type& value) {                      \
+    return json_detail::UnmarshalImpl(data, value);                           \
+  }                                                                           \
+  Status DecodeFirstValue(std::string_view data, Type& value) {               \
+    return json_detail::DecodeStreamImpl(data, json_detail::StreamEnd{},      \
+                                         value);                              \
+  }
+
+BERTH_JSON_DEFINE(AuthConfig)
+BERTH_JSON_DEFINE(AuthenticateOKBody)
+BERTH_JSON_DEFINE(SearchResult)
+BERTH_JSON_DEFINE(SearchResults)
+BERTH_JSON_DEFINE(IndexInfo)
+BERTH_JSON_DEFINE(ServiceConfig)
+BERTH_JSON_DEFINE(DistributionInspect)
+BERTH_JSON_DEFINE(Descriptor)
+BERTH_JSON_DEFINE(Platform)
+
+#undef BERTH_JSON_DEFINE
+
+}  // namespace berth

@@ -1,0 +1,55 @@
+// UTF-8 decoding with Go's utf8.DecodeRune rules: overlong forms, surrogate
+// code points and values past U+10FFFF are invalid, and an invalid sequence
+// counts as one byte.
+#ifndef BERTH_SRC_JSON_UTF8_H_
+#define BERTH_SRC_JSON_UTF8_H_
+
+#include <cstddef>
+#include <cstdint>
+
+namespace berth::json_detail {
+
+// Length of the valid UTF-8 sequence starting at p (p[0] >= 0x80), or 0 if
+// it is invalid. `avail` bytes are readable from p.
+inline std::size_t ValidRuneLength(const unsigned char* p, std::size_t avail) {
+  unsigned char c = p[0];
+  auto cont = [&](std::size_t i, unsigned char lo = 0x80,
+                  unsigned char hi = 0xbf) {
+    return i < avail && p[i] >= lo && p[i] <= hi;
+  };
+  if (c >= 0xc2 && c <= 0xdf) return cont(1) ? 2 : 0;
+  if (c == 0xe0) return cont(1, 0xa0) && cont(2) ? 3 : 0;
+  if ((c >= 0xe1 && c <= 0xec) || c == 0xee || c == 0xef)
+    return cont(1) && cont(2) ? 3 : 0;
+  if (c == 0xed) return cont(1, 0x80, 0x9f) && cont(2) ? 3 : 0;
+  if (c == 0xf0) return cont(1, 0x90) && cont(2) && cont(3) ? 4 : 0;
+  if (c >= 0xf1 && c <= 0xf3) return cont(1) && cont(2) && cont(3) ? 4 : 0;
+  if (c == 0xf4) return cont(1, 0x80, 0x8f) && cont(2) && cont(3) ? 4 : 0;
+  return 0;
+}
+
+// Appends the UTF-8 form of code point r (r must be valid).
+template <class Out>
+inline void AppendRune(Out& out, std::uint32_t r) {
+  if (r < 0x80) {
+    out.push_back(static_cast<char>(r));
+  } else if (r < 0x800) {
+    out.push_back(static_cast<char>(0xc0 | (r >> 6)));
+    out.push_back(static_cast<char>(0x80 | (r & 0x3f)));
+  } else if (r < 0x10000) {
+    out.push_back(static_cast<char>(0xe0 | (r >> 12)));
+    out.push_back(static_cast<char>(0x80 | ((r >> 6) & 0x3f)));
+    out.push_back(static_cast<char>(0x80 | (r & 0x3f)));
+  } else {
+    out.push_back(static_cast<char>(0xf0 | (r >> 18)));
+    out.push_back(static_cast<char>(0x80 | ((r >> 12) & 0x3f)));
+    out.push_back(static_cast<char>(0x80 | ((r >> 6) & 0x3f)));
+    out.push_back(static_cast<char>(0x80 | (r & 0x3f)));
+  }
+}
+
+inline constexpr char kReplacementUtf8[] = "\xef\xbf\xbd";  // U+FFFD
+
+}  // namespace berth::json_detail
+
+#endif  // BERTH_SRC_JSON_UTF8_H_

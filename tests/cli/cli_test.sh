@@ -1,0 +1,60 @@
+#!/bin/bash
+# The berth CLI as users run it: arguments and stdin, stdout, stderr and the
+# exit status, on the spec's vectors.
+set -u
+berth=$1
+pass=0 fail=0
+
+# check NAME WANT_EXIT WANT_STDOUT WANT_STDERR -- COMMAND... (stdin from $IN)
+check() {
+  local name=$1 want_exit=$2 want_out=$3 want_err=$4
+  shift 5
+  local out err code
+  out=$(printf '%s' "${IN-}" | "$@" 2>/tmp/berth_cli_err.$$)
+  code=$?
+  err=$(cat /tmp/berth_cli_err.$$)
+  if [[ $code == "$want_exit" && $out == "$want_out" && $err == "$want_err" ]]; then
+    pass=$((pass + 1))
+  else
+    fail=$((fail + 1))
+    echo "FAIL $name: exit $code (want $want_exit)"
+    echo "  stdout: $out"
+    echo "  want:   $want_out"
+    echo "  stderr: $err"
+    echo "  want:   $want_err"
+  fi
+}
+
+H='eyJ1c2VybmFtZSI6InRlc3R1c2VyIiwicGFzc3dvcmQiOiJ0ZXN0cGFzc3dvcmQiLCJzZXJ2ZXJhZGRyZXNzIjoiZXhhbXBsZS5jb20ifQ=='
+J='{"username":"testuser","password":"testpassword","serveraddress":"example.com"}'
+
+IN= check "encode arg" 0 "$H" "" -- "$berth" auth encode "$J"
+IN="$J" check "encode stdin" 0 "$H" "" -- "$berth" auth encode
+IN= check "encode empty" 0 "e30=" "" -- "$berth" auth encode '{}'
+IN= check "encode html" 0 "eyJ1c2VybmFtZSI6ImFcdTAwM2NiIn0=" "" -- "$berth" auth encode '{"username":"a<b"}'
+IN= check "encode bad json" 1 "" "invalid character 'x' looking for beginning of value" -- "$berth" auth encode 'x'
+IN= check "encode type error" 1 "" "json: cannot unmarshal number into Go struct field AuthConfig.username of type string" -- "$berth" auth encode '{"username":1}'
+IN= check "decode arg" 0 "$J" "" -- "$berth" auth decode "$H"
+IN="$H
+" check "decode stdin with newline" 0 "$J" "" -- "$berth" auth decode
+IN= check "decode unpadded" 1 "{}" "invalid X-Registry-Auth header: unexpected EOF" -- "$berth" auth decode "${H%==}"
+IN= check "decode illegal" 1 "{}" "invalid X-Registry-Auth header: illegal base64 data at input byte 0" -- "$berth" auth decode '!!!!'
+IN= check "decode empty stdin" 0 "{}" "" -- "$berth" auth decode
+IN= check "decode body" 0 '{"username":"a"}' "" -- "$berth" auth decode --body '{"username":"a"}{"username":"b"}'
+IN= check "decode body empty" 1 "{}" "invalid X-Registry-Auth header: EOF" -- "$berth" auth decode --body
+IN= check "json search" 0 '{"star_count":42,"is_official":false,"name":"fakeimage","is_automated":false,"description":"<b>"}' "" -- "$berth" json SearchResult '{"name":"fakeimage","STAR_COUNT":42,"description":"<b>"}'
+IN= check "json escape html" 0 '{"IdentityToken":"","Status":"\u003c"}' "" -- "$berth" json AuthenticateOKBody --escape-html '{"Status":"<"}'
+IN='{"Name":"docker.io"} trailing' check "json whole input" 1 "" "invalid character 't' after top-level value" -- "$berth" json IndexInfo
+IN='{"Name":"docker.io"} trailing' check "json first value" 0 '{"Name":"docker.io","Mirrors":null,"Secure":false,"Official":false}' "" -- "$berth" json IndexInfo --first-value
+IN= check "json service config" 0 '{"AllowNondistributableArtifactsCIDRs":null,"AllowNondistributableArtifactsHostnames":null,"InsecureRegistryCIDRs":["127.0.0.0/8"],"IndexConfigs":{"docker.io":{"Name":"docker.io","Mirrors":[],"Secure":true,"Official":true}},"Mirrors":null}' "" -- "$berth" json ServiceConfig '{"InsecureRegistryCIDRs":["127.0.0.1/8"],"IndexConfigs":{"docker.io":{"Name":"docker.io","Mirrors":[],"Secure":true,"Official":true}}}'
+IN= check "json bad cidr" 1 "" "invalid CIDR address: 1.2.3.4/33" -- "$berth" json ServiceConfig '{"InsecureRegistryCIDRs":["1.2.3.4/33"]}'
+IN= check "json distribution" 0 '{"Descriptor":{"mediaType":"m","digest":"sha256:00","size":7},"Platforms":null}' "" -- "$berth" json DistributionInspect '{"Descriptor":{"mediaType":"m","digest":"sha256:00","size":7}}'
+
+# Usage errors exit non-zero with a message.
+"$berth" json NoSuchType '{}' >/dev/null 2>&1 && { echo "FAIL unknown type accepted"; fail=$((fail + 1)); } || pass=$((pass + 1))
+"$berth" >/dev/null 2>&1 && { echo "FAIL no subcommand accepted"; fail=$((fail + 1)); } || pass=$((pass + 1))
+"$berth" --version | grep -q '^berth ' && pass=$((pass + 1)) || { echo "FAIL --version"; fail=$((fail + 1)); }
+
+rm -f /tmp/berth_cli_err.$$
+echo "cli: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]

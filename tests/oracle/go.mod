@@ -1,0 +1,3 @@
+module berth.invalid/oracle
+
+go 1.19

@@ -1,0 +1,40 @@
+// The work behind each `berth` subcommand, apart from flag parsing and I/O,
+// so that tests (and the differential oracle) run exactly what users run.
+#ifndef BERTH_TOOLS_BERTH_COMMANDS_H_
+#define BERTH_TOOLS_BERTH_COMMANDS_H_
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace berth::cli {
+
+// What a command prints: one line (without its newline) for stdout, the
+// error text for stderr (empty if none), and the exit code.
+struct CommandOutput {
+  std::string out;
+  std::string err;
+  int exit_code = 0;
+};
+
+// `berth auth encode`: AuthConfig JSON in (Go's json.Unmarshal rules),
+// X-Registry-Auth header value out.
+CommandOutput AuthEncode(std::string_view auth_config_json);
+
+// `berth auth decode`: header value (or, with body, a JSON request body) in;
+// the AuthConfig the Engine would get out, marshalled as json.Marshal does —
+// `{}` with the Engine's error on failure.
+CommandOutput AuthDecode(std::string_view input, bool body);
+
+// `berth json TYPE`: decode `payload` as TYPE with json.Unmarshal's rules
+// (or json.Decoder's with first_value) and print it as the Engine's API
+// writes it (HTML escaping off unless escape_html).
+CommandOutput JsonNormalize(std::string_view type, std::string_view payload,
+                            bool first_value, bool escape_html);
+
+// The TYPE names `berth json` takes.
+const std::vector<std::string>& JsonTypeNames();
+
+}  // namespace berth::cli
+
+#endif  // BERTH_TOOLS_BERTH_COMMANDS_H_

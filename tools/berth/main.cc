@@ -1,0 +1,128 @@
+// berth — the command-line face of the library. Flag parsing and I/O only;
+// the work is in commands.cc.
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <cstdio>
+#include <iostream>
+#include <optional>
+#include <string>
+
+#include "commands.h"
+
+namespace {
+
+// Payloads larger than this are refused rather than read without end.
+constexpr std::size_t kMaxInputBytes = 64u << 20;
+
+// Reads all of stdin. nullopt (and a message) when it is too large.
+std::optional<std::string> ReadStdin() {
+  std::string data;
+  char buf[65536];
+  for (;;) {
+    ssize_t n = ::read(STDIN_FILENO, buf, sizeof buf);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      std::cerr << "berth: reading standard input failed\n";
+      return std::nullopt;
+    }
+    if (n == 0) break;
+    data.append(buf, static_cast<std::size_t>(n));
+    if (data.size() > kMaxInputBytes) {
+      std::cerr << "berth: input larger than " << kMaxInputBytes
+                << " bytes refused\n";
+      return std::nullopt;
+    }
+  }
+  return data;
+}
+
+// The argument if one was given, else standard input.
+std::optional<std::string> ArgumentOrStdin(const std::optional<std::string>& arg,
+                                           bool strip_newline) {
+  if (arg) return arg;
+  std::optional<std::string> in = ReadStdin();
+  // `echo VALUE | berth ...` adds a newline that is not part of the value.
+  if (in && strip_newline && !in->empty() && in->back() == '\n') {
+    in->pop_back();
+    if (!in->empty() && in->back() == '\r') in->pop_back();
+  }
+  return in;
+}
+
+int Emit(const berth::cli::CommandOutput& r) {
+  if (!r.out.empty()) std::cout << r.out << '\n';
+  if (!r.err.empty()) std::cerr << r.err << '\n';
+  std::cout.flush();
+  return r.exit_code;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"berth: the Docker Engine's registry subsystem, natively"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", std::string("berth ") + BERTH_VERSION);
+
+  int exit_code = 0;
+
+  // berth auth encode|decode
+  CLI::App* auth = app.add_subcommand("auth", "X-Registry-Auth header values");
+  auth->require_subcommand(1);
+
+  std::optional<std::string> encode_json;
+  CLI::App* encode = auth->add_subcommand(
+      "encode", "AuthConfig JSON (argument or stdin) to a header value");
+  encode->add_option("JSON", encode_json, "AuthConfig as JSON");
+  encode->callback([&] {
+    auto in = ArgumentOrStdin(encode_json, false);
+    exit_code = in ? Emit(berth::cli::AuthEncode(*in)) : 1;
+  });
+
+  std::optional<std::string> decode_value;
+  bool decode_body = false;
+  CLI::App* decode = auth->add_subcommand(
+      "decode",
+      "A header value (argument or stdin) to the AuthConfig the Engine gets; "
+      "{} and the Engine's error on failure");
+  decode->add_option("HEADER", decode_value, "the header value");
+  decode->add_flag("--body", decode_body,
+                   "decode a POST /auth request body instead of a header");
+  decode->callback([&] {
+    auto in = ArgumentOrStdin(decode_value, !decode_body);
+    exit_code = in ? Emit(berth::cli::AuthDecode(*in, decode_body)) : 1;
+  });
+
+  // berth json TYPE
+  std::string json_type;
+  std::optional<std::string> json_payload;
+  bool json_first = false;
+  bool json_html = false;
+  CLI::App* json = app.add_subcommand(
+      "json",
+      "Decode an Engine API payload with the Engine's rules and print it as "
+      "the Engine writes it");
+  json->add_option("TYPE", json_type, "the payload's type")
+      ->required()
+      ->check(CLI::IsMember(berth::cli::JsonTypeNames()));
+  json->add_option("PAYLOAD", json_payload, "the JSON (default: stdin)");
+  json->add_flag("--first-value", json_first,
+                 "read only the first JSON value, as a request body decoder "
+                 "does (default: the whole input must be one value)");
+  json->add_flag("--escape-html", json_html,
+                 "escape <, > and & as json.Marshal does (the API does not)");
+  json->callback([&] {
+    auto in = ArgumentOrStdin(json_payload, false);
+    exit_code = in ? Emit(berth::cli::JsonNormalize(json_type, *in, json_first,
+                                                    json_html))
+                   : 1;
+  });
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    int code = app.exit(e);
+    return code == 0 ? 0 : 1;
+  }
+  return exit_code;
+}
