@@ -108,6 +108,10 @@ class GoHeaderStream {
       std::size_t take = std::min(n, in_.size() - pos_);
       const char* src = in_.data() + pos_;
       pos_ += take;
+      if (!std::memchr(src, '\n', take) && !std::memchr(src, '\r', take)) {
+        std::memcpy(dst, src, take);  // the usual case: nothing to drop
+        return take;
+      }
       std::size_t kept = 0;
       for (std::size_t i = 0; i < take; ++i) {
         char c = src[i];
@@ -133,10 +137,8 @@ AuthConfigDecoding Failed(const Status& status) {
 }  // namespace
 
 std::string EncodeAuthConfig(const AuthConfig& config) {
-  std::string json = Marshal(config, MarshalOptions{.escape_html = true});
-  std::string out;
-  detail::AppendBase64(out, reinterpret_cast<const std::uint8_t*>(json.data()),
-                       json.size(), detail::Base64Alphabet::kUrl);
+  std::string out = Marshal(config, MarshalOptions{.escape_html = true});
+  detail::EncodeBase64InPlace(out, detail::Base64Alphabet::kUrl);
   return out;
 }
 

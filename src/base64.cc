@@ -81,10 +81,14 @@ Quantum DecodeQuantum(const std::array<std::uint8_t, 256>& map,
 
 void AppendBase64(std::string& out, const std::uint8_t* data, std::size_t n,
                   Base64Alphabet alphabet) {
-  const char* chars = alphabet == Base64Alphabet::kStd ? kStdChars : kUrlChars;
   std::size_t base = out.size();
   out.resize(base + (n + 2) / 3 * 4);
-  char* o = out.data() + base;
+  EncodeBase64(data, n, out.data() + base, alphabet);
+}
+
+void EncodeBase64(const std::uint8_t* data, std::size_t n, char* o,
+                  Base64Alphabet alphabet) {
+  const char* chars = alphabet == Base64Alphabet::kStd ? kStdChars : kUrlChars;
   std::size_t i = 0;
   for (; i + 3 <= n; i += 3) {
     std::uint32_t v = (std::uint32_t{data[i]} << 16) |
@@ -101,6 +105,28 @@ void AppendBase64(std::string& out, const std::uint8_t* data, std::size_t n,
     *o++ = chars[(v >> 12) & 0x3f];
     *o++ = rem == 2 ? chars[(v >> 6) & 0x3f] : '=';
     *o++ = '=';
+  }
+}
+
+void EncodeBase64InPlace(std::string& s, Base64Alphabet alphabet) {
+  const char* chars = alphabet == Base64Alphabet::kStd ? kStdChars : kUrlChars;
+  const std::size_t n = s.size();
+  const std::size_t groups = (n + 2) / 3;
+  s.resize(groups * 4);
+  auto* p = reinterpret_cast<std::uint8_t*>(s.data());
+  // Backwards: group k's output [4k, 4k+4) only overwrites input of later
+  // groups, which are already encoded.
+  for (std::size_t k = groups; k-- > 0;) {
+    std::size_t in = 3 * k;
+    std::size_t rem = n - in;
+    std::uint32_t v = std::uint32_t{p[in]} << 16;
+    if (rem > 1) v |= std::uint32_t{p[in + 1]} << 8;
+    if (rem > 2) v |= p[in + 2];
+    char* o = s.data() + 4 * k;
+    o[0] = chars[v >> 18];
+    o[1] = chars[(v >> 12) & 0x3f];
+    o[2] = rem > 1 ? chars[(v >> 6) & 0x3f] : '=';
+    o[3] = rem > 2 ? chars[v & 0x3f] : '=';
   }
 }
 

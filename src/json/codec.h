@@ -189,11 +189,7 @@ struct Codec<List<T>> {
       return;
     }
     if constexpr (std::is_same_v<T, std::uint8_t>) {
-      // []byte: standard base64 in a string.
-      w.Char('"');
-      detail::AppendBase64(w.out, v.items().data(), v.size(),
-                           detail::Base64Alphabet::kStd);
-      w.Char('"');
+      w.Base64String(v.items().data(), v.size());  // []byte
     } else {
       w.Char('[');
       bool first = true;
@@ -362,7 +358,7 @@ struct Field {
 
 template <class S>
 struct Schema;  // kName ("AuthConfig"), kGoType ("registry.AuthConfig"),
-                // Fields() -> std::tuple<Field<S, M>...>
+                // kFields: std::tuple<Field<S, M>...> in declaration order
 
 // Go's case-insensitive key match for an ASCII field name: ASCII letters in
 // either case, U+017F (long s) for s and U+212A (Kelvin) for k.
@@ -377,7 +373,7 @@ struct StructCodec {
     bool first = true;
     std::apply(
         [&](const auto&... f) { (EncodeField(w, v, f, first), ...); },
-        Schema<S>::Fields());
+        Schema<S>::kFields);
     w.Char('}');
   }
   static bool Decode(Decoder& d, S& v, std::string_view type) {
@@ -398,16 +394,13 @@ struct StructCodec {
                           bool& first) {
     const M& value = v.*(f.member);
     if (f.omitempty && Codec<M>::IsEmpty(value)) return;
-    if (!first) w.Char(',');
+    w.Key(f.name, first);
     first = false;
-    w.Char('"');
-    w.Raw(f.name);
-    w.Raw("\":");
     Codec<M>::Encode(w, value);
   }
 
   static constexpr std::size_t kFieldCount =
-      std::tuple_size_v<decltype(Schema<S>::Fields())>;
+      std::tuple_size_v<decltype(Schema<S>::kFields)>;
 
   static int FindField(std::string_view key) {
     int found = -1;
@@ -416,7 +409,7 @@ struct StructCodec {
         [&](const auto&... f) {
           ((found < 0 && f.name == key ? (found = index) : 0, ++index), ...);
         },
-        Schema<S>::Fields());
+        Schema<S>::kFields);
     if (found >= 0) return found;
     index = 0;
     std::apply(
@@ -425,7 +418,7 @@ struct StructCodec {
             ++index),
            ...);
         },
-        Schema<S>::Fields());
+        Schema<S>::kFields);
     return found;
   }
 
@@ -443,7 +436,7 @@ struct StructCodec {
         [&](const auto&... f) {
           ((index++ == wanted ? (ok = DecodeField(d, v, f)) : false), ...);
         },
-        Schema<S>::Fields());
+        Schema<S>::kFields);
     return ok;
   }
 

@@ -2,6 +2,7 @@
 
 #include <cstdint>
 
+#include "json/swar.h"
 #include "json/utf8.h"
 
 namespace berth::json_detail {
@@ -33,6 +34,18 @@ inline bool Plain(unsigned char c) {
   return c >= 0x20 && c < 0x80 && c != '"' && c != '\\';
 }
 
+// The end of the run of Plain bytes that starts at i.
+inline std::size_t PlainRunEnd(const unsigned char* p, std::size_t i,
+                               std::size_t n) {
+  while (i + 8 <= n) {
+    std::uint64_t v = swar::Load(p + i);
+    if (swar::AnyStringSpecial(v) | (v & swar::kHigh)) break;
+    i += 8;
+  }
+  while (i < n && Plain(p[i])) ++i;
+  return i;
+}
+
 }  // namespace
 
 template <class Out>
@@ -43,7 +56,7 @@ void Decoder::Unquote(Out& out) {
   std::size_t i = pos_ + 1;  // past the opening quote
   while (i < n) {
     std::size_t start = i;
-    while (i < n && Plain(p[i])) ++i;
+    i = PlainRunEnd(p, i, n);
     out.append(s.data() + start, i - start);
     if (i >= n) break;
     unsigned char c = p[i];
@@ -105,10 +118,9 @@ void Decoder::Unquote(Out& out) {
 void Decoder::ReadString(std::string& out) {
   out.clear();
   // Fast path: plain ASCII up to the closing quote.
-  std::size_t i = pos_ + 1;
   const std::size_t n = data_.size();
   const auto* p = reinterpret_cast<const unsigned char*>(data_.data());
-  while (i < n && Plain(p[i])) ++i;
+  std::size_t i = PlainRunEnd(p, pos_ + 1, n);
   if (i < n && p[i] == '"') {
     out.assign(data_.data() + pos_ + 1, i - pos_ - 1);
     pos_ = i + 1;
@@ -118,10 +130,9 @@ void Decoder::ReadString(std::string& out) {
 }
 
 std::string_view Decoder::ReadKey() {
-  std::size_t i = pos_ + 1;
   const std::size_t n = data_.size();
   const auto* p = reinterpret_cast<const unsigned char*>(data_.data());
-  while (i < n && Plain(p[i])) ++i;
+  std::size_t i = PlainRunEnd(p, pos_ + 1, n);
   if (i < n && p[i] == '"') {
     std::string_view key = data_.substr(pos_ + 1, i - pos_ - 1);
     pos_ = i + 1;

@@ -68,8 +68,9 @@ Status DecodeStreamImpl(std::string_view data, const StreamEnd& end, T& value) {
 
 template <class T>
 void MarshalImpl(std::string& out, const T& value, const MarshalOptions& o) {
-  Writer w{out, o.escape_html};
+  Writer w(out, o.escape_html);
   Codec<T>::Encode(w, value);
+  w.Finish();
 }
 
 }  // namespace

@@ -2,6 +2,8 @@
 
 #include <cstdint>
 
+#include "json/swar.h"
+
 namespace berth::json_detail {
 namespace {
 
@@ -71,7 +73,8 @@ inline bool IsHex(unsigned char c) {
 
 class Scanner {
  public:
-  Op Step(unsigned char c);
+  [[gnu::always_inline]] inline Op Step(unsigned char c);
+  void set_state(State s) { state_ = s; }
   // Go's scanner.eof().
   bool EofEndsValue() {
     if (state_ == sError) return false;
@@ -236,7 +239,7 @@ Op Scanner::EndValue(unsigned char c) {
   return Fail(c, "");
 }
 
-Op Scanner::Step(unsigned char c) {
+inline Op Scanner::Step(unsigned char c) {
   switch (state_) {
     case sBeginValue:
       return BeginValue(c);
@@ -358,6 +361,16 @@ Op Scanner::Step(unsigned char c) {
   return kError;
 }
 
+inline bool IsSimpleEscape(unsigned char c) {
+  switch (c) {
+    case 'b': case 'f': case 'n': case 'r': case 't':
+    case '\\': case '/': case '"':
+      return true;
+    default:
+      return false;
+  }
+}
+
 // Bytes inside a string that need no state change: everything from 0x20 up
 // except the quote and the backslash.
 inline bool PlainStringByte(unsigned char c) {
@@ -411,9 +424,33 @@ ScanResult Scan(std::string_view data, ScanMode mode) {
   bool have_end = false;
   std::size_t i = 0;
   for (; i < n; ++i) {
-    // Fast path through string contents.
-    if (s.state() == sInString) {
+    // Fast paths for the states most bytes are read in; they make the same
+    // transitions Step would, and leave anything unusual (errors, input
+    // that ends mid-escape) to Step.
+    const State st = s.state();
+    if (st == sInString) {
+      while (i + 8 <= n && !swar::AnyStringSpecial(swar::Load(p + i))) i += 8;
       while (i < n && PlainStringByte(p[i])) ++i;
+      if (i == n) break;
+      const unsigned char c = p[i];
+      if (c == '"') {
+        s.set_state(sEndValue);
+        continue;
+      }
+      if (c == '\\' && i + 1 < n) {
+        const unsigned char e = p[i + 1];
+        if (IsSimpleEscape(e)) {
+          ++i;  // and the loop's ++i
+          continue;
+        }
+        if (e == 'u' && i + 5 < n && IsHex(p[i + 2]) && IsHex(p[i + 3]) &&
+            IsHex(p[i + 4]) && IsHex(p[i + 5])) {
+          i += 5;
+          continue;
+        }
+      }
+    } else if (st == s1 || st == sDot0 || st == sE0) {
+      while (i < n && IsDigit(p[i])) ++i;
       if (i == n) break;
     }
     Op op = s.Step(p[i]);

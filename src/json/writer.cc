@@ -3,6 +3,8 @@
 #include <array>
 #include <charconv>
 
+#include "base64.h"
+#include "json/swar.h"
 #include "json/utf8.h"
 
 namespace berth::json_detail {
@@ -27,64 +29,107 @@ constexpr auto kPlainClasses = MakeClassTable(false);
 constexpr auto kHtmlClasses = MakeClassTable(true);
 constexpr char kHex[] = "0123456789abcdef";
 
+inline std::uint64_t NeedsLook(std::uint64_t v, bool html) {
+  std::uint64_t m = swar::AnyStringSpecial(v) | (v & swar::kHigh);
+  if (html) m |= swar::AnyEqual(v, '<') | swar::AnyEqual(v, '>') | swar::AnyEqual(v, '&');
+  return m;
+}
+
 }  // namespace
 
-void Writer::String(std::string_view s) {
-  const auto& cls = escape_html ? kHtmlClasses : kPlainClasses;
+void Writer::Grow(std::size_t n) {
+  std::size_t want = pos_ + n;
+  std::size_t cap = out_.size() * 2;
+  if (cap < 256) cap = 256;
+  if (cap < want) cap = want;
+  out_.resize(cap);
+}
+
+void Writer::String(std::string_view s) { StringImpl(s, escape_html_); }
+void Writer::HtmlEscapedString(std::string_view s) { StringImpl(s, true); }
+
+void Writer::StringImpl(std::string_view s, bool html) {
+  const auto& cls = html ? kHtmlClasses : kPlainClasses;
   const auto* p = reinterpret_cast<const unsigned char*>(s.data());
   const std::size_t n = s.size();
-  out.push_back('"');
-  std::size_t start = 0;
+  // Worst case: every byte becomes a six-byte escape.
+  char* o = Reserve(n * 6 + 2);
+  *o++ = '"';
   std::size_t i = 0;
   while (i < n) {
+    // Copy runs of plain ASCII eight bytes at a time; the lowest flagged
+    // byte of the mask is exactly the first one that needs a look.
+    if (i + 8 <= n) {
+      std::uint64_t v = swar::Load(p + i);
+      std::uint64_t m = NeedsLook(v, html);
+      std::memcpy(o, p + i, 8);  // room: 6 bytes out per byte in
+      if (m == 0) {
+        o += 8;
+        i += 8;
+        continue;
+      }
+      std::size_t k = static_cast<std::size_t>(__builtin_ctzll(m)) >> 3;
+      o += k;
+      i += k;
+    } else {
+      while (i < n && cls[p[i]] == 0) *o++ = static_cast<char>(p[i++]);
+      if (i >= n) break;
+    }
     unsigned char c = p[i];
     std::uint8_t k = cls[c];
-    if (k == 0) {
+    if (k == 1) {
+      *o++ = '\\';
+      switch (c) {
+        case '\\': case '"': *o++ = static_cast<char>(c); break;
+        case '\n': *o++ = 'n'; break;
+        case '\r': *o++ = 'r'; break;
+        case '\t': *o++ = 't'; break;
+        default:
+          *o++ = 'u';
+          *o++ = '0';
+          *o++ = '0';
+          *o++ = kHex[c >> 4];
+          *o++ = kHex[c & 0xf];
+      }
       ++i;
       continue;
     }
-    if (k == 1) {
-      out.append(s.data() + start, i - start);
-      out.push_back('\\');
-      switch (c) {
-        case '\\': case '"': out.push_back(static_cast<char>(c)); break;
-        case '\n': out.push_back('n'); break;
-        case '\r': out.push_back('r'); break;
-        case '\t': out.push_back('t'); break;
-        default:
-          out.append("u00");
-          out.push_back(kHex[c >> 4]);
-          out.push_back(kHex[c & 0xf]);
-      }
-      start = ++i;
-      continue;
-    }
     std::size_t len = ValidRuneLength(p + i, n - i);
-    if (len == 0) {
-      out.append(s.data() + start, i - start);
-      out.append("\\ufffd");
-      start = ++i;
+    if (len == 0) {  // each byte of invalid UTF-8
+      std::memcpy(o, "\\ufffd", 6);
+      o += 6;
+      ++i;
       continue;
     }
     // U+2028 and U+2029 (E2 80 A8 / E2 80 A9) break JavaScript parsers.
     if (len == 3 && c == 0xe2 && p[i + 1] == 0x80 &&
         (p[i + 2] == 0xa8 || p[i + 2] == 0xa9)) {
-      out.append(s.data() + start, i - start);
-      out.append(p[i + 2] == 0xa8 ? "\\u2028" : "\\u2029");
+      std::memcpy(o, p[i + 2] == 0xa8 ? "\\u2028" : "\\u2029", 6);
+      o += 6;
       i += 3;
-      start = i;
       continue;
     }
+    std::memcpy(o, p + i, len);
+    o += len;
     i += len;
   }
-  out.append(s.data() + start, n - start);
-  out.push_back('"');
+  *o++ = '"';
+  pos_ = static_cast<std::size_t>(o - out_.data());
 }
 
 void Writer::Int(std::int64_t v) {
-  char buf[24];
-  auto r = std::to_chars(buf, buf + sizeof buf, v);
-  out.append(buf, r.ptr);
+  char* o = Reserve(24);
+  auto r = std::to_chars(o, o + 24, v);
+  pos_ += static_cast<std::size_t>(r.ptr - o);
+}
+
+void Writer::Base64String(const std::uint8_t* data, std::size_t n) {
+  std::size_t len = (n + 2) / 3 * 4;
+  char* o = Reserve(len + 2);
+  *o++ = '"';
+  detail::EncodeBase64(data, n, o, detail::Base64Alphabet::kStd);
+  o[len] = '"';
+  pos_ += len + 2;
 }
 
 }  // namespace berth::json_detail
