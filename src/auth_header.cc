@@ -4,12 +4,18 @@
 
 #include "base64.h"
 #include "berth/json.h"
+#include "json/codec.h"
+#include "json/schemas.h"
 #include "json/stream.h"
 
 namespace berth {
 namespace {
 
 constexpr std::string_view kHeaderErrorPrefix = "invalid X-Registry-Auth header: ";
+
+// json.Decoder first asks for 512 bytes; base64's decoder turns that into a
+// read of 512 / 3 * 4 symbols.
+constexpr std::size_t kFirstWindow = 680;
 
 // A byte buffer that stays on the stack for the usual header (a few hundred
 // bytes) and moves to the heap only for large ones.
@@ -137,8 +143,13 @@ AuthConfigDecoding Failed(const Status& status) {
 }  // namespace
 
 std::string EncodeAuthConfig(const AuthConfig& config) {
-  std::string out = Marshal(config, MarshalOptions{.escape_html = true});
-  detail::EncodeBase64InPlace(out, detail::Base64Alphabet::kUrl);
+  // json.Marshal (HTML escaping on) into the writer's stack buffer, then
+  // base64url straight into the result: one allocation.
+  json_detail::Writer json(true);
+  json_detail::Codec<AuthConfig>::Encode(json, config);
+  std::string out((json.size() + 2) / 3 * 4, '\0');
+  detail::EncodeBase64(reinterpret_cast<const std::uint8_t*>(json.data()),
+                       json.size(), out.data(), detail::Base64Alphabet::kUrl);
   return out;
 }
 
@@ -153,8 +164,30 @@ AuthConfigDecoding DecodeAuthConfig(std::string_view header_value) {
                       std::to_string(kMaxAuthHeaderBytes) + " bytes")};
   }
   ByteBuffer delivered;
-  json_detail::StreamEnd end = GoHeaderStream(header_value).Drain(delivered);
+  json_detail::StreamEnd end;
+  if (header_value.size() <= kFirstWindow &&
+      !std::memchr(header_value.data(), '\n', header_value.size()) &&
+      !std::memchr(header_value.data(), '\r', header_value.size())) {
+    // The usual header fits Go's first base64 window whole: one decode of
+    // its complete quanta, then EOF, or unexpected EOF for a partial one.
+    std::size_t nr = header_value.size() / 4 * 4;
+    detail::Base64Decoded d =
+        detail::GoBase64Decode(header_value.substr(0, nr), delivered.Reserve(nr / 4 * 3),
+                               detail::Base64Alphabet::kUrl);
+    delivered.Commit(d.written);
+    if (d.error_at != detail::kNoBase64Error) {
+      end.eof = false;
+      end.error = detail::Base64ErrorMessage(d.error_at);
+    } else if (nr != header_value.size()) {
+      end.eof = false;
+      end.error = "unexpected EOF";
+    }
+  } else {
+    end = GoHeaderStream(header_value).Drain(delivered);
+  }
   AuthConfigDecoding result;
+  if (json_detail::DecodePlainStringObject(delivered.view(), result.config))
+    return result;
   Status status = json_detail::DecodeFirstValueFromStream(delivered.view(), end,
                                                           result.config);
   if (!status) return Failed(status);

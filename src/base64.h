@@ -19,10 +19,6 @@ enum class Base64Alphabet { kStd, kUrl };
 void EncodeBase64(const std::uint8_t* data, std::size_t n, char* out,
                   Base64Alphabet alphabet);
 
-// Replaces the bytes of s with their padded encoding, without a second
-// buffer.
-void EncodeBase64InPlace(std::string& s, Base64Alphabet alphabet);
-
 // Appends the padded encoding of [data, data+n).
 void AppendBase64(std::string& out, const std::uint8_t* data, std::size_t n,
                   Base64Alphabet alphabet);

@@ -399,9 +399,10 @@ struct StructCodec {
     Codec<M>::Encode(w, value);
   }
 
-  static constexpr std::size_t kFieldCount =
-      std::tuple_size_v<decltype(Schema<S>::kFields)>;
 
+ public:
+  // The index of the field a member key names (exact match first, then
+  // Go's folding), or -1.
   static int FindField(std::string_view key) {
     int found = -1;
     int index = 0;
@@ -422,6 +423,18 @@ struct StructCodec {
     return found;
   }
 
+  // Calls fn(member) for field `wanted` of v.
+  template <class Fn>
+  static void WithField(S& v, int wanted, Fn&& fn) {
+    int index = 0;
+    std::apply(
+        [&](const auto&... f) {
+          ((index++ == wanted ? (fn(v.*(f.member)), 0) : 0), ...);
+        },
+        Schema<S>::kFields);
+  }
+
+ private:
   template <class M>
   static bool DecodeField(Decoder& d, S& v, const Field<S, M>& f) {
     d.EnterField(Schema<S>::kName, f.name);

@@ -6,6 +6,7 @@
 #include "json/scanner.h"
 #include "json/schemas.h"
 #include "json/stream.h"
+#include "json/swar.h"
 
 namespace berth {
 namespace json_detail {
@@ -68,12 +69,65 @@ Status DecodeStreamImpl(std::string_view data, const StreamEnd& end, T& value) {
 
 template <class T>
 void MarshalImpl(std::string& out, const T& value, const MarshalOptions& o) {
-  Writer w(out, o.escape_html);
+  Writer w(o.escape_html);
   Codec<T>::Encode(w, value);
-  w.Finish();
+  out.append(w.data(), w.size());
 }
 
 }  // namespace
+
+bool DecodePlainStringObject(std::string_view delivered, AuthConfig& value) {
+  const auto* p = reinterpret_cast<const unsigned char*>(delivered.data());
+  const std::size_t n = delivered.size();
+  std::size_t i = 0;
+  auto skip_space = [&] {
+    while (i < n && (p[i] == ' ' || p[i] == '\t' || p[i] == '\r' || p[i] == '\n')) ++i;
+  };
+  // A string of plain bytes at i: its contents, or false.
+  auto plain_string = [&](std::string_view& out) {
+    if (i >= n || p[i] != '"') return false;
+    std::size_t start = ++i;
+    while (i + 8 <= n) {
+      std::uint64_t v = swar::Load(p + i);
+      std::uint64_t m = swar::AnyStringSpecial(v) | (v & swar::kHigh);
+      if (m != 0) {
+        i += static_cast<std::size_t>(__builtin_ctzll(m)) >> 3;
+        break;
+      }
+      i += 8;
+    }
+    while (i < n && p[i] >= 0x20 && p[i] < 0x80 && p[i] != '"' && p[i] != '\\') ++i;
+    if (i >= n || p[i] != '"') return false;
+    out = delivered.substr(start, i - start);
+    ++i;
+    return true;
+  };
+  skip_space();
+  if (i >= n || p[i] != '{') return false;
+  ++i;
+  skip_space();
+  if (i < n && p[i] == '}') return true;
+  for (;;) {
+    std::string_view key, text;
+    if (!plain_string(key)) return false;
+    skip_space();
+    if (i >= n || p[i] != ':') return false;
+    ++i;
+    skip_space();
+    if (!plain_string(text)) return false;
+    int field = StructCodec<AuthConfig>::FindField(key);
+    if (field >= 0) {
+      StructCodec<AuthConfig>::WithField(
+          value, field, [&](std::string& member) { member.assign(text); });
+    }
+    skip_space();
+    if (i >= n) return false;
+    if (p[i] == '}') return true;
+    if (p[i] != ',') return false;
+    ++i;
+    skip_space();
+  }
+}
 
 Status DecodeFirstValueFromStream(std::string_view delivered,
                                   const StreamEnd& end, AuthConfig& value) {

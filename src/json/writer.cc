@@ -2,6 +2,7 @@
 
 #include <array>
 #include <charconv>
+#include <new>
 
 #include "base64.h"
 #include "json/swar.h"
@@ -38,11 +39,19 @@ inline std::uint64_t NeedsLook(std::uint64_t v, bool html) {
 }  // namespace
 
 void Writer::Grow(std::size_t n) {
-  std::size_t want = pos_ + n;
-  std::size_t cap = out_.size() * 2;
-  if (cap < 256) cap = 256;
-  if (cap < want) cap = want;
-  out_.resize(cap);
+  std::size_t cap = cap_ * 2;
+  if (cap < pos_ + n) cap = pos_ + n;
+  if (heap_ == nullptr) {
+    heap_ = static_cast<char*>(std::malloc(cap));
+    if (heap_ == nullptr) throw std::bad_alloc();
+    std::memcpy(heap_, inline_, pos_);
+  } else {
+    char* bigger = static_cast<char*>(std::realloc(heap_, cap));
+    if (bigger == nullptr) throw std::bad_alloc();
+    heap_ = bigger;
+  }
+  buf_ = heap_;
+  cap_ = cap;
 }
 
 void Writer::String(std::string_view s) { StringImpl(s, escape_html_); }
@@ -114,7 +123,7 @@ void Writer::StringImpl(std::string_view s, bool html) {
     i += len;
   }
   *o++ = '"';
-  pos_ = static_cast<std::size_t>(o - out_.data());
+  pos_ = static_cast<std::size_t>(o - buf_);
 }
 
 void Writer::Int(std::int64_t v) {

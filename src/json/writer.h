@@ -1,10 +1,12 @@
-// Encoding primitives with Go's encoding/json output rules, writing straight
-// into a std::string's storage (grown geometrically, trimmed by Finish).
+// Encoding primitives with Go's encoding/json output rules. The writer fills
+// a buffer of its own — on the stack for small documents, then on the heap,
+// grown with realloc — so that nothing is zero-filled or copied twice.
 #ifndef BERTH_SRC_JSON_WRITER_H_
 #define BERTH_SRC_JSON_WRITER_H_
 
 #include <cstddef>
 #include <cstdint>
+#include <cstdlib>
 #include <cstring>
 #include <string>
 #include <string_view>
@@ -13,13 +15,14 @@ namespace berth::json_detail {
 
 class Writer {
  public:
-  // Appends to `out`; call Finish() when done.
-  Writer(std::string& out, bool escape_html)
-      : out_(out), pos_(out.size()), escape_html_(escape_html) {}
+  explicit Writer(bool escape_html) : escape_html_(escape_html) {}
+  ~Writer() { std::free(heap_); }
   Writer(const Writer&) = delete;
   Writer& operator=(const Writer&) = delete;
 
-  void Finish() { out_.resize(pos_); }
+  std::string_view view() const { return {buf_, pos_}; }
+  const char* data() const { return buf_; }
+  std::size_t size() const { return pos_; }
 
   void Raw(std::string_view s) {
     char* p = Reserve(s.size());
@@ -40,7 +43,7 @@ class Writer {
     p += name.size();
     *p++ = '"';
     *p++ = ':';
-    pos_ = static_cast<std::size_t>(p - out_.data());
+    pos_ = static_cast<std::size_t>(p - buf_);
   }
   // A JSON string as Go's encodeState.string writes it.
   void String(std::string_view s);
@@ -56,15 +59,18 @@ class Writer {
  private:
   // Room for n more bytes at pos_.
   char* Reserve(std::size_t n) {
-    if (pos_ + n > out_.size()) Grow(n);
-    return out_.data() + pos_;
+    if (n > cap_ - pos_) Grow(n);
+    return buf_ + pos_;
   }
   void Grow(std::size_t n);
   void StringImpl(std::string_view s, bool escape_html);
 
-  std::string& out_;
-  std::size_t pos_;
   bool escape_html_;
+  char inline_[1024];
+  char* buf_ = inline_;
+  std::size_t pos_ = 0;
+  std::size_t cap_ = sizeof inline_;
+  char* heap_ = nullptr;
 };
 
 }  // namespace berth::json_detail
