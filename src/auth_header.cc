@@ -186,8 +186,6 @@ AuthConfigDecoding DecodeAuthConfig(std::string_view header_value) {
     end = GoHeaderStream(header_value).Drain(delivered);
   }
   AuthConfigDecoding result;
-  if (json_detail::DecodePlainStringObject(delivered.view(), result.config))
-    return result;
   Status status = json_detail::DecodeFirstValueFromStream(delivered.view(), end,
                                                           result.config);
   if (!status) return Failed(status);

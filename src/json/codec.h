@@ -48,11 +48,9 @@ struct Codec<std::string> {
   static bool Decode(Decoder& d, std::string& v, std::string_view type) {
     switch (d.Peek()) {
       case '"':
-        d.ReadString(v);
-        return true;
+        return d.ReadString(v);
       case 'n':
-        d.ReadLiteral();  // null leaves the string as it was
-        return true;
+        return !d.ReadLiteral().empty();  // null leaves the string as it was
       default:
         return d.Mismatch(type);
     }
@@ -67,12 +65,14 @@ struct Codec<bool> {
   static bool Decode(Decoder& d, bool& v, std::string_view type) {
     switch (d.Peek()) {
       case 't':
-      case 'f':
-        v = d.ReadLiteral()[0] == 't';
+      case 'f': {
+        std::string_view lit = d.ReadLiteral();
+        if (lit.empty()) return false;
+        v = lit[0] == 't';
         return true;
+      }
       case 'n':
-        d.ReadLiteral();
-        return true;
+        return !d.ReadLiteral().empty();
       default:
         return d.Mismatch(type);
     }
@@ -89,12 +89,10 @@ struct IntCodec {
   static void Encode(Writer& w, Int v) { w.Int(static_cast<std::int64_t>(v)); }
   static bool Decode(Decoder& d, Int& v, std::string_view type) {
     char c = d.Peek();
-    if (c == 'n') {
-      d.ReadLiteral();
-      return true;
-    }
+    if (c == 'n') return !d.ReadLiteral().empty();
     if (c != '-' && (c < '0' || c > '9')) return d.Mismatch(type);
     std::string_view lit = d.ReadLiteral();
+    if (lit.empty()) return false;
     bool ok;
     if constexpr (std::is_signed_v<Int>) {
       std::int64_t n;
@@ -204,7 +202,7 @@ struct Codec<List<T>> {
   static bool Decode(Decoder& d, List<T>& v, std::string_view type) {
     switch (d.Peek()) {
       case 'n':
-        d.ReadLiteral();
+        if (d.ReadLiteral().empty()) return false;
         v.reset();
         return true;
       case '[':
@@ -219,27 +217,31 @@ struct Codec<List<T>> {
 
  private:
   static bool DecodeArray(Decoder& d, List<T>& v) {
-    d.Advance();  // [
+    if (!d.EnterContainer() || !d.Consume('[')) return false;
     std::size_t i = 0;
-    for (;;) {
-      d.SkipSpace();
-      if (d.Peek() == ']') {
-        d.Advance();
-        break;
+    d.SkipSpace();
+    if (d.Peek() == ']') {
+      d.Consume(']');
+    } else {
+      for (;;) {
+        if (!DecodeValue(d, ListAccess::Element(v, i))) return false;
+        ++i;
+        d.SkipSpace();
+        if (d.Peek() == ']') {
+          d.Consume(']');
+          break;
+        }
+        if (!d.Consume(',')) return false;
+        d.SkipSpace();
       }
-      if (!DecodeValue(d, ListAccess::Element(v, i))) return false;
-      ++i;
-      d.SkipSpace();
-      char c = d.Peek();
-      d.Advance();  // , or ]
-      if (c != ',') break;
     }
+    d.LeaveContainer();
     ListAccess::Finish(v, i);
     return true;
   }
   static bool DecodeBytes(Decoder& d, List<std::uint8_t>& v) {
     std::string text;
-    d.ReadString(text);
+    if (!d.ReadString(text)) return false;
     std::size_t capacity = text.size() / 4 * 3;
     std::vector<std::uint8_t> bytes(capacity);
     detail::Base64Decoded r = detail::GoBase64Decode(
@@ -272,7 +274,7 @@ struct Codec<std::optional<T>> {
   }
   static bool Decode(Decoder& d, std::optional<T>& v, std::string_view) {
     if (d.Peek() == 'n') {
-      d.ReadLiteral();
+      if (d.ReadLiteral().empty()) return false;
       v.reset();
       return true;
     }
@@ -312,7 +314,7 @@ struct Codec<std::optional<std::map<std::string, V>>> {
   static bool Decode(Decoder& d, std::optional<Map>& v, std::string_view type) {
     switch (d.Peek()) {
       case 'n':
-        d.ReadLiteral();
+        if (d.ReadLiteral().empty()) return false;
         v.reset();
         return true;
       case '{':
@@ -321,25 +323,31 @@ struct Codec<std::optional<std::map<std::string, V>>> {
         return d.Mismatch(type);
     }
     if (!v) v.emplace();
-    d.Advance();  // {
-    for (;;) {
-      d.SkipSpace();
-      if (d.Peek() == '}') {
-        d.Advance();
-        break;
+    if (!d.EnterContainer() || !d.Consume('{')) return false;
+    d.SkipSpace();
+    if (d.Peek() == '}') {
+      d.Consume('}');
+    } else {
+      for (;;) {
+        std::string_view key_view;
+        if (!d.ReadKey(key_view)) return false;
+        std::string key(key_view);
+        d.SkipSpace();
+        if (!d.Consume(':')) return false;
+        d.SkipSpace();
+        V element{};  // Go decodes each map value into a fresh zero value
+        if (!DecodeValue(d, element)) return false;
+        (*v)[std::move(key)] = std::move(element);
+        d.SkipSpace();
+        if (d.Peek() == '}') {
+          d.Consume('}');
+          break;
+        }
+        if (!d.Consume(',')) return false;
+        d.SkipSpace();
       }
-      std::string key(d.ReadKey());
-      d.SkipSpace();
-      d.Advance();  // :
-      d.SkipSpace();
-      V element{};  // Go decodes each map value into a fresh zero value
-      if (!DecodeValue(d, element)) return false;
-      (*v)[std::move(key)] = std::move(element);
-      d.SkipSpace();
-      char c = d.Peek();
-      d.Advance();  // , or }
-      if (c != ',') break;
     }
+    d.LeaveContainer();
     return true;
   }
 };
@@ -379,8 +387,7 @@ struct StructCodec {
   static bool Decode(Decoder& d, S& v, std::string_view type) {
     switch (d.Peek()) {
       case 'n':
-        d.ReadLiteral();  // null into a struct does nothing
-        return true;
+        return !d.ReadLiteral().empty();  // null into a struct does nothing
       case '{':
         return DecodeObject(d, v);
       default:
@@ -399,8 +406,6 @@ struct StructCodec {
     Codec<M>::Encode(w, value);
   }
 
-
- public:
   // The index of the field a member key names (exact match first, then
   // Go's folding), or -1.
   static int FindField(std::string_view key) {
@@ -423,18 +428,6 @@ struct StructCodec {
     return found;
   }
 
-  // Calls fn(member) for field `wanted` of v.
-  template <class Fn>
-  static void WithField(S& v, int wanted, Fn&& fn) {
-    int index = 0;
-    std::apply(
-        [&](const auto&... f) {
-          ((index++ == wanted ? (fn(v.*(f.member)), 0) : 0), ...);
-        },
-        Schema<S>::kFields);
-  }
-
- private:
   template <class M>
   static bool DecodeField(Decoder& d, S& v, const Field<S, M>& f) {
     d.EnterField(Schema<S>::kName, f.name);
@@ -455,28 +448,35 @@ struct StructCodec {
 
   static bool DecodeObject(Decoder& d, S& v) {
     const Decoder::Mark outer = d.mark();
-    d.Advance();  // {
+    if (!d.EnterContainer() || !d.Consume('{')) return false;
+    d.SkipSpace();
+    if (d.Peek() == '}') {
+      d.Consume('}');
+      d.LeaveContainer();
+      return true;
+    }
     for (;;) {
+      std::string_view key;
+      if (!d.ReadKey(key)) return false;
+      int field = FindField(key);
       d.SkipSpace();
-      if (d.Peek() == '}') {
-        d.Advance();
-        break;
-      }
-      int field = FindField(d.ReadKey());
-      d.SkipSpace();
-      d.Advance();  // :
+      if (!d.Consume(':')) return false;
       d.SkipSpace();
       if (field < 0) {
-        d.SkipValue();  // unknown members are ignored
+        if (!d.SkipValue()) return false;  // unknown members are ignored
       } else {
         if (!DecodeFieldAt(d, v, field)) return false;
         d.Restore(outer);
       }
       d.SkipSpace();
-      char c = d.Peek();
-      d.Advance();  // , or }
-      if (c != ',') break;
+      if (d.Peek() == '}') {
+        d.Consume('}');
+        break;
+      }
+      if (!d.Consume(',')) return false;
+      d.SkipSpace();
     }
+    d.LeaveContainer();
     return true;
   }
 };

@@ -29,6 +29,8 @@ int GetU4(std::string_view s, std::size_t i) {
 
 bool IsSurrogate(int r) { return r >= 0xd800 && r < 0xe000; }
 
+constexpr std::size_t kMaxNesting = 10000;  // Go's maxNestingDepth
+
 // Bytes the fast path copies as they are.
 inline bool Plain(unsigned char c) {
   return c >= 0x20 && c < 0x80 && c != '"' && c != '\\';
@@ -46,23 +48,34 @@ inline std::size_t PlainRunEnd(const unsigned char* p, std::size_t i,
   return i;
 }
 
+bool IsDigit(char c) { return c >= '0' && c <= '9'; }
+
+bool IsSimpleEscape(char e) {
+  switch (e) {
+    case '"': case '\\': case '/': case 'b': case 'f': case 'n': case 'r': case 't':
+      return true;
+    default:
+      return false;
+  }
+}
+
 }  // namespace
 
 template <class Out>
-void Decoder::Unquote(Out& out) {
+bool Decoder::Unquote(Out& out) {
   const std::string_view s = data_;
   const auto* p = reinterpret_cast<const unsigned char*>(s.data());
   const std::size_t n = s.size();
   std::size_t i = pos_ + 1;  // past the opening quote
-  while (i < n) {
+  for (;;) {
     std::size_t start = i;
     i = PlainRunEnd(p, i, n);
     out.append(s.data() + start, i - start);
-    if (i >= n) break;
+    if (i >= n) return Bad();  // unterminated
     unsigned char c = p[i];
     if (c == '"') {
-      ++i;
-      break;
+      pos_ = i + 1;
+      return true;
     }
     if (c == '\\') {
       char e = i + 1 < n ? s[i + 1] : '\0';
@@ -75,12 +88,11 @@ void Decoder::Unquote(Out& out) {
         case 't': out.push_back('\t'); i += 2; continue;
         case 'u': {
           int r = GetU4(s, i);
-          if (r < 0) {  // cannot happen after the scanner; stay safe
-            i += 2;
-            continue;
-          }
+          if (r < 0) return Bad();
           i += 6;
           if (IsSurrogate(r)) {
+            // A high surrogate followed by a low one is one rune; anything
+            // else is U+FFFD, and what follows is read on its own.
             int r2 = GetU4(s, i);
             if (r < 0xdc00 && r2 >= 0xdc00 && r2 < 0xe000) {
               i += 6;
@@ -95,14 +107,10 @@ void Decoder::Unquote(Out& out) {
           continue;
         }
         default:
-          i += 2;  // cannot happen after the scanner
-          continue;
+          return Bad();
       }
     }
-    if (c < 0x20) {  // cannot happen after the scanner
-      ++i;
-      continue;
-    }
+    if (c < 0x20) return Bad();  // control characters must be escaped
     std::size_t len = ValidRuneLength(p + i, n - i);
     if (len == 0) {
       out.append(kReplacementUtf8, 3);
@@ -112,11 +120,9 @@ void Decoder::Unquote(Out& out) {
       i += len;
     }
   }
-  pos_ = i;
 }
 
-void Decoder::ReadString(std::string& out) {
-  out.clear();
+bool Decoder::ReadString(std::string& out) {
   // Fast path: plain ASCII up to the closing quote.
   const std::size_t n = data_.size();
   const auto* p = reinterpret_cast<const unsigned char*>(data_.data());
@@ -124,78 +130,164 @@ void Decoder::ReadString(std::string& out) {
   if (i < n && p[i] == '"') {
     out.assign(data_.data() + pos_ + 1, i - pos_ - 1);
     pos_ = i + 1;
-    return;
+    return true;
   }
-  Unquote(out);
+  out.clear();
+  return Unquote(out);
 }
 
-std::string_view Decoder::ReadKey() {
+bool Decoder::ReadKey(std::string_view& key) {
+  if (Peek() != '"') return Bad();
   const std::size_t n = data_.size();
   const auto* p = reinterpret_cast<const unsigned char*>(data_.data());
   std::size_t i = PlainRunEnd(p, pos_ + 1, n);
   if (i < n && p[i] == '"') {
-    std::string_view key = data_.substr(pos_ + 1, i - pos_ - 1);
+    key = data_.substr(pos_ + 1, i - pos_ - 1);
     pos_ = i + 1;
-    return key;
+    return true;
   }
   key_scratch_.clear();
-  Unquote(key_scratch_);
-  return key_scratch_;
+  if (!Unquote(key_scratch_)) return false;
+  key = key_scratch_;
+  return true;
 }
 
 std::string_view Decoder::ReadLiteral() {
-  std::size_t start = pos_;
-  while (pos_ < data_.size()) {
-    char c = data_[pos_];
-    if (c == ',' || c == '}' || c == ']' || IsSpace(c)) break;
-    ++pos_;
-  }
-  return data_.substr(start, pos_ - start);
-}
-
-void Decoder::SkipString() {
-  std::size_t i = pos_ + 1;
   const std::size_t n = data_.size();
-  while (i < n) {
-    char c = data_[i];
-    if (c == '"') {
-      ++i;
-      break;
+  const std::size_t start = pos_;
+  auto word = [&](std::string_view w) -> std::string_view {
+    if (data_.substr(start, w.size()) != w) {
+      Bad();
+      return {};
     }
-    i += c == '\\' ? 2 : 1;
+    pos_ = start + w.size();
+    return data_.substr(start, w.size());
+  };
+  switch (Peek()) {
+    case 't': return word("true");
+    case 'f': return word("false");
+    case 'n': return word("null");
+    default: break;
+  }
+  // -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?
+  std::size_t i = start;
+  auto digits = [&] {
+    std::size_t from = i;
+    while (i < n && IsDigit(data_[i])) ++i;
+    return i > from;
+  };
+  if (i < n && data_[i] == '-') ++i;
+  if (i < n && data_[i] == '0') {
+    ++i;
+  } else if (!(i < n && data_[i] >= '1' && data_[i] <= '9') || !digits()) {
+    Bad();
+    return {};
+  }
+  if (i < n && data_[i] == '.') {
+    ++i;
+    if (!digits()) {
+      Bad();
+      return {};
+    }
+  }
+  if (i < n && (data_[i] == 'e' || data_[i] == 'E')) {
+    ++i;
+    if (i < n && (data_[i] == '+' || data_[i] == '-')) ++i;
+    if (!digits()) {
+      Bad();
+      return {};
+    }
   }
   pos_ = i;
+  return data_.substr(start, i - start);
 }
 
-void Decoder::SkipValue() {
-  std::size_t depth = 0;
-  do {
-    SkipSpace();
-    if (pos_ >= data_.size()) return;
-    char c = data_[pos_];
-    switch (c) {
-      case '"':
-        SkipString();
-        break;
-      case '{':
-      case '[':
-        ++depth;
-        ++pos_;
-        break;
-      case '}':
-      case ']':
-        --depth;
-        ++pos_;
-        break;
-      case ',':
-      case ':':
-        ++pos_;
-        break;
-      default:
-        ReadLiteral();
-        break;
+bool Decoder::SkipString() {
+  if (Peek() != '"') return Bad();
+  const std::size_t n = data_.size();
+  const auto* p = reinterpret_cast<const unsigned char*>(data_.data());
+  std::size_t i = pos_ + 1;
+  for (;;) {
+    while (i + 8 <= n && !swar::AnyStringSpecial(swar::Load(p + i))) i += 8;
+    while (i < n && p[i] >= 0x20 && p[i] != '"' && p[i] != '\\') ++i;
+    if (i >= n) return Bad();
+    unsigned char c = p[i];
+    if (c == '"') {
+      pos_ = i + 1;
+      return true;
     }
-  } while (depth > 0);
+    if (c != '\\') return Bad();  // a control character
+    char e = i + 1 < n ? data_[i + 1] : '\0';
+    if (IsSimpleEscape(e)) {
+      i += 2;
+    } else if (e == 'u' && GetU4(data_, i) >= 0) {
+      i += 6;
+    } else {
+      return Bad();
+    }
+  }
+}
+
+bool Decoder::EnterContainer() {
+  if (++nesting_ > kMaxNesting) return Bad();
+  return true;
+}
+
+bool Decoder::SkipValue() {
+  // Containers opened by this skip, innermost last: '{' or '['.
+  std::string open;
+  bool want_value = true;
+  for (;;) {
+    SkipSpace();
+    if (want_value) {
+      char c = Peek();
+      if (c == '{' || c == '[') {
+        if (!EnterContainer()) return false;
+        open.push_back(c);
+        ++pos_;
+        SkipSpace();
+        char close = c == '{' ? '}' : ']';
+        if (Peek() == close) {
+          ++pos_;
+          open.pop_back();
+          LeaveContainer();
+          want_value = false;
+          continue;
+        }
+        if (c == '{') {
+          if (!SkipString()) return false;
+          SkipSpace();
+          if (!Consume(':')) return false;
+        }
+        continue;  // a value comes next
+      }
+      if (c == '"') {
+        if (!SkipString()) return false;
+      } else if (ReadLiteral().empty()) {
+        return false;
+      }
+      want_value = false;
+      continue;
+    }
+    if (open.empty()) return true;
+    char c = Peek();
+    char close = open.back() == '{' ? '}' : ']';
+    if (c == close) {
+      ++pos_;
+      open.pop_back();
+      LeaveContainer();
+      continue;
+    }
+    if (c != ',') return Bad();
+    ++pos_;
+    if (open.back() == '{') {
+      SkipSpace();
+      if (!SkipString()) return false;
+      SkipSpace();
+      if (!Consume(':')) return false;
+    }
+    want_value = true;
+  }
 }
 
 std::string_view Decoder::NextKind() const {

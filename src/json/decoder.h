@@ -1,8 +1,13 @@
-// The typed pass of the JSON decoder: walks input that the scanner has
-// accepted and stores it the way Go's decodeState does, including Go's error
-// context ("Go struct field AuthConfig.username") and its rule that type
-// mismatches are remembered (first one wins) while decoding goes on, whereas
-// an error from a custom unmarshaller (NetIPNet) stops it.
+// The JSON decoder: reads a value into a typed target the way Go's
+// decodeState stores it — Go's error context ("Go struct field
+// AuthConfig.username"), its rule that type mismatches are remembered (first
+// one wins) while decoding goes on, and that an error from a custom
+// unmarshaller (NetIPNet) stops it.
+//
+// It also checks the syntax as it reads, so valid input is decoded in one
+// pass. Anything that is not valid JSON makes it stop with bad() set; the
+// caller then lets Go's scanner (scanner.h) find and word the syntax error,
+// which in Go always wins over decoding errors because Go scans first.
 #ifndef BERTH_SRC_JSON_DECODER_H_
 #define BERTH_SRC_JSON_DECODER_H_
 
@@ -18,25 +23,40 @@ namespace berth::json_detail {
 
 class Decoder {
  public:
-  // `data` must hold a value the scanner accepted, starting at `pos`.
   Decoder(std::string_view data, std::size_t pos) : data_(data), pos_(pos) {}
 
-  // --- reading -----------------------------------------------------------
+  // --- reading; each returns false (and sets bad()) on invalid JSON -------
   void SkipSpace() {
     while (pos_ < data_.size() && IsSpace(data_[pos_])) ++pos_;
   }
-  // The next byte (after SkipSpace), or 0 at the end.
+  // The next byte, or 0 at the end.
   char Peek() const { return pos_ < data_.size() ? data_[pos_] : '\0'; }
-  void Advance() { ++pos_; }
+  bool at_end() const { return pos_ >= data_.size(); }
+  // Consumes c or fails.
+  bool Consume(char c) {
+    if (Peek() != c) return Bad();
+    ++pos_;
+    return true;
+  }
   // Reads the string at the cursor with Go's unquoting rules: escapes,
   // surrogate pairs, U+FFFD for lone surrogates and invalid UTF-8.
-  void ReadString(std::string& out);
-  // The same, returning a view that is valid until the next ReadKey call.
-  std::string_view ReadKey();
-  // A number, true, false or null, as written.
+  bool ReadString(std::string& out);
+  // The same for a member key; the view lasts until the next ReadKey.
+  bool ReadKey(std::string_view& key);
+  // A number, true, false or null, checked against JSON's grammar; empty
+  // (and bad) if there is none.
   std::string_view ReadLiteral();
-  // Skips one value of any kind (iteratively: depth is up to 10000).
-  void SkipValue();
+  // Skips one value of any kind.
+  bool SkipValue();
+  // Arrays and objects: Go refuses nesting deeper than 10000.
+  bool EnterContainer();
+  void LeaveContainer() { --nesting_; }
+
+  bool bad() const { return bad_; }
+  bool Bad() {
+    bad_ = true;
+    return false;
+  }
 
   // --- Go's error handling -----------------------------------------------
   // "string", "number", "bool", "array" or "object": what the next value is.
@@ -45,18 +65,19 @@ class Decoder {
   void SaveTypeError(std::string_view what, std::string_view go_type);
   // Records another error that Go saves without context (bad base64).
   void SaveError(std::string message);
-  // Saves a type error for the next value and skips it. Returns true
-  // (decoding goes on), to be returned by the caller.
+  // Saves a type error for the next value and skips it. Returns false only
+  // if the value is not valid JSON.
   bool Mismatch(std::string_view go_type) {
     SaveTypeError(NextKind(), go_type);
-    SkipValue();
-    return true;
+    return SkipValue();
   }
   // Stops decoding with an error that Go returns from an unmarshaller. Type
   // errors get the current context, as Go's addErrorContext does. Returns
   // false, to be returned by the caller.
   bool FailTypeError(std::string_view what, std::string_view go_type);
   bool Fail(std::string message);
+  // Decoding stopped on an unmarshaller's error (not on bad input).
+  bool stopped() const { return failed_.has_value(); }
 
   // The result once decoding has finished (or stopped).
   Status status() const;
@@ -83,13 +104,15 @@ class Decoder {
   }
   std::string TypeErrorMessage(std::string_view what,
                                std::string_view go_type) const;
-  void SkipString();
+  bool SkipString();
   // Appends the unquoted string at the cursor to out.
   template <class Out>
-  void Unquote(Out& out);
+  bool Unquote(Out& out);
 
   std::string_view data_;
   std::size_t pos_;
+  std::size_t nesting_ = 0;
+  bool bad_ = false;
   std::string key_scratch_;
 
   std::string_view struct_name_;

@@ -21,13 +21,6 @@ struct StreamEnd {
   std::string error;
 };
 
-// The common case, in one pass: if `delivered` starts with a complete JSON
-// object whose keys and values are all strings of printable ASCII without
-// escapes, decodes it into `value` (which must be fresh) and returns true;
-// such input is valid JSON and decodes the same way on the general path.
-// Returns false, deciding nothing, for anything else.
-bool DecodePlainStringObject(std::string_view delivered, AuthConfig& value);
-
 Status DecodeFirstValueFromStream(std::string_view delivered,
                                   const StreamEnd& end, AuthConfig& value);
 
