@@ -111,3 +111,56 @@ TEST(DecodeFirstValue, ReadsOnlyTheFirstValue) {
 
 }  // namespace
 }  // namespace berth
+
+namespace berth {
+namespace {
+
+TEST(Unmarshal, InvalidInputLeavesTheTargetUntouched) {
+  // Go scans before decoding: a syntax error anywhere means no change.
+  SearchResults r;
+  r.query = "kept";
+  r.results = {SearchResult{}};
+  Status s = Unmarshal(R"({"query":"new","results":[{"name":"x"}],)", r);
+  EXPECT_EQ(s.message(), "unexpected end of JSON input");
+  EXPECT_EQ(r.query, "kept");
+  EXPECT_EQ(r.results.size(), 1u);
+  EXPECT_EQ(r.results[0].name, "");
+}
+
+TEST(Unmarshal, UnmarshallerErrorKeepsWhatWasDecodedBefore) {
+  // As in Go, a NetIPNet error stops decoding where it happens.
+  ServiceConfig c;
+  Status s = Unmarshal(R"({"Mirrors":["m"],"InsecureRegistryCIDRs":["x"],"AllowNondistributableArtifactsHostnames":["h"]})", c);
+  EXPECT_EQ(s.message(), "invalid CIDR address: x");
+  EXPECT_EQ(c.mirrors.size(), 1u);
+  EXPECT_TRUE(c.allow_nondistributable_artifacts_hostnames.is_nil());
+  // ... unless the rest is not valid JSON: then the syntax error wins.
+  ServiceConfig d;
+  s = Unmarshal(R"({"Mirrors":["m"],"InsecureRegistryCIDRs":["x"],})", d);
+  EXPECT_EQ(s.message(), "invalid character '}' looking for beginning of object key string");
+  EXPECT_TRUE(d.mirrors.is_nil());
+}
+
+TEST(Unmarshal, MergesIntoTheTargetLikeGo) {
+  AuthConfig a;
+  a.username = "u";
+  ASSERT_TRUE(Unmarshal(R"({"password":"p"})", a).ok());
+  EXPECT_EQ(a.username, "u");
+  EXPECT_EQ(a.password, "p");
+}
+
+TEST(DecodeFirstValue, ScalarsEndAtTheNextByteOrEof) {
+  AuthConfig a;
+  EXPECT_EQ(DecodeFirstValue("123x", a).message(),
+            "json: cannot unmarshal number into Go value of type registry.AuthConfig");
+  EXPECT_EQ(DecodeFirstValue("01", a).message(),
+            "json: cannot unmarshal number into Go value of type registry.AuthConfig");
+  EXPECT_EQ(DecodeFirstValue("tru", a).message(), "unexpected EOF");
+  EXPECT_EQ(DecodeFirstValue("[1,]", a).message(),
+            "invalid character ']' looking for beginning of value");
+  EXPECT_EQ(DecodeFirstValue(std::string(10001, '['), a).message(),
+            "invalid character '[' exceeded max depth");
+}
+
+}  // namespace
+}  // namespace berth
