@@ -11,6 +11,7 @@
 #define BERTH_SRC_JSON_CODEC_H_
 
 #include <cstdint>
+#include <cstring>
 #include <limits>
 #include <map>
 #include <optional>
@@ -356,17 +357,46 @@ struct Codec<std::optional<std::map<std::string, V>>> {
 
 template <class S, class M>
 struct Field {
+  constexpr Field(std::string_view json_name, M S::*field_member, bool omit,
+                  std::string_view go_type_name = {})
+      : name(json_name),
+        member(field_member),
+        omitempty(omit),
+        go_type(go_type_name),
+        key(json_name) {}
+
   std::string_view name;  // the JSON key
   M S::*member;
   bool omitempty;
   // The Go type, when the C++ type does not say it (int vs int64,
   // digest.Digest); empty means Codec<M>::GoType().
-  std::string_view go_type = {};
+  std::string_view go_type;
+  MemberKey key;  // what the encoder writes before the value
 };
 
 template <class S>
 struct Schema;  // kName ("AuthConfig"), kGoType ("registry.AuthConfig"),
                 // kFields: std::tuple<Field<S, M>...> in declaration order
+
+// Byte equality without a call for the short strings that keys are.
+inline bool SameKey(std::string_view a, std::string_view b) {
+  const std::size_t n = a.size();
+  if (n != b.size()) return false;
+  if (n < 8) {
+    for (std::size_t i = 0; i < n; ++i)
+      if (a[i] != b[i]) return false;
+    return true;
+  }
+  std::uint64_t x, y;
+  for (std::size_t i = 0; i + 8 <= n; i += 8) {
+    std::memcpy(&x, a.data() + i, 8);
+    std::memcpy(&y, b.data() + i, 8);
+    if (x != y) return false;
+  }
+  std::memcpy(&x, a.data() + n - 8, 8);  // the tail, overlapping
+  std::memcpy(&y, b.data() + n - 8, 8);
+  return x == y;
+}
 
 // Go's case-insensitive key match for an ASCII field name: ASCII letters in
 // either case, U+017F (long s) for s and U+212A (Kelvin) for k.
@@ -401,7 +431,7 @@ struct StructCodec {
                           bool& first) {
     const M& value = v.*(f.member);
     if (f.omitempty && Codec<M>::IsEmpty(value)) return;
-    w.Key(f.name, first);
+    w.Key(f.key, first);
     first = false;
     Codec<M>::Encode(w, value);
   }
@@ -413,7 +443,7 @@ struct StructCodec {
     int index = 0;
     std::apply(
         [&](const auto&... f) {
-          ((found < 0 && f.name == key ? (found = index) : 0, ++index), ...);
+          ((found < 0 && SameKey(f.name, key) ? (found = index) : 0, ++index), ...);
         },
         Schema<S>::kFields);
     if (found >= 0) return found;

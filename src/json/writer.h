@@ -13,6 +13,26 @@
 
 namespace berth::json_detail {
 
+// `,"name":` for a struct field, padded so it is always copied whole with
+// one fixed-size move (no length-dependent copy per member).
+struct MemberKey {
+  static constexpr std::size_t kCopy = 48;
+  char text[kCopy + 1] = {};
+  std::uint8_t size = 0;  // with the comma
+
+  constexpr explicit MemberKey(std::string_view name) {
+    // Field names are short ASCII identifiers; longer ones would not compile.
+    if (name.size() + 4 > kCopy) throw "field name too long for MemberKey";
+    std::size_t i = 0;
+    text[i++] = ',';
+    text[i++] = '"';
+    for (char c : name) text[i++] = c;
+    text[i++] = '"';
+    text[i++] = ':';
+    size = static_cast<std::uint8_t>(i);
+  }
+};
+
 class Writer {
  public:
   explicit Writer(bool escape_html) : escape_html_(escape_html) {}
@@ -33,17 +53,11 @@ class Writer {
     *Reserve(1) = c;
     ++pos_;
   }
-  // An object member's key and colon, preceded by a comma unless first.
-  // The key must need no escaping (struct field names).
-  void Key(std::string_view name, bool first) {
-    char* p = Reserve(name.size() + 4);
-    if (!first) *p++ = ',';
-    *p++ = '"';
-    std::memcpy(p, name.data(), name.size());
-    p += name.size();
-    *p++ = '"';
-    *p++ = ':';
-    pos_ = static_cast<std::size_t>(p - buf_);
+  // A struct member's key and colon, preceded by a comma unless first.
+  void Key(const MemberKey& key, bool first) {
+    char* p = Reserve(MemberKey::kCopy);
+    std::memcpy(p, key.text + (first ? 1 : 0), MemberKey::kCopy);
+    pos_ += key.size - (first ? 1 : 0);
   }
   // A JSON string as Go's encodeState.string writes it.
   void String(std::string_view s);
@@ -51,8 +65,16 @@ class Writer {
   // json.Marshaler that calls json.Marshal produces).
   void HtmlEscapedString(std::string_view s);
   void Int(std::int64_t v);
-  void Bool(bool v) { Raw(v ? std::string_view("true") : std::string_view("false")); }
-  void Null() { Raw("null"); }
+  void Bool(bool v) {
+    static constexpr char kTrue[8] = "true", kFalse[8] = "false";
+    std::memcpy(Reserve(8), v ? kTrue : kFalse, 8);
+    pos_ += v ? 4 : 5;
+  }
+  void Null() {
+    static constexpr char kNull[8] = "null";
+    std::memcpy(Reserve(8), kNull, 8);
+    pos_ += 4;
+  }
   // A standard-base64 string of the bytes (Go's []byte).
   void Base64String(const std::uint8_t* data, std::size_t n);
 
