@@ -1,6 +1,7 @@
 #include "json/decoder.h"
 
 #include <cstdint>
+#include <cstring>
 
 #include "json/swar.h"
 #include "json/utf8.h"
@@ -37,15 +38,27 @@ inline bool Plain(unsigned char c) {
 }
 
 // The end of the run of Plain bytes that starts at i.
+// Eight bytes at a time; the lowest flagged byte of the mask is exactly the
+// first byte that is not Plain. The last, partial word is read zero-padded
+// (a zero byte is not Plain, so the run stops at the end of input).
 inline std::size_t PlainRunEnd(const unsigned char* p, std::size_t i,
                                std::size_t n) {
-  while (i + 8 <= n) {
-    std::uint64_t v = swar::Load(p + i);
-    if (swar::AnyStringSpecial(v) | (v & swar::kHigh)) break;
+  for (;;) {
+    std::uint64_t v;
+    if (i + 8 <= n) {
+      v = swar::Load(p + i);
+    } else {
+      if (i >= n) return n;
+      v = 0;
+      std::memcpy(&v, p + i, n - i);
+    }
+    std::uint64_t m = swar::AnyStringSpecial(v) | (v & swar::kHigh);
+    if (m != 0) {
+      std::size_t end = i + (static_cast<std::size_t>(__builtin_ctzll(m)) >> 3);
+      return end < n ? end : n;
+    }
     i += 8;
   }
-  while (i < n && Plain(p[i])) ++i;
-  return i;
 }
 
 bool IsDigit(char c) { return c >= '0' && c <= '9'; }
