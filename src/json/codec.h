@@ -10,6 +10,7 @@
 #ifndef BERTH_SRC_JSON_CODEC_H_
 #define BERTH_SRC_JSON_CODEC_H_
 
+#include <array>
 #include <cstdint>
 #include <cstring>
 #include <limits>
@@ -439,24 +440,17 @@ struct StructCodec {
   // The index of the field a member key names (exact match first, then
   // Go's folding), or -1.
   static int FindField(std::string_view key) {
-    int found = -1;
-    int index = 0;
-    std::apply(
-        [&](const auto&... f) {
-          ((found < 0 && SameKey(f.name, key) ? (found = index) : 0, ++index), ...);
-        },
-        Schema<S>::kFields);
-    if (found >= 0) return found;
-    index = 0;
-    std::apply(
-        [&](const auto&... f) {
-          ((found < 0 && FoldedKeyMatches(f.name, key) ? (found = index) : 0,
-            ++index),
-           ...);
-        },
-        Schema<S>::kFields);
-    return found;
+    for (int i = 0; i < static_cast<int>(kNames.size()); ++i)
+      if (SameKey(kNames[i], key)) return i;
+    for (int i = 0; i < static_cast<int>(kNames.size()); ++i)
+      if (FoldedKeyMatches(kNames[i], key)) return i;
+    return -1;
   }
+
+  // The JSON keys in field order, as a plain array to loop over.
+  static constexpr auto kNames = std::apply(
+      [](const auto&... f) { return std::array<std::string_view, sizeof...(f)>{f.name...}; },
+      Schema<S>::kFields);
 
   template <class M>
   static bool DecodeField(Decoder& d, S& v, const Field<S, M>& f) {
@@ -465,15 +459,20 @@ struct StructCodec {
     return Codec<M>::Decode(d, v.*(f.member), type);
   }
 
+  // One decoding function per field, indexed like kNames.
+  using FieldDecoder = bool (*)(Decoder&, S&);
+  template <std::size_t... I>
+  static constexpr std::array<FieldDecoder, sizeof...(I)> MakeFieldDecoders(
+      std::index_sequence<I...>) {
+    return {[](Decoder& d, S& v) {
+      return DecodeField(d, v, std::get<I>(Schema<S>::kFields));
+    }...};
+  }
+  static constexpr auto kFieldDecoders =
+      MakeFieldDecoders(std::make_index_sequence<kNames.size()>());
+
   static bool DecodeFieldAt(Decoder& d, S& v, int wanted) {
-    bool ok = true;
-    int index = 0;
-    std::apply(
-        [&](const auto&... f) {
-          ((index++ == wanted ? (ok = DecodeField(d, v, f)) : false), ...);
-        },
-        Schema<S>::kFields);
-    return ok;
+    return kFieldDecoders[static_cast<std::size_t>(wanted)](d, v);
   }
 
   static bool DecodeObject(Decoder& d, S& v) {

@@ -32,12 +32,8 @@ bool IsSurrogate(int r) { return r >= 0xd800 && r < 0xe000; }
 
 constexpr std::size_t kMaxNesting = 10000;  // Go's maxNestingDepth
 
-// Bytes the fast path copies as they are.
-inline bool Plain(unsigned char c) {
-  return c >= 0x20 && c < 0x80 && c != '"' && c != '\\';
-}
-
-// The end of the run of Plain bytes that starts at i.
+// Plain bytes are copied as they are: printable ASCII but the quote and
+// the backslash.
 // Eight bytes at a time; the lowest flagged byte of the mask is exactly the
 // first byte that is not Plain. The last, partial word is read zero-padded
 // (a zero byte is not Plain, so the run stops at the end of input).
