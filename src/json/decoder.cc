@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <cstring>
 
+#include "json/simd.h"
 #include "json/swar.h"
 #include "json/utf8.h"
 
@@ -39,6 +40,13 @@ constexpr std::size_t kMaxNesting = 10000;  // Go's maxNestingDepth
 // (a zero byte is not Plain, so the run stops at the end of input).
 inline std::size_t PlainRunEnd(const unsigned char* p, std::size_t i,
                                std::size_t n) {
+#if defined(__SSE2__)
+  while (i + 16 <= n) {
+    unsigned m = simd::NotPlainMask(simd::Load16(p + i));
+    if (m != 0) return i + static_cast<std::size_t>(__builtin_ctz(m));
+    i += 16;
+  }
+#endif
   for (;;) {
     std::uint64_t v;
     if (i + 8 <= n) {
@@ -217,6 +225,7 @@ bool Decoder::SkipString() {
   const auto* p = reinterpret_cast<const unsigned char*>(data_.data());
   std::size_t i = pos_ + 1;
   for (;;) {
+    i = simd::SkipStringPlain(p, i, n);
     while (i + 8 <= n && !swar::AnyStringSpecial(swar::Load(p + i))) i += 8;
     while (i < n && p[i] >= 0x20 && p[i] != '"' && p[i] != '\\') ++i;
     if (i >= n) return Bad();

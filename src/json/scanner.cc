@@ -2,6 +2,7 @@
 
 #include <cstdint>
 
+#include "json/simd.h"
 #include "json/swar.h"
 
 namespace berth::json_detail {
@@ -429,6 +430,7 @@ ScanResult Scan(std::string_view data, ScanMode mode) {
     // that ends mid-escape) to Step.
     const State st = s.state();
     if (st == sInString) {
+      i = simd::SkipStringPlain(p, i, n);
       while (i + 8 <= n && !swar::AnyStringSpecial(swar::Load(p + i))) i += 8;
       while (i < n && PlainStringByte(p[i])) ++i;
       if (i == n) break;

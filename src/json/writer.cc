@@ -5,6 +5,7 @@
 #include <new>
 
 #include "base64.h"
+#include "json/simd.h"
 #include "json/swar.h"
 #include "json/utf8.h"
 
@@ -57,17 +58,98 @@ void Writer::Grow(std::size_t n) {
 void Writer::String(std::string_view s) { StringImpl(s, escape_html_); }
 void Writer::HtmlEscapedString(std::string_view s) { StringImpl(s, true); }
 
+namespace {
+
+// Writes the byte at p[i] that needs a look (an escape, a UTF-8 sequence,
+// invalid UTF-8) and returns the index after it.
+inline std::size_t EmitSpecial(const unsigned char* p, std::size_t i,
+                               std::size_t n, char*& o,
+                               const std::array<std::uint8_t, 256>& cls) {
+  const unsigned char c = p[i];
+  if (cls[c] == 1) {
+    *o++ = '\\';
+    switch (c) {
+      case '\\': case '"': *o++ = static_cast<char>(c); break;
+      case '\n': *o++ = 'n'; break;
+      case '\r': *o++ = 'r'; break;
+      case '\t': *o++ = 't'; break;
+      default:
+        *o++ = 'u';
+        *o++ = '0';
+        *o++ = '0';
+        *o++ = kHex[c >> 4];
+        *o++ = kHex[c & 0xf];
+    }
+    return i + 1;
+  }
+  std::size_t len = ValidRuneLength(p + i, n - i);
+  if (len == 0) {  // each byte of invalid UTF-8
+    std::memcpy(o, "\\ufffd", 6);
+    o += 6;
+    return i + 1;
+  }
+  // U+2028 and U+2029 (E2 80 A8 / E2 80 A9) break JavaScript parsers.
+  if (len == 3 && c == 0xe2 && p[i + 1] == 0x80 &&
+      (p[i + 2] == 0xa8 || p[i + 2] == 0xa9)) {
+    std::memcpy(o, p[i + 2] == 0xa8 ? "\\u2028" : "\\u2029", 6);
+    o += 6;
+    return i + 3;
+  }
+  std::memcpy(o, p + i, len);
+  o += len;
+  return i + len;
+}
+
+}  // namespace
+
 void Writer::StringImpl(std::string_view s, bool html) {
   const auto& cls = html ? kHtmlClasses : kPlainClasses;
   const auto* p = reinterpret_cast<const unsigned char*>(s.data());
   const std::size_t n = s.size();
-  // Worst case: every byte becomes a six-byte escape.
-  char* o = Reserve(n * 6 + 2);
+  // Worst case: every byte becomes a six-byte escape; and 16 bytes of slack
+  // for whole-block stores.
+  char* o = Reserve(n * 6 + 2 + 16);
   *o++ = '"';
+#if defined(__SSE2__)
+  // Sixteen bytes at a time: store the block whole, keep the bytes before
+  // the first one that needs a look. The last partial block is read from a
+  // zero-padded copy (a zero byte needs a look, so the block stops there).
+  alignas(16) unsigned char tail[32];
+  const unsigned char* src = p;
+  std::size_t len = n;
+  std::size_t i = 0;
+  bool padded = false;
+  while (i < len) {
+    if (len - i < 16 && !padded) {
+      std::size_t rem = len - i;
+      std::memset(tail, 0, sizeof tail);
+      std::memcpy(tail, src + i, rem);
+      src = tail;
+      len = rem;
+      i = 0;
+      padded = true;
+    }
+    __m128i v = simd::Load16(src + i);
+    simd::Store16(o, v);
+    unsigned m = simd::EscapeMask(v, html);
+    if (m == 0) {
+      o += 16;
+      i += 16;
+      continue;
+    }
+    std::size_t k = static_cast<std::size_t>(__builtin_ctz(m));
+    if (k >= len - i) {  // the padding: the string ends here
+      o += len - i;
+      break;
+    }
+    o += k;
+    i = EmitSpecial(src, i + k, len, o, cls);
+  }
+#else
   std::size_t i = 0;
   while (i < n) {
-    // Copy runs of plain ASCII eight bytes at a time; the lowest flagged
-    // byte of the mask is exactly the first one that needs a look.
+    // Runs of plain ASCII eight bytes at a time; the lowest flagged byte of
+    // the mask is exactly the first one that needs a look.
     if (i + 8 <= n) {
       std::uint64_t v = swar::Load(p + i);
       std::uint64_t m = NeedsLook(v, html);
@@ -84,44 +166,9 @@ void Writer::StringImpl(std::string_view s, bool html) {
       while (i < n && cls[p[i]] == 0) *o++ = static_cast<char>(p[i++]);
       if (i >= n) break;
     }
-    unsigned char c = p[i];
-    std::uint8_t k = cls[c];
-    if (k == 1) {
-      *o++ = '\\';
-      switch (c) {
-        case '\\': case '"': *o++ = static_cast<char>(c); break;
-        case '\n': *o++ = 'n'; break;
-        case '\r': *o++ = 'r'; break;
-        case '\t': *o++ = 't'; break;
-        default:
-          *o++ = 'u';
-          *o++ = '0';
-          *o++ = '0';
-          *o++ = kHex[c >> 4];
-          *o++ = kHex[c & 0xf];
-      }
-      ++i;
-      continue;
-    }
-    std::size_t len = ValidRuneLength(p + i, n - i);
-    if (len == 0) {  // each byte of invalid UTF-8
-      std::memcpy(o, "\\ufffd", 6);
-      o += 6;
-      ++i;
-      continue;
-    }
-    // U+2028 and U+2029 (E2 80 A8 / E2 80 A9) break JavaScript parsers.
-    if (len == 3 && c == 0xe2 && p[i + 1] == 0x80 &&
-        (p[i + 2] == 0xa8 || p[i + 2] == 0xa9)) {
-      std::memcpy(o, p[i + 2] == 0xa8 ? "\\u2028" : "\\u2029", 6);
-      o += 6;
-      i += 3;
-      continue;
-    }
-    std::memcpy(o, p + i, len);
-    o += len;
-    i += len;
+    i = EmitSpecial(p, i, n, o, cls);
   }
+#endif
   *o++ = '"';
   pos_ = static_cast<std::size_t>(o - buf_);
 }
