@@ -111,6 +111,18 @@ void EncodeBase64(const std::uint8_t* data, std::size_t n, char* o,
   const char* chars = alphabet == Base64Alphabet::kStd ? kStdChars : kUrlChars;
   const auto& pairs = alphabet == Base64Alphabet::kStd ? kStdPairs : kUrlPairs;
   std::size_t i = 0;
+  // Six bytes to eight symbols per step, from one eight-byte load.
+  for (; i + 8 <= n; i += 6) {
+    std::uint64_t w;
+    std::memcpy(&w, data + i, 8);
+    w = __builtin_bswap64(w);  // the six bytes are now bits 63..16
+    std::uint64_t eight = std::uint64_t{pairs[(w >> 52) & 0xfff]} |
+                          (std::uint64_t{pairs[(w >> 40) & 0xfff]} << 16) |
+                          (std::uint64_t{pairs[(w >> 28) & 0xfff]} << 32) |
+                          (std::uint64_t{pairs[(w >> 16) & 0xfff]} << 48);
+    std::memcpy(o, &eight, 8);
+    o += 8;
+  }
   for (; i + 3 <= n; i += 3) {
     std::uint32_t v = (std::uint32_t{data[i]} << 16) |
                       (std::uint32_t{data[i + 1]} << 8) | data[i + 2];

@@ -27,9 +27,37 @@ constexpr std::array<std::uint8_t, 256> MakeClassTable(bool escape_html) {
   return t;
 }
 
+// The escape Go writes for each ASCII byte that needs one, padded to eight
+// bytes so it is stored with one move; length in the last byte.
+struct Escape {
+  char text[8];
+};
+constexpr std::array<Escape, 128> MakeEscapes() {
+  std::array<Escape, 128> t{};
+  for (int c = 0; c < 128; ++c) {
+    char* e = t[c].text;
+    int n = 0;
+    e[n++] = '\\';
+    switch (c) {
+      case '\\': case '"': e[n++] = static_cast<char>(c); break;
+      case '\n': e[n++] = 'n'; break;
+      case '\r': e[n++] = 'r'; break;
+      case '\t': e[n++] = 't'; break;
+      default:
+        e[n++] = 'u';
+        e[n++] = '0';
+        e[n++] = '0';
+        e[n++] = "0123456789abcdef"[c >> 4];
+        e[n++] = "0123456789abcdef"[c & 0xf];
+    }
+    e[7] = static_cast<char>(n);
+  }
+  return t;
+}
+constexpr auto kEscapes = MakeEscapes();
+
 constexpr auto kPlainClasses = MakeClassTable(false);
 constexpr auto kHtmlClasses = MakeClassTable(true);
-constexpr char kHex[] = "0123456789abcdef";
 
 inline std::uint64_t NeedsLook(std::uint64_t v, bool html) {
   std::uint64_t m = swar::AnyStringSpecial(v) | (v & swar::kHigh);
@@ -66,20 +94,10 @@ inline std::size_t EmitSpecial(const unsigned char* p, std::size_t i,
                                std::size_t n, char*& o,
                                const std::array<std::uint8_t, 256>& cls) {
   const unsigned char c = p[i];
-  if (cls[c] == 1) {
-    *o++ = '\\';
-    switch (c) {
-      case '\\': case '"': *o++ = static_cast<char>(c); break;
-      case '\n': *o++ = 'n'; break;
-      case '\r': *o++ = 'r'; break;
-      case '\t': *o++ = 't'; break;
-      default:
-        *o++ = 'u';
-        *o++ = '0';
-        *o++ = '0';
-        *o++ = kHex[c >> 4];
-        *o++ = kHex[c & 0xf];
-    }
+  if (cls[c] == 1) {  // ASCII: one eight-byte store (the output has slack)
+    const Escape& e = kEscapes[c];
+    std::memcpy(o, e.text, 8);
+    o += e.text[7];
     return i + 1;
   }
   std::size_t len = ValidRuneLength(p + i, n - i);
@@ -107,7 +125,7 @@ void Writer::StringImpl(std::string_view s, bool html) {
   const auto* p = reinterpret_cast<const unsigned char*>(s.data());
   const std::size_t n = s.size();
   // Worst case: every byte becomes a six-byte escape; and 16 bytes of slack
-  // for whole-block stores.
+  // for whole-block stores and eight-byte escape stores.
   char* o = Reserve(n * 6 + 2 + 16);
   *o++ = '"';
 #if defined(__SSE2__)
