@@ -39,6 +39,25 @@ static_assert(std::endian::native == std::endian::little,
 constexpr auto kStdPairs = MakePairTable(kStdChars);
 constexpr auto kUrlPairs = MakePairTable(kUrlChars);
 
+// Decoding tables that place a symbol's six bits where they go in the
+// 24-bit group, one table per position; a symbol outside the alphabet maps
+// to a value with bit 31 set, so one test checks all four.
+struct ShiftedMaps {
+  std::array<std::uint32_t, 256> at[4];
+};
+constexpr ShiftedMaps MakeShiftedMaps(const char* chars) {
+  ShiftedMaps m{};
+  for (int pos = 0; pos < 4; ++pos) {
+    for (auto& v : m.at[pos]) v = 0x80000000u;
+    for (int i = 0; i < 64; ++i)
+      m.at[pos][static_cast<unsigned char>(chars[i])] =
+          static_cast<std::uint32_t>(i) << (18 - 6 * pos);
+  }
+  return m;
+}
+constexpr ShiftedMaps kStdShifted = MakeShiftedMaps(kStdChars);
+constexpr ShiftedMaps kUrlShifted = MakeShiftedMaps(kUrlChars);
+
 constexpr auto kStdMap = MakeDecodeMap(kStdChars);
 constexpr auto kUrlMap = MakeDecodeMap(kUrlChars);
 
@@ -149,6 +168,19 @@ Base64Decoded GoBase64Decode(std::string_view src, std::uint8_t* dst,
   // would otherwise force reloads on every quantum.
   std::size_t si = 0;
   std::uint8_t* o = dst;
+  // Fastest path, while another quantum follows (its output slot takes the
+  // fourth byte of the four-byte store): four plain symbols, four lookups.
+  const ShiftedMaps& shifted =
+      alphabet == Base64Alphabet::kStd ? kStdShifted : kUrlShifted;
+  while (si + 8 <= n) {
+    std::uint32_t v = shifted.at[0][s[si]] | shifted.at[1][s[si + 1]] |
+                      shifted.at[2][s[si + 2]] | shifted.at[3][s[si + 3]];
+    if (v & 0x80000000u) break;
+    std::uint32_t be = __builtin_bswap32(v << 8);  // three bytes, in order
+    std::memcpy(o, &be, 4);
+    o += 3;
+    si += 4;
+  }
   while (si < n) {
     // Fast path: four plain symbols.
     if (n - si >= 4) {
