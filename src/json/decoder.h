@@ -26,14 +26,19 @@ class Decoder {
   Decoder(std::string_view data, std::size_t pos) : data_(data), pos_(pos) {}
 
   // --- reading; each returns false (and sets bad()) on invalid JSON -------
-  void SkipSpace() {
-    while (pos_ < data_.size() && IsSpace(data_[pos_])) ++pos_;
+  [[gnu::always_inline]] void SkipSpace() {
+    // Compact JSON has none: one compare decides.
+    while (pos_ < data_.size() && static_cast<unsigned char>(data_[pos_]) <= ' ' &&
+           IsSpace(data_[pos_]))
+      ++pos_;
   }
   // The next byte, or 0 at the end.
-  char Peek() const { return pos_ < data_.size() ? data_[pos_] : '\0'; }
+  [[gnu::always_inline]] char Peek() const {
+    return pos_ < data_.size() ? data_[pos_] : '\0';
+  }
   bool at_end() const { return pos_ >= data_.size(); }
   // Consumes c or fails.
-  bool Consume(char c) {
+  [[gnu::always_inline]] bool Consume(char c) {
     if (Peek() != c) return Bad();
     ++pos_;
     return true;
@@ -119,7 +124,8 @@ class Decoder {
   std::size_t depth_ = 0;
   // The wire types nest at most four fields deep; deeper paths cannot
   // occur, and would only shorten the message.
-  std::array<std::string_view, 8> fields_{};
+  // Only the first depth_ entries are ever read.
+  std::array<std::string_view, 8> fields_;
 
   std::optional<std::string> saved_;
   std::optional<std::string> failed_;

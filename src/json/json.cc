@@ -53,7 +53,8 @@ template <class T>
 class Rollback {
  public:
   Rollback(T& value, bool fresh) : value_(value) {
-    if (!fresh) saved_ = value;
+    // A value equal to T{} needs no copy: rolling back makes a new one.
+    if (!fresh && !(value == T{})) saved_ = value;
   }
   void operator()() { value_ = saved_ ? std::move(*saved_) : T{}; }
 
