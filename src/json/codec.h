@@ -459,6 +459,26 @@ struct StructCodec {
     return Codec<M>::Decode(d, v.*(f.member), type);
   }
 
+  // Each key with its quotes, padded for fixed-size compares.
+  struct QuotedKey {
+    char text[64];
+    std::size_t size;
+  };
+  static constexpr auto kQuotedKeys = std::apply(
+      [](const auto&... f) {
+        auto quote = [](std::string_view name) {
+          QuotedKey k{};
+          std::size_t i = 0;
+          k.text[i++] = '"';
+          for (char c : name) k.text[i++] = c;
+          k.text[i++] = '"';
+          k.size = i;
+          return k;
+        };
+        return std::array<QuotedKey, sizeof...(f)>{quote(f.name)...};
+      },
+      Schema<S>::kFields);
+
   // One decoding function per field, indexed like kNames.
   using FieldDecoder = bool (*)(Decoder&, S&);
   template <std::size_t... I>
@@ -484,10 +504,24 @@ struct StructCodec {
       d.LeaveContainer();
       return true;
     }
+    int last = -1;
     for (;;) {
-      std::string_view key;
-      if (!d.ReadKey(key)) return false;
-      int field = FindField(key);
+      // Go writes fields in declaration order, so the key is most likely
+      // one of those after the last one seen, spelled exactly: try those as
+      // raw bytes ("name" with its quotes) before reading the key.
+      int field = -1;
+      for (int f = last + 1; f < static_cast<int>(kQuotedKeys.size()); ++f) {
+        if (d.MatchQuotedKey(kQuotedKeys[f].text, kQuotedKeys[f].size)) {
+          field = f;
+          break;
+        }
+      }
+      if (field < 0) {
+        std::string_view key;
+        if (!d.ReadKey(key)) return false;
+        field = FindField(key);
+      }
+      if (field >= 0) last = field;
       d.SkipSpace();
       if (!d.Consume(':')) return false;
       d.SkipSpace();

@@ -13,11 +13,16 @@
 
 #include <array>
 #include <cstddef>
+#include <cstring>
 #include <optional>
 #include <string>
 #include <string_view>
 
 #include "berth/error.h"
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 namespace berth::json_detail {
 
@@ -41,6 +46,19 @@ class Decoder {
   [[gnu::always_inline]] bool Consume(char c) {
     if (Peek() != c) return Bad();
     ++pos_;
+    return true;
+  }
+  // If the input at the cursor is exactly `quoted` (a key with its quotes,
+  // in a buffer of at least 64 bytes), consumes it and returns true.
+  bool MatchQuotedKey(const char* quoted, std::size_t size) {
+    if (size > 16 || data_.size() - pos_ < 16) {
+      if (data_.size() - pos_ < size ||
+          std::memcmp(data_.data() + pos_, quoted, size) != 0)
+        return false;
+    } else if (!Match16(data_.data() + pos_, quoted, size)) {
+      return false;
+    }
+    pos_ += size;
     return true;
   }
   // Reads the string at the cursor with Go's unquoting rules: escapes,
@@ -104,6 +122,19 @@ class Decoder {
   }
 
  private:
+  // The first `size` (at most 16) bytes of a and b are equal; both have 16
+  // readable bytes.
+  static bool Match16(const char* a, const char* b, std::size_t size) {
+#if defined(__SSE2__)
+    __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(a));
+    __m128i y = _mm_loadu_si128(reinterpret_cast<const __m128i*>(b));
+    unsigned eq = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(x, y)));
+    unsigned want = (1u << size) - 1;
+    return (eq & want) == want;
+#else
+    return std::memcmp(a, b, size) == 0;
+#endif
+  }
   static bool IsSpace(char c) {
     return c == ' ' || c == '\t' || c == '\r' || c == '\n';
   }
