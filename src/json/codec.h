@@ -3,6 +3,8 @@
 //   GoType()            the Go type's name, as error messages print it;
 //   IsEmpty(v)          Go's omitempty test;
 //   Encode(w, v)        the JSON text;
+//   Estimate(v)         about how many bytes Encode writes (sizes the
+//                       buffer once; escapes may make it longer);
 //   Decode(d, v, type)  decode the next value into v (`type` names v's Go
 //                       type in errors); false when decoding must stop.
 // Structs are described once, as a field table (Schema<S>, schemas.h), and
@@ -47,6 +49,7 @@ struct Codec<std::string> {
   static std::string_view GoType() { return "string"; }
   static bool IsEmpty(const std::string& v) { return v.empty(); }
   static void Encode(Writer& w, const std::string& v) { w.String(v); }
+  static std::size_t Estimate(const std::string& v) { return v.size() + 2; }
   static bool Decode(Decoder& d, std::string& v, std::string_view type) {
     switch (d.Peek()) {
       case '"':
@@ -64,6 +67,7 @@ struct Codec<bool> {
   static std::string_view GoType() { return "bool"; }
   static bool IsEmpty(bool v) { return !v; }
   static void Encode(Writer& w, bool v) { w.Bool(v); }
+  static std::size_t Estimate(bool) { return 5; }
   static bool Decode(Decoder& d, bool& v, std::string_view type) {
     switch (d.Peek()) {
       case 't':
@@ -89,6 +93,7 @@ template <class Int>
 struct IntCodec {
   static bool IsEmpty(Int v) { return v == 0; }
   static void Encode(Writer& w, Int v) { w.Int(static_cast<std::int64_t>(v)); }
+  static std::size_t Estimate(Int) { return 8; }
   static bool Decode(Decoder& d, Int& v, std::string_view type) {
     char c = d.Peek();
     if (c == 'n') return !d.ReadLiteral().empty();
@@ -183,6 +188,15 @@ struct Codec<List<T>> {
     return name;
   }
   static bool IsEmpty(const List<T>& v) { return v.empty(); }
+  static std::size_t Estimate(const List<T>& v) {
+    if constexpr (std::is_same_v<T, std::uint8_t>) {
+      return v.size() / 3 * 4 + 6;
+    } else {
+      std::size_t n = 2 + v.size();
+      for (const T& item : v) n += Codec<T>::Estimate(item);
+      return n;
+    }
+  }
   static void Encode(Writer& w, const List<T>& v) {
     if (v.is_nil()) {
       w.Null();
@@ -267,6 +281,9 @@ struct Codec<std::optional<T>> {
     return name;
   }
   static bool IsEmpty(const std::optional<T>& v) { return !v.has_value(); }
+  static std::size_t Estimate(const std::optional<T>& v) {
+    return v ? Codec<T>::Estimate(*v) : 4;
+  }
   static void Encode(Writer& w, const std::optional<T>& v) {
     if (!v) {
       w.Null();
@@ -296,6 +313,12 @@ struct Codec<std::optional<std::map<std::string, V>>> {
     return name;
   }
   static bool IsEmpty(const std::optional<Map>& v) { return !v || v->empty(); }
+  static std::size_t Estimate(const std::optional<Map>& v) {
+    if (!v) return 4;
+    std::size_t n = 2;
+    for (const auto& [key, value] : *v) n += key.size() + 4 + Codec<V>::Estimate(value);
+    return n;
+  }
   static void Encode(Writer& w, const std::optional<Map>& v) {
     if (!v) {
       w.Null();
@@ -407,6 +430,17 @@ template <class S>
 struct StructCodec {
   static std::string_view GoType() { return Schema<S>::kGoType; }
   static bool IsEmpty(const S&) { return false; }  // Go never omits structs
+  static std::size_t Estimate(const S& v) {
+    std::size_t n = 2;
+    std::apply(
+        [&](const auto&... f) {
+          ((n += f.key.size + Codec<std::remove_cvref_t<decltype(v.*(f.member))>>::Estimate(
+                                  v.*(f.member))),
+           ...);
+        },
+        Schema<S>::kFields);
+    return n;
+  }
   static void Encode(Writer& w, const S& v) {
     w.Char('{');
     bool first = true;

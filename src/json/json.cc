@@ -111,7 +111,9 @@ Status DecodeStreamImpl(std::string_view data, const StreamEnd& end, T& value,
 
 template <class T>
 void MarshalImpl(std::string& out, const T& value, const MarshalOptions& o) {
-  Writer w(o.escape_html);
+  // An eighth more than the estimate leaves room for some escapes.
+  std::size_t expected = Codec<T>::Estimate(value);
+  Writer w(o.escape_html, expected + expected / 8);
   Codec<T>::Encode(w, value);
   out.append(w.data(), w.size());
 }

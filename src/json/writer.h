@@ -36,6 +36,10 @@ struct MemberKey {
 class Writer {
  public:
   explicit Writer(bool escape_html) : escape_html_(escape_html) {}
+  // Starts with room for about `expected` bytes (avoids regrowing).
+  Writer(bool escape_html, std::size_t expected) : escape_html_(escape_html) {
+    if (expected > cap_) Grow(expected);
+  }
   ~Writer() { std::free(heap_); }
   Writer(const Writer&) = delete;
   Writer& operator=(const Writer&) = delete;
