@@ -129,6 +129,39 @@ void Writer::StringImpl(std::string_view s, bool html) {
   char* o = Reserve(n * 6 + 2 + 16);
   *o++ = '"';
 #if defined(__SSE2__)
+  // Short strings (most keys, names, credentials): two overlapping words
+  // cover them; when no byte needs a look they are stored as they are.
+  if (n >= 4 && n <= 16) {
+    __m128i v;
+    std::uint64_t lo, hi;
+    if (n >= 8) {
+      std::memcpy(&lo, p, 8);
+      std::memcpy(&hi, p + n - 8, 8);
+      v = _mm_set_epi64x(static_cast<long long>(hi), static_cast<long long>(lo));
+    } else {
+      std::uint32_t a, b;
+      std::memcpy(&a, p, 4);
+      std::memcpy(&b, p + n - 4, 4);
+      lo = a;
+      hi = b;
+      v = _mm_set_epi64x(static_cast<long long>(hi) | static_cast<long long>(hi << 32),
+                         static_cast<long long>(lo) | static_cast<long long>(lo << 32));
+    }
+    if (simd::EscapeMask(v, html) == 0) {
+      if (n >= 8) {
+        std::memcpy(o, &lo, 8);
+        std::memcpy(o + n - 8, &hi, 8);
+      } else {
+        std::uint32_t a = static_cast<std::uint32_t>(lo), b = static_cast<std::uint32_t>(hi);
+        std::memcpy(o, &a, 4);
+        std::memcpy(o + n - 4, &b, 4);
+      }
+      o += n;
+      *o++ = '"';
+      pos_ = static_cast<std::size_t>(o - buf_);
+      return;
+    }
+  }
   // Sixteen bytes at a time: store the block whole, keep the bytes before
   // the first one that needs a look. The last partial block is read from a
   // zero-padded copy (a zero byte needs a look, so the block stops there).
