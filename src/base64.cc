@@ -181,6 +181,18 @@ Base64Decoded GoBase64Decode(std::string_view src, std::uint8_t* dst,
     o += 3;
     si += 4;
   }
+  // The common last quantum: two or three symbols and padding, nothing after.
+  if (n - si == 4 && s[si + 3] == '=') {
+    const bool two = s[si + 2] == '=';
+    std::uint32_t v = shifted.at[0][s[si]] | shifted.at[1][s[si + 1]] |
+                      (two ? 0 : shifted.at[2][s[si + 2]]);
+    // Bits below the kept bytes may be set (Go does not check them).
+    if (!(v & 0x80000000u)) {
+      o[0] = static_cast<std::uint8_t>(v >> 16);
+      if (!two) o[1] = static_cast<std::uint8_t>(v >> 8);
+      return {static_cast<std::size_t>(o - dst) + (two ? 1 : 2), kNoBase64Error};
+    }
+  }
   while (si < n) {
     // Fast path: four plain symbols.
     if (n - si >= 4) {
