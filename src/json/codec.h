@@ -233,25 +233,21 @@ struct Codec<List<T>> {
 
  private:
   static bool DecodeArray(Decoder& d, List<T>& v) {
-    if (!d.EnterContainer() || !d.Consume('[')) return false;
     std::size_t i = 0;
-    d.SkipSpace();
-    if (d.Peek() == ']') {
-      d.Consume(']');
-    } else {
-      for (;;) {
-        if (!DecodeValue(d, ListAccess::Element(v, i))) return false;
-        ++i;
-        d.SkipSpace();
-        if (d.Peek() == ']') {
-          d.Consume(']');
-          break;
+    switch (d.OpenContainer('[', ']')) {
+      case Decoder::Open::kBad:
+        return false;
+      case Decoder::Open::kEmpty:
+        break;
+      case Decoder::Open::kMembers:
+        for (;;) {
+          if (!DecodeValue(d, ListAccess::Element(v, i))) return false;
+          ++i;
+          Decoder::Next next = d.AfterMember(']');
+          if (next == Decoder::Next::kBad) return false;
+          if (next == Decoder::Next::kDone) break;
         }
-        if (!d.Consume(',')) return false;
-        d.SkipSpace();
-      }
     }
-    d.LeaveContainer();
     ListAccess::Finish(v, i);
     return true;
   }
@@ -348,32 +344,28 @@ struct Codec<std::optional<std::map<std::string, V>>> {
         return d.Mismatch(type);
     }
     if (!v) v.emplace();
-    if (!d.EnterContainer() || !d.Consume('{')) return false;
-    d.SkipSpace();
-    if (d.Peek() == '}') {
-      d.Consume('}');
-    } else {
-      for (;;) {
-        std::string_view key_view;
-        if (!d.ReadKey(key_view)) return false;
-        std::string key(key_view);
-        d.SkipSpace();
-        if (!d.Consume(':')) return false;
-        d.SkipSpace();
-        V element{};  // Go decodes each map value into a fresh zero value
-        if (!DecodeValue(d, element)) return false;
-        (*v)[std::move(key)] = std::move(element);
-        d.SkipSpace();
-        if (d.Peek() == '}') {
-          d.Consume('}');
-          break;
-        }
-        if (!d.Consume(',')) return false;
-        d.SkipSpace();
-      }
+    switch (d.OpenContainer('{', '}')) {
+      case Decoder::Open::kBad:
+        return false;
+      case Decoder::Open::kEmpty:
+        return true;
+      case Decoder::Open::kMembers:
+        break;
     }
-    d.LeaveContainer();
-    return true;
+    for (;;) {
+      std::string_view key_view;
+      if (!d.ReadKey(key_view)) return false;
+      std::string key(key_view);
+      d.SkipSpace();
+      if (!d.Consume(':')) return false;
+      d.SkipSpace();
+      V element{};  // Go decodes each map value into a fresh zero value
+      if (!DecodeValue(d, element)) return false;
+      (*v)[std::move(key)] = std::move(element);
+      Decoder::Next next = d.AfterMember('}');
+      if (next == Decoder::Next::kBad) return false;
+      if (next == Decoder::Next::kDone) return true;
+    }
   }
 };
 
@@ -531,12 +523,13 @@ struct StructCodec {
 
   static bool DecodeObject(Decoder& d, S& v) {
     const Decoder::Mark outer = d.mark();
-    if (!d.EnterContainer() || !d.Consume('{')) return false;
-    d.SkipSpace();
-    if (d.Peek() == '}') {
-      d.Consume('}');
-      d.LeaveContainer();
-      return true;
+    switch (d.OpenContainer('{', '}')) {
+      case Decoder::Open::kBad:
+        return false;
+      case Decoder::Open::kEmpty:
+        return true;
+      case Decoder::Open::kMembers:
+        break;
     }
     int last = -1;
     for (;;) {
@@ -565,16 +558,10 @@ struct StructCodec {
         if (!DecodeFieldAt(d, v, field)) return false;
         d.Restore(outer);
       }
-      d.SkipSpace();
-      if (d.Peek() == '}') {
-        d.Consume('}');
-        break;
-      }
-      if (!d.Consume(',')) return false;
-      d.SkipSpace();
+      Decoder::Next next = d.AfterMember('}');
+      if (next == Decoder::Next::kBad) return false;
+      if (next == Decoder::Next::kDone) return true;
     }
-    d.LeaveContainer();
-    return true;
   }
 };
 

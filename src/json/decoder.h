@@ -75,6 +75,32 @@ class Decoder {
   bool EnterContainer();
   void LeaveContainer() { --nesting_; }
 
+  // Opens an array or object at the cursor ('[' / '{'). kEmpty when it
+  // closes at once (already consumed and left), kBad on bad input.
+  enum class Open { kMembers, kEmpty, kBad };
+  Open OpenContainer(char open, char close) {
+    if (!EnterContainer() || !Consume(open)) return Open::kBad;
+    SkipSpace();
+    if (Peek() != close) return Open::kMembers;
+    ++pos_;
+    LeaveContainer();
+    return Open::kEmpty;
+  }
+  // After a member: a comma (kMore, with space skipped) or the closing
+  // bracket (kDone, consumed and the container left), else kBad.
+  enum class Next { kMore, kDone, kBad };
+  Next AfterMember(char close) {
+    SkipSpace();
+    if (Peek() == close) {
+      ++pos_;
+      LeaveContainer();
+      return Next::kDone;
+    }
+    if (!Consume(',')) return Next::kBad;
+    SkipSpace();
+    return Next::kMore;
+  }
+
   bool bad() const { return bad_; }
   bool Bad() {
     bad_ = true;
