@@ -50,6 +50,14 @@ IN= check "json service config" 0 '{"AllowNondistributableArtifactsCIDRs":null,"
 IN= check "json bad cidr" 1 "" "invalid CIDR address: 1.2.3.4/33" -- "$berth" json ServiceConfig '{"InsecureRegistryCIDRs":["1.2.3.4/33"]}'
 IN= check "json distribution" 0 '{"Descriptor":{"mediaType":"m","digest":"sha256:00","size":7},"Platforms":null}' "" -- "$berth" json DistributionInspect '{"Descriptor":{"mediaType":"m","digest":"sha256:00","size":7}}'
 
+IN= check "ref normalized" 0 '{"string":"docker.io/library/ubuntu:22.04","familiar":"ubuntu:22.04","name":"docker.io/library/ubuntu","domain":"docker.io","path":"library/ubuntu","tag":"22.04"}' "" -- "$berth" ref ubuntu:22.04
+IN= check "ref registry" 0 '{"string":"localhost:5000/team/app","familiar":"localhost:5000/team/app","name":"localhost:5000/team/app","domain":"localhost:5000","path":"team/app"}' "" -- "$berth" ref localhost:5000/team/app
+ID=dbcc1c35ac38df41fd2f5e4130b32ffdb93ebae8b3dbe638c23575912276fc9c
+IN= check "ref any id" 0 "{\"string\":\"sha256:$ID\",\"digest\":\"sha256:$ID\"}" "" -- "$berth" ref --any "$ID"
+IN= check "ref id refused" 1 "" "invalid repository name ($ID), cannot specify 64-byte hexadecimal strings" -- "$berth" ref "$ID"
+IN= check "ref uppercase" 1 "" "invalid reference format: repository name (docker/Docker) must be lowercase" -- "$berth" ref docker/Docker
+IN= check "ref bad digest" 1 "" "invalid checksum digest length" -- "$berth" ref "repo@sha256:ffffffffffffffffffffffffffffffffff"
+
 # Usage errors exit non-zero with a message.
 "$berth" json NoSuchType '{}' >/dev/null 2>&1 && { echo "FAIL unknown type accepted"; fail=$((fail + 1)); } || pass=$((pass + 1))
 "$berth" >/dev/null 2>&1 && { echo "FAIL no subcommand accepted"; fail=$((fail + 1)); } || pass=$((pass + 1))

@@ -1,6 +1,7 @@
 // Runs every generated case through the same code the `berth` subcommands
 // run and compares stdout, stderr and exit code with what the Go oracle
-// printed for it. Prints the first differences in full and a summary.
+// printed for it (tests/oracle for the wire library, tests/reforacle for
+// image references). Prints the first differences in full and a summary.
 #include <cstdio>
 #include <fstream>
 #include <iostream>
@@ -74,13 +75,20 @@ int main(int argc, char** argv) {
     }
     ++total;
     std::vector<std::string> c = Split(case_line), w = Split(want_line);
-    if (c.size() != 5 || w.size() != 3) {
+    if ((c.size() != 5 && c.size() != 2) || w.size() != 3) {
       std::cerr << "malformed line at case " << total << "\n";
       return 1;
     }
+    // Reference cases (tests/reforacle) are MODE \t INPUT.
+    if (c.size() == 2) c = {"ref", c[0], "0", "0", c[1]};
     std::string input = B64Decode(c[4]);
     berth::cli::CommandOutput got;
-    if (c[0] == "auth-encode") {
+    if (c[0] == "ref") {
+      using berth::cli::RefMode;
+      got = berth::cli::RefInfo(input, c[1] == "any"      ? RefMode::kAny
+                                       : c[1] == "strict" ? RefMode::kStrict
+                                                          : RefMode::kNormalized);
+    } else if (c[0] == "auth-encode") {
       got = berth::cli::AuthEncode(input);
     } else if (c[0] == "auth-decode") {
       got = berth::cli::AuthDecode(input, false);

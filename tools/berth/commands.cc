@@ -4,6 +4,7 @@
 
 #include "berth/auth_header.h"
 #include "berth/json.h"
+#include "berth/reference.h"
 
 namespace berth::cli {
 namespace {
@@ -73,6 +74,57 @@ CommandOutput JsonNormalize(std::string_view type, std::string_view payload,
   }
   return Fail("", "unknown type \"" + std::string(type) + "\" (one of: " +
                       names + ")");
+}
+
+namespace {
+
+// A JSON string: references are printable ASCII without quotes or
+// backslashes, but escape anyway rather than trust that.
+void AppendJsonString(std::string& out, std::string_view s) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  out += '"';
+  for (char c : s) {
+    auto u = static_cast<unsigned char>(c);
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += c;
+    } else if (u < 0x20) {
+      out += "\\u00";
+      out += kHex[u >> 4];
+      out += kHex[u & 0xf];
+    } else {
+      out += c;
+    }
+  }
+  out += '"';
+}
+
+}  // namespace
+
+CommandOutput RefInfo(std::string_view reference, RefMode mode) {
+  Result<Reference> ref = mode == RefMode::kAny      ? ParseAnyReference(reference)
+                          : mode == RefMode::kStrict ? ParseReference(reference)
+                                                     : ParseNormalizedNamed(reference);
+  if (!ref) return Fail("", ref.error().message());
+  std::string out = "{";
+  auto member = [&](std::string_view key, std::string_view value) {
+    if (value.empty()) return;
+    if (out.size() > 1) out += ',';
+    AppendJsonString(out, key);
+    out += ':';
+    AppendJsonString(out, value);
+  };
+  member("string", ref->String());
+  if (ref->named()) {
+    member("familiar", ref->FamiliarString());
+    member("name", ref->Name());
+    member("domain", ref->domain());
+    member("path", ref->path());
+    member("tag", ref->tag());
+  }
+  member("digest", ref->digest());
+  out += '}';
+  return {std::move(out), "", 0};
 }
 
 const std::vector<std::string>& JsonTypeNames() {

@@ -32,6 +32,14 @@ CommandOutput AuthDecode(std::string_view input, bool body);
 CommandOutput JsonNormalize(std::string_view type, std::string_view payload,
                             bool first_value, bool escape_html);
 
+// How `berth ref` parses: the docker-style parser (ParseNormalizedNamed),
+// ParseAnyReference (--any), or the grammar alone (ParseReference).
+enum class RefMode { kNormalized, kAny, kStrict };
+
+// `berth ref REFERENCE`: one JSON line with string, familiar, name, domain,
+// path, tag, digest (absent parts left out), or the Engine's error.
+CommandOutput RefInfo(std::string_view reference, RefMode mode);
+
 // The TYPE names `berth json` takes.
 const std::vector<std::string>& JsonTypeNames();
 

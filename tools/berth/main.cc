@@ -118,6 +118,19 @@ int main(int argc, char** argv) {
                    : 1;
   });
 
+  // berth ref [--any] REFERENCE
+  std::string ref_value;
+  bool ref_any = false;
+  CLI::App* ref = app.add_subcommand(
+      "ref", "Parse an image reference as the Engine does and print its parts as JSON");
+  ref->add_option("REFERENCE", ref_value, "e.g. ubuntu:22.04")->required();
+  ref->add_flag("--any", ref_any,
+                "also accept image IDs and digests (ParseAnyReference)");
+  ref->callback([&] {
+    exit_code = Emit(berth::cli::RefInfo(
+        ref_value, ref_any ? berth::cli::RefMode::kAny : berth::cli::RefMode::kNormalized));
+  });
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
