@@ -8,6 +8,7 @@
 
 #include "berth/auth_header.h"
 #include "berth/json.h"
+#include "berth/reference.h"
 
 namespace {
 
@@ -98,6 +99,16 @@ void BM_MarshalDistributionInspect10(benchmark::State& state) {
   for (auto _ : state) benchmark::DoNotOptimize(berth::Marshal(d));
 }
 BENCHMARK(BM_MarshalDistributionInspect10);
+
+// A name as users type it; Go's side is Debian's distribution/reference
+// (tests/reforacle/bench_test.go).
+void BM_ParseNormalizedNamed(benchmark::State& state) {
+  for (auto _ : state) {
+    berth::Result<berth::Reference> r = berth::ParseNormalizedNamed("ubuntu:22.04");
+    benchmark::DoNotOptimize(r);
+  }
+}
+BENCHMARK(BM_ParseNormalizedNamed);
 
 }  // namespace
 
