@@ -9,6 +9,7 @@
 #include <cstdint>
 
 #include "json/utf8.h"
+#include "reference_grammar.h"
 
 namespace berth {
 
@@ -107,8 +108,10 @@ bool IsHost(std::string_view s) {
   }
 }
 
+}  // namespace
+
 // domain-and-port: host, then optionally ":" and digits.
-bool IsDomainAndPort(std::string_view s) {
+bool detail::IsDomainAndPort(std::string_view s) {
   std::size_t host_end;
   if (!s.empty() && s.front() == '[') {
     std::size_t close = s.find(']');
@@ -126,6 +129,10 @@ bool IsDomainAndPort(std::string_view s) {
     if (!IsDigit(c)) return false;
   return true;
 }
+
+namespace {
+
+using detail::IsDomainAndPort;
 
 // The anchored name split: the first component is the domain whenever the
 // rest is a remote name with it (the optional group is tried first).

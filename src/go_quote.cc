@@ -1,0 +1,88 @@
+#include "go_quote.h"
+
+#include <cstdint>
+
+#include "json/utf8.h"
+
+namespace berth::detail {
+namespace {
+
+struct PrintRun {
+  std::uint32_t first, last;
+};
+constexpr PrintRun kPrintRuns[] = {
+#include "unicode_print.inc"
+};
+
+bool IsPrint(std::uint32_t r) {
+  std::size_t lo = 0, hi = sizeof kPrintRuns / sizeof kPrintRuns[0];
+  while (lo < hi) {  // runs are sorted and disjoint
+    std::size_t mid = (lo + hi) / 2;
+    if (r < kPrintRuns[mid].first) {
+      hi = mid;
+    } else if (r > kPrintRuns[mid].last) {
+      lo = mid + 1;
+    } else {
+      return true;
+    }
+  }
+  return false;
+}
+
+constexpr char kHex[] = "0123456789abcdef";
+
+}  // namespace
+
+std::string GoQuote(std::string_view s) {
+  std::string out = "\"";
+  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+  for (std::size_t i = 0; i < s.size();) {
+    std::uint32_t r = p[i];
+    std::size_t len = 1;
+    if (r >= 0x80) {
+      len = json_detail::ValidRuneLength(p + i, s.size() - i);
+      if (len == 0) {  // a byte that is not UTF-8
+        out += "\\x";
+        out += kHex[p[i] >> 4];
+        out += kHex[p[i] & 0xf];
+        ++i;
+        continue;
+      }
+      r = len == 2 ? (r & 0x1f) : len == 3 ? (r & 0x0f) : (r & 0x07);
+      for (std::size_t k = 1; k < len; ++k) r = (r << 6) | (p[i + k] & 0x3f);
+    }
+    if (r == '"' || r == '\\') {
+      out += '\\';
+      out += static_cast<char>(r);
+    } else if (IsPrint(r)) {
+      out.append(s.data() + i, len);
+    } else {
+      switch (r) {
+        case '\a': out += "\\a"; break;
+        case '\b': out += "\\b"; break;
+        case '\f': out += "\\f"; break;
+        case '\n': out += "\\n"; break;
+        case '\r': out += "\\r"; break;
+        case '\t': out += "\\t"; break;
+        case '\v': out += "\\v"; break;
+        default:
+          if (r < ' ' || r == 0x7f) {
+            out += "\\x";
+            out += kHex[r >> 4];
+            out += kHex[r & 0xf];
+          } else if (r < 0x10000) {
+            out += "\\u";
+            for (int shift = 12; shift >= 0; shift -= 4) out += kHex[(r >> shift) & 0xf];
+          } else {
+            out += "\\U";
+            for (int shift = 28; shift >= 0; shift -= 4) out += kHex[(r >> shift) & 0xf];
+          }
+      }
+    }
+    i += len;
+  }
+  out += '"';
+  return out;
+}
+
+}  // namespace berth::detail

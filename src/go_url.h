@@ -1,0 +1,41 @@
+// Go's net/url.Parse and URL.String, as far as the Engine's registry
+// configuration uses them: ValidateMirror reports Go's parse errors and
+// prints the re-serialized URL in its messages, so both must be Go's to the
+// byte. Hand-written because no C++ URL library reproduces them.
+#ifndef BERTH_SRC_GO_URL_H_
+#define BERTH_SRC_GO_URL_H_
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "berth/error.h"
+
+namespace berth::detail {
+
+struct GoUrl {
+  std::string scheme;  // lower-cased
+  std::string opaque;
+  struct User {
+    std::string username, password;
+    bool password_set = false;
+  };
+  std::optional<User> user;
+  std::string host;
+  std::string path, raw_path;
+  bool force_query = false;
+  bool omit_host = false;
+  std::string raw_query;
+  std::string fragment, raw_fragment;
+
+  // url.URL.String().
+  std::string String() const;
+};
+
+// url.Parse(raw). The error message is Go's, e.g.
+// `parse "!x://%as%": first path segment in URL cannot contain colon`.
+Result<GoUrl> ParseGoUrl(std::string_view raw);
+
+}  // namespace berth::detail
+
+#endif  // BERTH_SRC_GO_URL_H_

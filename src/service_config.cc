@@ -1,0 +1,245 @@
+#include "berth/service_config.h"
+
+#include <algorithm>
+
+#include "berth/reference.h"
+#include "go_quote.h"
+#include "go_url.h"
+#include "reference_grammar.h"
+
+namespace berth {
+
+namespace {
+
+Error Invalid(std::string message) {
+  return Error(ErrorKind::kInvalidParameter, std::move(message));
+}
+
+std::string Lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out)
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  return out;
+}
+
+// Go's net.SplitHostPort; false where it fails.
+bool SplitHostPort(std::string_view hp, std::string_view& host, std::string_view& port) {
+  std::size_t i = hp.rfind(':');
+  if (i == std::string_view::npos) return false;
+  std::size_t j = 0, k = 0;
+  if (!hp.empty() && hp[0] == '[') {
+    std::size_t end = hp.find(']');
+    if (end == std::string_view::npos || end + 1 != i) return false;
+    host = hp.substr(1, end - 1);
+    j = 1;
+    k = end + 1;
+  } else {
+    host = hp.substr(0, i);
+    if (host.find(':') != std::string_view::npos) return false;
+  }
+  if (hp.substr(j).find('[') != std::string_view::npos) return false;
+  if (hp.substr(k).find(']') != std::string_view::npos) return false;
+  port = hp.substr(i + 1);
+  return true;
+}
+
+// Go's strconv.Atoi: its error text, or the value.
+Result<long long> Atoi(std::string_view s) {
+  auto syntax = [&] {
+    return Invalid("strconv.Atoi: parsing " + detail::GoQuote(s) + ": invalid syntax");
+  };
+  std::string_view digits = s;
+  bool negative = false;
+  if (!digits.empty() && (digits[0] == '+' || digits[0] == '-')) {
+    negative = digits[0] == '-';
+    digits.remove_prefix(1);
+  }
+  if (digits.empty()) return syntax();
+  unsigned long long v = 0;
+  bool overflow = false;
+  for (char c : digits) {
+    if (c < '0' || c > '9') return syntax();
+    if (v > (~0ULL - 9) / 10) overflow = true;
+    if (!overflow) v = v * 10 + static_cast<unsigned>(c - '0');
+  }
+  const unsigned long long limit = negative ? 9223372036854775808ULL : 9223372036854775807ULL;
+  if (overflow || v > limit) {
+    return Invalid("strconv.Atoi: parsing " + detail::GoQuote(s) + ": value out of range");
+  }
+  return negative ? static_cast<long long>(0 - v) : static_cast<long long>(v);
+}
+
+std::string MaskText(const std::vector<std::uint8_t>& mask) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  if (mask.empty()) return "<nil>";
+  std::string out;
+  for (std::uint8_t b : mask) {
+    out += kHex[b >> 4];
+    out += kHex[b & 0xf];
+  }
+  return out;
+}
+
+IndexInfo OfficialIndex(const List<std::string>& mirrors) {
+  IndexInfo hub;
+  hub.name = std::string(kDefaultDomain);
+  hub.mirrors = mirrors;
+  hub.secure = true;
+  hub.official = true;
+  return hub;
+}
+
+}  // namespace
+
+Result<std::string> ValidateIndexName(std::string_view name) {
+  std::string val(name == kLegacyDefaultDomain ? kDefaultDomain : name);
+  if (!val.empty() && (val.front() == '-' || val.back() == '-')) {
+    return Invalid("invalid index name (" + val + "). Cannot begin or end with a hyphen");
+  }
+  return val;
+}
+
+Result<std::string> ValidateMirror(std::string_view mirror) {
+  Result<detail::GoUrl> uri = detail::ParseGoUrl(mirror);
+  if (!uri) {
+    return Invalid("invalid mirror: " + detail::GoQuote(mirror) + " is not a valid URI: " +
+                   uri.error().message());
+  }
+  if (uri->scheme != "http" && uri->scheme != "https") {
+    return Invalid("invalid mirror: unsupported scheme " + detail::GoQuote(uri->scheme) +
+                   " in " + detail::GoQuote(uri->String()));
+  }
+  if (!uri->raw_query.empty() || !uri->fragment.empty()) {
+    return Invalid("invalid mirror: query or fragment at end of the URI " +
+                   detail::GoQuote(uri->String()));
+  }
+  if (uri->user) {
+    // Never print the password.
+    uri->user->password = "xxxxx";
+    uri->user->password_set = true;
+    return Invalid("invalid mirror: username/password not allowed in URI " +
+                   detail::GoQuote(uri->String()));
+  }
+  std::string out(mirror);
+  if (!out.empty() && out.back() == '/') out.pop_back();
+  out += '/';
+  return out;
+}
+
+Status ValidateHostPort(std::string_view s) {
+  std::string_view host = s, port;
+  if (!SplitHostPort(s, host, port)) {
+    host = s;
+    port = {};
+  }
+  if (!detail::IsDomainAndPort(s) && ParseIP(host).empty()) {
+    return Invalid("invalid host " + detail::GoQuote(host));
+  }
+  if (!port.empty()) {
+    Result<long long> v = Atoi(port);
+    if (!v) return v.error();
+    if (*v < 0 || *v > 65535) return Invalid("invalid port " + detail::GoQuote(port));
+  }
+  return {};
+}
+
+Result<ServiceConfig> NewServiceConfig(const ServiceOptions& options,
+                                       std::vector<std::string>* warnings) {
+  ServiceConfig config;
+  config.allow_nondistributable_artifacts_cidrs = List<std::optional<NetIPNet>>::Empty();
+  config.allow_nondistributable_artifacts_hostnames = List<std::string>::Empty();
+  config.insecure_registry_cidrs = List<std::optional<NetIPNet>>::Empty();
+  config.mirrors = List<std::string>::Empty();
+  config.index_configs.emplace();
+
+  // 1. allow-nondistributable-artifacts: CIDRs and hostnames, each once.
+  std::vector<std::string> cidr_keys;
+  for (const std::string& r : options.allow_nondistributable_artifacts) {
+    Result<std::string> index = ValidateIndexName(r);
+    if (!index) return index.error();
+    if (r.find("://") != std::string::npos) {
+      return Invalid("allow-nondistributable-artifacts registry " + r +
+                     " should not contain '://'");
+    }
+    if (Result<NetIPNet> net = ParseCIDR(r)) {
+      std::string key = net->String();
+      auto seen = std::find(cidr_keys.begin(), cidr_keys.end(), key);
+      if (seen == cidr_keys.end()) {
+        cidr_keys.push_back(key);
+        config.allow_nondistributable_artifacts_cidrs.push_back(*net);
+      }
+      continue;
+    }
+    Status host = ValidateHostPort(r);
+    if (!host) {
+      return Invalid("allow-nondistributable-artifacts registry " + r + " is not valid: " +
+                     host.message());
+    }
+    const auto& names = config.allow_nondistributable_artifacts_hostnames.items();
+    if (std::find(names.begin(), names.end(), r) == names.end())
+      config.allow_nondistributable_artifacts_hostnames.push_back(r);
+  }
+
+  // 2. mirrors, normalized, each once, in order.
+  for (const std::string& m : options.mirrors) {
+    Result<std::string> mirror = ValidateMirror(m);
+    if (!mirror) return mirror.error();
+    const auto& seen = config.mirrors.items();
+    if (std::find(seen.begin(), seen.end(), *mirror) == seen.end())
+      config.mirrors.push_back(*mirror);
+  }
+
+  // 3. insecure registries, then 127.0.0.0/8.
+  std::vector<std::string> insecure = options.insecure_registries;
+  insecure.emplace_back("127.0.0.0/8");
+  for (std::string r : insecure) {
+    Result<std::string> index = ValidateIndexName(r);
+    if (!index) return index.error();
+    std::string lower = Lower(r);
+    if (lower.rfind("http://", 0) == 0 || lower.rfind("https://", 0) == 0) {
+      std::string scheme = lower.rfind("http://", 0) == 0 ? "http://" : "https://";
+      if (warnings) {
+        warnings->push_back("insecure registry " + r + " should not contain '" + scheme +
+                            "' and '" + scheme +
+                            "' has been removed from the insecure registry config");
+      }
+      r = r.substr(scheme.size());
+    } else if (r.find("://") != std::string::npos) {
+      return Invalid("insecure registry " + r + " should not contain '://'");
+    }
+    if (Result<NetIPNet> net = ParseCIDR(r)) {
+      bool seen = false;
+      for (const auto& existing : config.insecure_registry_cidrs) {
+        if (existing && FormatIP(existing->ip) == FormatIP(net->ip) &&
+            MaskText(existing->mask) == MaskText(net->mask))
+          seen = true;
+      }
+      if (!seen) config.insecure_registry_cidrs.push_back(*net);
+      continue;
+    }
+    Status host = ValidateHostPort(r);
+    if (!host) return Invalid("insecure registry " + r + " is not valid: " + host.message());
+    IndexInfo info;
+    info.name = r;
+    info.mirrors = List<std::string>::Empty();
+    (*config.index_configs)[r] = info;
+  }
+  // docker.io is secure and official whatever the list says.
+  (*config.index_configs)[std::string(kDefaultDomain)] = OfficialIndex(config.mirrors);
+  return config;
+}
+
+ServiceConfig ServiceConfigForInfo(const ServiceConfig& config) {
+  ServiceConfig copy = config;
+  // The Engine appends each list to a nil one: empty lists print as null.
+  if (copy.allow_nondistributable_artifacts_cidrs.empty())
+    copy.allow_nondistributable_artifacts_cidrs.reset();
+  if (copy.allow_nondistributable_artifacts_hostnames.empty())
+    copy.allow_nondistributable_artifacts_hostnames.reset();
+  if (copy.insecure_registry_cidrs.empty()) copy.insecure_registry_cidrs.reset();
+  if (copy.mirrors.empty()) copy.mirrors.reset();
+  if (!copy.index_configs) copy.index_configs.emplace();
+  return copy;
+}
+
+}  // namespace berth
