@@ -99,11 +99,35 @@ Result<std::string> ValidateIndexName(std::string_view name) {
   return val;
 }
 
+std::string MaskUrlPassword(std::string_view url) {
+  std::size_t scheme_end = url.find("://");
+  std::size_t start = scheme_end == std::string_view::npos ? 0 : scheme_end + 3;
+  std::size_t end = url.find_first_of("/?#", start);
+  if (end == std::string_view::npos) end = url.size();
+  std::string_view authority = url.substr(start, end - start);
+  std::size_t at = authority.rfind('@');
+  if (at == std::string_view::npos) return std::string(url);
+  std::size_t colon = authority.substr(0, at).find(':');
+  if (colon == std::string_view::npos) return std::string(url);
+  return std::string(url.substr(0, start + colon + 1)) + "xxxxx" +
+         std::string(url.substr(start + at));
+}
+
 Result<std::string> ValidateMirror(std::string_view mirror) {
   Result<detail::GoUrl> uri = detail::ParseGoUrl(mirror);
   if (!uri) {
-    return Invalid("invalid mirror: " + detail::GoQuote(mirror) + " is not a valid URI: " +
-                   uri.error().message());
+    // Go's message quotes the input; the Engine would echo a password here.
+    std::string masked = MaskUrlPassword(mirror);
+    std::string reason = uri.error().message();
+    if (masked != mirror) {
+      Result<detail::GoUrl> again = detail::ParseGoUrl(masked);
+      // Reparsed with the password masked: the same error, unless the
+      // password itself was the problem, which is then not shown.
+      reason = again ? "parse " + detail::GoQuote(masked) + ": invalid password in URL"
+                     : again.error().message();
+    }
+    return Invalid("invalid mirror: " + detail::GoQuote(masked) + " is not a valid URI: " +
+                   reason);
   }
   if (uri->scheme != "http" && uri->scheme != "https") {
     return Invalid("invalid mirror: unsupported scheme " + detail::GoQuote(uri->scheme) +
@@ -190,7 +214,7 @@ Result<ServiceConfig> NewServiceConfig(const ServiceOptions& options,
   }
 
   // 3. insecure registries, then 127.0.0.0/8.
-  std::vector<std::string> insecure = options.insecure_registries;
+  std::vector<std::string> insecure = options.insecure_registries.items();
   insecure.emplace_back("127.0.0.0/8");
   for (std::string r : insecure) {
     Result<std::string> index = ValidateIndexName(r);

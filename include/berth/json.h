@@ -20,6 +20,7 @@
 #include <string_view>
 
 #include "berth/error.h"
+#include "berth/service_config.h"
 #include "berth/types.h"
 
 namespace berth {
@@ -57,6 +58,7 @@ BERTH_JSON_DECLARE(ServiceConfig)
 BERTH_JSON_DECLARE(DistributionInspect)
 BERTH_JSON_DECLARE(Descriptor)
 BERTH_JSON_DECLARE(Platform)
+BERTH_JSON_DECLARE(ServiceOptions)
 
 #undef BERTH_JSON_DECLARE
 

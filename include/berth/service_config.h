@@ -14,11 +14,16 @@
 
 namespace berth {
 
-// What the user configures (daemon.json keys / dockerd flags).
+// What the user configures: the daemon.json keys (and dockerd flags)
+// allow-nondistributable-artifacts (--allow-nondistributable-artifacts),
+// registry-mirrors (--registry-mirror), insecure-registries
+// (--insecure-registry). Its JSON (berth/json.h) uses those keys, omitempty.
 struct ServiceOptions {
-  std::vector<std::string> allow_nondistributable_artifacts;
-  std::vector<std::string> mirrors;
-  std::vector<std::string> insecure_registries;
+  List<std::string> allow_nondistributable_artifacts;
+  List<std::string> mirrors;
+  List<std::string> insecure_registries;
+
+  friend bool operator==(const ServiceOptions&, const ServiceOptions&) = default;
 };
 
 // "index.docker.io" becomes "docker.io"; a leading or trailing hyphen is
@@ -29,6 +34,11 @@ Result<std::string> ValidateIndexName(std::string_view name);
 // trailing "/". Errors as the Engine's, e.g. `invalid mirror: unsupported
 // scheme "ftp" in "ftp://m.example.com"`; a password shows as "xxxxx".
 Result<std::string> ValidateMirror(std::string_view mirror);
+
+// The text of a URL with any password in its authority replaced by "xxxxx"
+// ("https://u:xxxxx@host/"), whether or not the URL parses: for messages
+// that echo what the user typed.
+std::string MaskUrlPassword(std::string_view url);
 
 // A registry host with optional port (or an IP address): `invalid host
 // "…"`, `invalid port "…"`.

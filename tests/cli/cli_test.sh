@@ -58,6 +58,19 @@ IN= check "ref id refused" 1 "" "invalid repository name ($ID), cannot specify 6
 IN= check "ref uppercase" 1 "" "invalid reference format: repository name (docker/Docker) must be lowercase" -- "$berth" ref docker/Docker
 IN= check "ref bad digest" 1 "" "invalid checksum digest length" -- "$berth" ref "repo@sha256:ffffffffffffffffffffffffffffffffff"
 
+DEFAULT='{"AllowNondistributableArtifactsCIDRs":null,"AllowNondistributableArtifactsHostnames":null,"InsecureRegistryCIDRs":["127.0.0.0/8"],"IndexConfigs":{"docker.io":{"Name":"docker.io","Mirrors":[],"Secure":true,"Official":true}},"Mirrors":null}'
+IN= check "config default" 0 "$DEFAULT" "" -- "$berth" config
+IN= check "config flags" 0 '{"AllowNondistributableArtifactsCIDRs":null,"AllowNondistributableArtifactsHostnames":null,"InsecureRegistryCIDRs":["10.0.0.0/8","127.0.0.0/8"],"IndexConfigs":{"docker.io":{"Name":"docker.io","Mirrors":["https://m.example.com/"],"Secure":true,"Official":true},"reg:5000":{"Name":"reg:5000","Mirrors":[],"Secure":false,"Official":false}},"Mirrors":["https://m.example.com/"]}' "warning: insecure registry http://reg:5000 should not contain 'http://' and 'http://' has been removed from the insecure registry config" -- "$berth" config --registry-mirror https://m.example.com --insecure-registry http://reg:5000 --insecure-registry 10.0.0.1/8
+tmp=$(mktemp -d)
+echo '{"registry-mirrors":["https://a"],"debug":true}' > "$tmp/daemon.json"
+IN= check "config file" 0 '{"AllowNondistributableArtifactsCIDRs":null,"AllowNondistributableArtifactsHostnames":null,"InsecureRegistryCIDRs":["127.0.0.0/8"],"IndexConfigs":{"docker.io":{"Name":"docker.io","Mirrors":["https://a/"],"Secure":true,"Official":true}},"Mirrors":["https://a/"]}' "" -- "$berth" config --config-file "$tmp/daemon.json"
+IN= check "config conflict" 1 "" "unable to configure the Docker daemon with file $tmp/daemon.json: the following directives are specified both as a flag and in the configuration file: registry-mirrors: (from flag: [https://b/], from file: [https://a])" -- "$berth" config --config-file "$tmp/daemon.json" --registry-mirror https://b
+IN= check "config missing file" 1 "" "unable to configure the Docker daemon with file $tmp/none.json: open $tmp/none.json: no such file or directory" -- "$berth" config --config-file "$tmp/none.json"
+IN= check "config bad mirror flag" 1 "" 'invalid argument "ftp://x" for "--registry-mirror" flag: invalid mirror: unsupported scheme "ftp" in "ftp://x"' -- "$berth" config --registry-mirror ftp://x
+IN= check "config bad insecure" 1 "" 'insecure registry mytest-.com is not valid: invalid host "mytest-.com"' -- "$berth" config --insecure-registry mytest-.com
+IN= check "config mirror password masked" 1 "" 'invalid argument "https://u:xxxxx@m.example.com" for "--registry-mirror" flag: invalid mirror: username/password not allowed in URI "https://u:xxxxx@m.example.com"' -- "$berth" config --registry-mirror https://u:secret@m.example.com
+rm -rf "$tmp"
+
 # Usage errors exit non-zero with a message.
 "$berth" json NoSuchType '{}' >/dev/null 2>&1 && { echo "FAIL unknown type accepted"; fail=$((fail + 1)); } || pass=$((pass + 1))
 "$berth" >/dev/null 2>&1 && { echo "FAIL no subcommand accepted"; fail=$((fail + 1)); } || pass=$((pass + 1))

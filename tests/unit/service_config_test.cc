@@ -93,6 +93,15 @@ std::string ConfigOutcome(const ServiceOptions& o) {
   return Marshal(ServiceConfigForInfo(*c), MarshalOptions{.escape_html = false});
 }
 
+TEST(ServiceOptions, DaemonJsonForm) {
+  ServiceOptions o;
+  ASSERT_TRUE(Unmarshal(R"({"debug":true,"registry-mirrors":["https://m"],"insecure-registries":["r:5000"],"log-opts":{"a":"b"}})", o).ok());
+  EXPECT_EQ(o.mirrors, List<std::string>{"https://m"});
+  EXPECT_EQ(o.insecure_registries, List<std::string>{"r:5000"});
+  EXPECT_TRUE(o.allow_nondistributable_artifacts.is_nil());
+  EXPECT_EQ(Marshal(o), R"({"registry-mirrors":["https://m"],"insecure-registries":["r:5000"]})");
+}
+
 TEST(NewServiceConfig, DefaultIsWhatInfoShows) {
   EXPECT_EQ(ConfigOutcome({}),
             R"({"AllowNondistributableArtifactsCIDRs":null,"AllowNondistributableArtifactsHostnames":null,"InsecureRegistryCIDRs":["127.0.0.0/8"],"IndexConfigs":{"docker.io":{"Name":"docker.io","Mirrors":[],"Secure":true,"Official":true}},"Mirrors":null})");
@@ -105,12 +114,12 @@ TEST(NewServiceConfig, DefaultIsWhatInfoShows) {
 TEST(NewServiceConfig, EngineListVectors) {
   auto allow = [](std::vector<std::string> v) {
     ServiceOptions o;
-    o.allow_nondistributable_artifacts = std::move(v);
+    o.allow_nondistributable_artifacts = List<std::string>(std::move(v));
     return ConfigOutcome(o);
   };
   auto insecure = [](std::vector<std::string> v) {
     ServiceOptions o;
-    o.insecure_registries = std::move(v);
+    o.insecure_registries = List<std::string>(std::move(v));
     return ConfigOutcome(o);
   };
   EXPECT_NE(allow({"1.2.3.0/24", "2001:db8::/120", "127.0.0.1", "127.0.0.1:8080"})
@@ -149,8 +158,27 @@ TEST(NewServiceConfig, EngineListVectors) {
   // docker.io stays secure and official whatever the list says.
   EXPECT_NE(insecure({"docker.io"}).find(R"("docker.io":{"Name":"docker.io","Mirrors":[],"Secure":true,"Official":true})"),
             std::string::npos);
-  EXPECT_EQ(ConfigOutcome(ServiceOptions{{}, {"example.com:5000"}, {}}),
+  EXPECT_EQ(ConfigOutcome(ServiceOptions{{}, List<std::string>{"example.com:5000"}, {}}),
             "error: invalid mirror: unsupported scheme \"example.com\" in \"example.com:5000\"");
+}
+
+}  // namespace
+}  // namespace berth
+
+namespace berth {
+namespace {
+
+TEST(MaskUrlPassword, HidesPasswordsParsedOrNot) {
+  EXPECT_EQ(MaskUrlPassword("https://u:secret@m.example.com/v1"), "https://u:xxxxx@m.example.com/v1");
+  EXPECT_EQ(MaskUrlPassword("https://m.example.com/a@b"), "https://m.example.com/a@b");
+  EXPECT_EQ(MaskUrlPassword("https://u@m.example.com"), "https://u@m.example.com");
+  // Unparseable, and still no password in the message.
+  Result<std::string> r = ValidateMirror("https://u:secret@m.example.com:x/");
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().message().find("secret"), std::string::npos) << r.error().message();
+  EXPECT_EQ(r.error().message(),
+            "invalid mirror: \"https://u:xxxxx@m.example.com:x/\" is not a valid URI: parse "
+            "\"https://u:xxxxx@m.example.com:x/\": invalid port \":x\" after host");
 }
 
 }  // namespace

@@ -1,10 +1,15 @@
 #include "commands.h"
 
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <sstream>
 #include <utility>
 
 #include "berth/auth_header.h"
 #include "berth/json.h"
 #include "berth/reference.h"
+#include "berth/service_config.h"
 
 namespace berth::cli {
 namespace {
@@ -125,6 +130,101 @@ CommandOutput RefInfo(std::string_view reference, RefMode mode) {
   member("digest", ref->digest());
   out += '}';
   return {std::move(out), "", 0};
+}
+
+namespace {
+
+// "[a b]": how Go's %v prints a list of strings.
+std::string GoList(const std::vector<std::string>& v) {
+  std::string out = "[";
+  for (std::size_t i = 0; i < v.size(); ++i) {
+    if (i > 0) out += ' ';
+    out += v[i];
+  }
+  return out + "]";
+}
+
+// Go's error text for a failed open: "open PATH: no such file or directory".
+std::string OpenError(const std::string& path, int err) {
+  std::string text = std::strerror(err);
+  if (!text.empty() && text[0] >= 'A' && text[0] <= 'Z') text[0] = static_cast<char>(text[0] - 'A' + 'a');
+  return "open " + path + ": " + text;
+}
+
+// One repeatable dockerd flag: its name, the daemon.json key it sets, how
+// its values are normalized when parsed, and what the user gave.
+struct RegistryFlag {
+  const char* flag;
+  const char* key;
+  Result<std::string> (*normalize)(std::string_view);
+  const std::vector<std::string>* values;
+  List<std::string> ServiceOptions::*field;
+};
+
+}  // namespace
+
+CommandOutput ConfigShow(const ConfigRequest& request) {
+  // Flags in pflag's (alphabetical) order, as the Engine reports conflicts.
+  const RegistryFlag flags[] = {
+      {"allow-nondistributable-artifacts", "allow-nondistributable-artifacts", &ValidateIndexName,
+       &request.allow_nondistributable_artifacts, &ServiceOptions::allow_nondistributable_artifacts},
+      {"insecure-registry", "insecure-registries", &ValidateIndexName,
+       &request.insecure_registries, &ServiceOptions::insecure_registries},
+      {"registry-mirror", "registry-mirrors", &ValidateMirror, &request.registry_mirrors,
+       &ServiceOptions::mirrors},
+  };
+  // Flag values are validated and normalized as they are parsed.
+  std::vector<std::string> normalized[3];
+  for (int f = 0; f < 3; ++f) {
+    for (const std::string& v : *flags[f].values) {
+      Result<std::string> n = flags[f].normalize(v);
+      if (!n) {
+        // Never echo a password from a URL.
+        return Fail("", "invalid argument \"" + MaskUrlPassword(v) + "\" for \"--" + flags[f].flag +
+                            "\" flag: " + n.error().message());
+      }
+      normalized[f].push_back(*n);
+    }
+  }
+
+  ServiceOptions options;
+  if (request.config_file) {
+    const std::string& path = *request.config_file;
+    std::string prefix = "unable to configure the Docker daemon with file " + path + ": ";
+    std::ifstream in(path, std::ios::binary);
+    if (!in) return Fail("", prefix + OpenError(path, errno));
+    std::ostringstream text;
+    text << in.rdbuf();
+    Status st = Unmarshal(text.str(), options);
+    if (!st) return Fail("", prefix + st.message());
+    std::string conflicts;
+    for (int f = 0; f < 3; ++f) {
+      const List<std::string>& from_file = options.*(flags[f].field);
+      if (normalized[f].empty() || from_file.is_nil()) continue;
+      if (!conflicts.empty()) conflicts += ", ";
+      conflicts += std::string(flags[f].key) + ": (from flag: " + GoList(normalized[f]) +
+                   ", from file: " + GoList(from_file.items()) + ")";
+    }
+    if (!conflicts.empty()) {
+      return Fail("", prefix +
+                          "the following directives are specified both as a flag and in the "
+                          "configuration file: " + conflicts);
+    }
+  }
+  for (int f = 0; f < 3; ++f) {
+    if (!normalized[f].empty()) options.*(flags[f].field) = List<std::string>(normalized[f]);
+  }
+
+  std::vector<std::string> warnings;
+  Result<ServiceConfig> config = NewServiceConfig(options, &warnings);
+  if (!config) return Fail("", config.error().message());
+  std::string err;
+  for (const std::string& w : warnings) {
+    if (!err.empty()) err += '\n';
+    err += "warning: " + w;
+  }
+  return {Marshal(ServiceConfigForInfo(*config), MarshalOptions{.escape_html = false}),
+          std::move(err), 0};
 }
 
 const std::vector<std::string>& JsonTypeNames() {

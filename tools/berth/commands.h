@@ -3,6 +3,7 @@
 #ifndef BERTH_TOOLS_BERTH_COMMANDS_H_
 #define BERTH_TOOLS_BERTH_COMMANDS_H_
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -39,6 +40,19 @@ enum class RefMode { kNormalized, kAny, kStrict };
 // `berth ref REFERENCE`: one JSON line with string, familiar, name, domain,
 // path, tag, digest (absent parts left out), or the Engine's error.
 CommandOutput RefInfo(std::string_view reference, RefMode mode);
+
+// `berth config`: the registry options from a daemon.json and from flags
+// (in the order given), as dockerd takes them.
+struct ConfigRequest {
+  std::optional<std::string> config_file;
+  std::vector<std::string> registry_mirrors;
+  std::vector<std::string> insecure_registries;
+  std::vector<std::string> allow_nondistributable_artifacts;
+};
+
+// The ServiceConfig as GET /info shows it, or the Engine's error; warnings
+// (an http:// prefix dropped) go to stderr with exit 0.
+CommandOutput ConfigShow(const ConfigRequest& request);
 
 // The TYPE names `berth json` takes.
 const std::vector<std::string>& JsonTypeNames();

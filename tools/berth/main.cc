@@ -131,6 +131,24 @@ int main(int argc, char** argv) {
         ref_value, ref_any ? berth::cli::RefMode::kAny : berth::cli::RefMode::kNormalized));
   });
 
+  // berth config [--config-file FILE] [--registry-mirror URL]...
+  berth::cli::ConfigRequest config_request;
+  std::string config_file;
+  CLI::App* config = app.add_subcommand(
+      "config", "Build the registry configuration as dockerd does and print it as GET /info shows it");
+  config->add_option("--config-file", config_file, "a daemon.json to read");
+  config->add_option("--registry-mirror", config_request.registry_mirrors,
+                     "a registry mirror for docker.io (repeatable)");
+  config->add_option("--insecure-registry", config_request.insecure_registries,
+                     "a registry (host[:port] or CIDR) to reach without TLS verification (repeatable)");
+  config->add_option("--allow-nondistributable-artifacts",
+                     config_request.allow_nondistributable_artifacts,
+                     "a registry (host[:port] or CIDR) to push non-distributable artifacts to (repeatable)");
+  config->callback([&] {
+    if (!config_file.empty()) config_request.config_file = config_file;
+    exit_code = Emit(berth::cli::ConfigShow(config_request));
+  });
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
