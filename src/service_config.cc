@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "berth/reference.h"
+#include "go_net.h"
 #include "go_quote.h"
 #include "go_url.h"
 #include "reference_grammar.h"
@@ -20,27 +21,6 @@ std::string Lower(std::string_view s) {
   for (char& c : out)
     if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
   return out;
-}
-
-// Go's net.SplitHostPort; false where it fails.
-bool SplitHostPort(std::string_view hp, std::string_view& host, std::string_view& port) {
-  std::size_t i = hp.rfind(':');
-  if (i == std::string_view::npos) return false;
-  std::size_t j = 0, k = 0;
-  if (!hp.empty() && hp[0] == '[') {
-    std::size_t end = hp.find(']');
-    if (end == std::string_view::npos || end + 1 != i) return false;
-    host = hp.substr(1, end - 1);
-    j = 1;
-    k = end + 1;
-  } else {
-    host = hp.substr(0, i);
-    if (host.find(':') != std::string_view::npos) return false;
-  }
-  if (hp.substr(j).find('[') != std::string_view::npos) return false;
-  if (hp.substr(k).find(']') != std::string_view::npos) return false;
-  port = hp.substr(i + 1);
-  return true;
 }
 
 // Go's strconv.Atoi: its error text, or the value.
@@ -152,7 +132,7 @@ Result<std::string> ValidateMirror(std::string_view mirror) {
 
 Status ValidateHostPort(std::string_view s) {
   std::string_view host = s, port;
-  if (!SplitHostPort(s, host, port)) {
+  if (!detail::GoSplitHostPort(s, host, port)) {
     host = s;
     port = {};
   }
