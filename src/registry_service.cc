@@ -101,6 +101,8 @@ Status RegistryService::Reload(const ServiceOptions& options, std::vector<std::s
 
 bool RegistryService::CidrMatch(const List<std::optional<NetIPNet>>& cidrs,
                                 std::string_view host_port) const {
+  // Nothing can match: no need to ask DNS (the Engine asks anyway).
+  if (cidrs.empty()) return false;
   std::string_view host = host_port, port;
   if (!detail::GoSplitHostPort(host_port, host, port)) host = host_port;
   std::vector<std::vector<std::uint8_t>> addresses = resolver_(std::string(host));

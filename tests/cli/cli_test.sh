@@ -71,6 +71,15 @@ IN= check "config bad insecure" 1 "" 'insecure registry mytest-.com is not valid
 IN= check "config mirror password masked" 1 "" 'invalid argument "https://u:xxxxx@m.example.com" for "--registry-mirror" flag: invalid mirror: username/password not allowed in URI "https://u:xxxxx@m.example.com"' -- "$berth" config --registry-mirror https://u:secret@m.example.com
 rm -rf "$tmp"
 
+# Endpoints: only loopback names and addresses, so nothing is looked up in DNS.
+HUB='{"url":"https://registry-1.docker.io","mirror":false,"official":true,"tls_verify":true,"allow_nondistributable_artifacts":false}'
+IN= check "endpoints pull with mirror" 0 "{\"url\":\"http://127.0.0.1:5001/\",\"mirror\":true,\"official\":false,\"tls_verify\":false,\"allow_nondistributable_artifacts\":false}
+$HUB" "" -- "$berth" endpoints ubuntu:22.04 --registry-mirror http://127.0.0.1:5001
+IN= check "endpoints push skips mirrors" 0 "$HUB" "" -- "$berth" endpoints ubuntu --push --registry-mirror http://127.0.0.1:5001
+IN= check "endpoints insecure registry" 0 '{"url":"https://localhost:5000","mirror":false,"official":false,"tls_verify":false,"allow_nondistributable_artifacts":true}
+{"url":"http://localhost:5000","mirror":false,"official":false,"tls_verify":false,"allow_nondistributable_artifacts":true}' "" -- "$berth" endpoints localhost:5000/team/app --allow-nondistributable-artifacts localhost:5000
+IN= check "endpoints bad reference" 1 "" "invalid reference format: repository name (Name) must be lowercase" -- "$berth" endpoints Bad/Name:x
+
 # Usage errors exit non-zero with a message.
 "$berth" json NoSuchType '{}' >/dev/null 2>&1 && { echo "FAIL unknown type accepted"; fail=$((fail + 1)); } || pass=$((pass + 1))
 "$berth" >/dev/null 2>&1 && { echo "FAIL no subcommand accepted"; fail=$((fail + 1)); } || pass=$((pass + 1))

@@ -9,6 +9,7 @@
 #include "berth/auth_header.h"
 #include "berth/json.h"
 #include "berth/reference.h"
+#include "berth/registry_service.h"
 #include "berth/service_config.h"
 
 namespace berth::cli {
@@ -163,7 +164,11 @@ struct RegistryFlag {
 
 }  // namespace
 
-CommandOutput ConfigShow(const ConfigRequest& request) {
+namespace {
+
+// The registry options from daemon.json and flags, as dockerd merges them;
+// the error is the Engine's text.
+Result<ServiceOptions> LoadOptions(const ConfigRequest& request) {
   // Flags in pflag's (alphabetical) order, as the Engine reports conflicts.
   const RegistryFlag flags[] = {
       {"allow-nondistributable-artifacts", "allow-nondistributable-artifacts", &ValidateIndexName,
@@ -180,8 +185,9 @@ CommandOutput ConfigShow(const ConfigRequest& request) {
       Result<std::string> n = flags[f].normalize(v);
       if (!n) {
         // Never echo a password from a URL.
-        return Fail("", "invalid argument \"" + MaskUrlPassword(v) + "\" for \"--" + flags[f].flag +
-                            "\" flag: " + n.error().message());
+        return Error(ErrorKind::kInvalidParameter,
+                     "invalid argument \"" + MaskUrlPassword(v) + "\" for \"--" + flags[f].flag +
+                         "\" flag: " + n.error().message());
       }
       normalized[f].push_back(*n);
     }
@@ -192,11 +198,11 @@ CommandOutput ConfigShow(const ConfigRequest& request) {
     const std::string& path = *request.config_file;
     std::string prefix = "unable to configure the Docker daemon with file " + path + ": ";
     std::ifstream in(path, std::ios::binary);
-    if (!in) return Fail("", prefix + OpenError(path, errno));
+    if (!in) return Error(ErrorKind::kInvalidParameter, prefix + OpenError(path, errno));
     std::ostringstream text;
     text << in.rdbuf();
     Status st = Unmarshal(text.str(), options);
-    if (!st) return Fail("", prefix + st.message());
+    if (!st) return Error(ErrorKind::kInvalidParameter, prefix + st.message());
     std::string conflicts;
     for (int f = 0; f < 3; ++f) {
       const List<std::string>& from_file = options.*(flags[f].field);
@@ -206,25 +212,74 @@ CommandOutput ConfigShow(const ConfigRequest& request) {
                    ", from file: " + GoList(from_file.items()) + ")";
     }
     if (!conflicts.empty()) {
-      return Fail("", prefix +
-                          "the following directives are specified both as a flag and in the "
-                          "configuration file: " + conflicts);
+      return Error(ErrorKind::kInvalidParameter,
+                   prefix +
+                       "the following directives are specified both as a flag and in the "
+                       "configuration file: " + conflicts);
     }
   }
   for (int f = 0; f < 3; ++f) {
     if (!normalized[f].empty()) options.*(flags[f].field) = List<std::string>(normalized[f]);
   }
+  return options;
+}
 
-  std::vector<std::string> warnings;
-  Result<ServiceConfig> config = NewServiceConfig(options, &warnings);
-  if (!config) return Fail("", config.error().message());
+std::string Warnings(const std::vector<std::string>& warnings) {
   std::string err;
   for (const std::string& w : warnings) {
     if (!err.empty()) err += '\n';
     err += "warning: " + w;
   }
+  return err;
+}
+
+// TARGET names a registry host when it has no "/", is a valid host[:port],
+// and looks like a registry as docker decides it ("." or ":" in it, or
+// "localhost"); otherwise it is an image reference.
+bool IsRegistryHost(std::string_view target) {
+  return target.find('/') == std::string_view::npos && ValidateHostPort(target).ok() &&
+         (target.find_first_of(".:") != std::string_view::npos || target == "localhost");
+}
+
+}  // namespace
+
+CommandOutput EndpointsShow(const ConfigRequest& request, std::string_view target, bool push) {
+  Result<ServiceOptions> options = LoadOptions(request);
+  if (!options) return Fail("", options.error().message());
+  std::vector<std::string> warnings;
+  auto service = RegistryService::Create(*options, ResolveWithGetaddrinfo, &warnings);
+  if (!service) return Fail("", service.error().message());
+  std::string host(target);
+  if (!IsRegistryHost(target)) {
+    Result<Reference> ref = ParseNormalizedNamed(target);
+    if (!ref) return Fail("", ref.error().message());
+    host = ref->domain();
+  }
+  Result<std::vector<Endpoint>> endpoints =
+      push ? (*service)->PushEndpoints(host) : (*service)->PullEndpoints(host);
+  if (!endpoints) return Fail("", endpoints.error().message());
+  std::string out;
+  for (const Endpoint& e : *endpoints) {
+    if (!out.empty()) out += '\n';
+    out += "{\"url\":";
+    AppendJsonString(out, e.url);
+    out += std::string(",\"mirror\":") + (e.mirror ? "true" : "false") +
+           ",\"official\":" + (e.official ? "true" : "false") +
+           ",\"tls_verify\":" + (e.tls_verify ? "true" : "false") +
+           ",\"allow_nondistributable_artifacts\":" +
+           (e.allow_nondistributable_artifacts ? "true" : "false") + "}";
+  }
+  return {std::move(out), Warnings(warnings), 0};
+}
+
+CommandOutput ConfigShow(const ConfigRequest& request) {
+  Result<ServiceOptions> options = LoadOptions(request);
+  if (!options) return Fail("", options.error().message());
+  std::vector<std::string> warnings;
+  Result<ServiceConfig> config = NewServiceConfig(*options, &warnings);
+  if (!config) return Fail("", config.error().message());
   return {Marshal(ServiceConfigForInfo(*config), MarshalOptions{.escape_html = false}),
-          std::move(err), 0};
+          Warnings(warnings), 0};
 }
 
 const std::vector<std::string>& JsonTypeNames() {

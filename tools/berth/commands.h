@@ -54,6 +54,12 @@ struct ConfigRequest {
 // (an http:// prefix dropped) go to stderr with exit 0.
 CommandOutput ConfigShow(const ConfigRequest& request);
 
+// `berth endpoints TARGET [--push]`: where the Engine would pull from (or
+// push to) for an image reference or a registry host, in order, one JSON
+// line each: url, mirror, official, tls_verify,
+// allow_nondistributable_artifacts.
+CommandOutput EndpointsShow(const ConfigRequest& config, std::string_view target, bool push);
+
 // The TYPE names `berth json` takes.
 const std::vector<std::string>& JsonTypeNames();
 

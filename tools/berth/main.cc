@@ -149,6 +149,28 @@ int main(int argc, char** argv) {
     exit_code = Emit(berth::cli::ConfigShow(config_request));
   });
 
+  // berth endpoints TARGET [--push] (with the config options)
+  berth::cli::ConfigRequest endpoints_request;
+  std::string endpoints_file, endpoints_target;
+  bool endpoints_push = false;
+  CLI::App* endpoints = app.add_subcommand(
+      "endpoints", "Where the Engine would pull from (or push to) for an image or registry, in order");
+  endpoints->add_option("TARGET", endpoints_target, "an image reference or a registry host[:port]")
+      ->required();
+  endpoints->add_flag("--push", endpoints_push, "push endpoints (never mirrors)");
+  endpoints->add_option("--config-file", endpoints_file, "a daemon.json to read");
+  endpoints->add_option("--registry-mirror", endpoints_request.registry_mirrors,
+                        "a registry mirror for docker.io (repeatable)");
+  endpoints->add_option("--insecure-registry", endpoints_request.insecure_registries,
+                        "an insecure registry (repeatable)");
+  endpoints->add_option("--allow-nondistributable-artifacts",
+                        endpoints_request.allow_nondistributable_artifacts,
+                        "(repeatable)");
+  endpoints->callback([&] {
+    if (!endpoints_file.empty()) endpoints_request.config_file = endpoints_file;
+    exit_code = Emit(berth::cli::EndpointsShow(endpoints_request, endpoints_target, endpoints_push));
+  });
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
