@@ -72,8 +72,9 @@ std::string AuthConfigKey(const IndexInfo& index) {
 }
 
 Result<std::unique_ptr<RegistryService>> RegistryService::Create(
-    const ServiceOptions& options, HostResolver resolver, std::vector<std::string>* warnings) {
-  std::unique_ptr<RegistryService> service(new RegistryService(std::move(resolver)));
+    const ServiceOptions& options, RegistryServiceSettings settings,
+    std::vector<std::string>* warnings) {
+  std::unique_ptr<RegistryService> service(new RegistryService(std::move(settings)));
   Status st = service->Reload(options, warnings);
   if (!st) return st.error();
   return service;
@@ -178,6 +179,9 @@ Result<std::vector<Endpoint>> RegistryService::PullEndpoints(std::string_view ho
       e.mirror = true;
       e.host = url->host;
       e.tls_verify = IsSecureIndexIn(*c, url->host);
+      Result<TlsMaterial> tls = TlsMaterialForHost(certs_dir_, e.host, e.tls_verify);
+      if (!tls) return tls.error();
+      e.tls = std::move(*tls);
       endpoints.push_back(std::move(e));
     }
     Endpoint hub;
@@ -193,6 +197,9 @@ Result<std::vector<Endpoint>> RegistryService::PullEndpoints(std::string_view ho
   tls.host = std::string(host);
   tls.tls_verify = IsSecureIndexIn(*c, host);
   tls.allow_nondistributable_artifacts = AllowNondistributableArtifacts(host);
+  Result<TlsMaterial> material = TlsMaterialForHost(certs_dir_, host, tls.tls_verify);
+  if (!material) return material.error();
+  tls.tls = std::move(*material);
   endpoints.push_back(tls);
   if (!tls.tls_verify) {
     Endpoint plain = tls;

@@ -12,6 +12,7 @@
 #include <string_view>
 #include <vector>
 
+#include "berth/certs.h"
 #include "berth/error.h"
 #include "berth/reference.h"
 #include "berth/service_config.h"
@@ -45,6 +46,14 @@ struct Endpoint {
   bool allow_nondistributable_artifacts = false;
   bool tls_verify = true;  // false for a registry configured insecure
   std::string host;        // host[:port] the TLS material is looked up for
+  TlsMaterial tls;         // from CERTS_DIR/host for a secure registry
+};
+
+// How a RegistryService reaches the outside world.
+struct RegistryServiceSettings {
+  // Per-registry TLS material: DIR/host[:port]/{*.crt,*.cert,*.key}.
+  std::string certs_dir = std::string(kDefaultCertsDir);
+  HostResolver resolver = ResolveWithGetaddrinfo;
 };
 
 // The key credentials for an index are stored under: kIndexServer for
@@ -55,7 +64,7 @@ class RegistryService {
  public:
   // Fails as NewServiceConfig does.
   static Result<std::unique_ptr<RegistryService>> Create(
-      const ServiceOptions& options, HostResolver resolver = ResolveWithGetaddrinfo,
+      const ServiceOptions& options, RegistryServiceSettings settings = {},
       std::vector<std::string>* warnings = nullptr);
 
   // The configuration in force (a snapshot; reloads do not change it).
@@ -77,16 +86,20 @@ class RegistryService {
   Result<RepositoryInfo> ResolveRepository(const Reference& name) const;
 
   // Where to pull from: Docker Hub's mirrors first (docker.io only), then
-  // the registry itself over https, then over plain http if it is insecure.
+  // the registry itself over https, then over plain http if it is insecure;
+  // each with its certs.d material (errors reading it abort, as in the
+  // Engine).
   Result<std::vector<Endpoint>> PullEndpoints(std::string_view host) const;
   // The same without mirrors: credentials never go to a mirror.
   Result<std::vector<Endpoint>> PushEndpoints(std::string_view host) const;
 
  private:
-  RegistryService(HostResolver resolver) : resolver_(std::move(resolver)) {}
+  explicit RegistryService(RegistryServiceSettings settings)
+      : certs_dir_(std::move(settings.certs_dir)), resolver_(std::move(settings.resolver)) {}
   bool CidrMatch(const List<std::optional<NetIPNet>>& cidrs, std::string_view host_port) const;
   bool IsSecureIndexIn(const ServiceConfig& config, std::string_view name) const;
 
+  std::string certs_dir_;
   HostResolver resolver_;
   mutable std::mutex mu_;
   std::shared_ptr<const ServiceConfig> config_;

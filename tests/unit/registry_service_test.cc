@@ -17,7 +17,7 @@ std::vector<std::vector<std::uint8_t>> FakeDns(const std::string& host) {
 }
 
 std::unique_ptr<RegistryService> Service(ServiceOptions o) {
-  auto s = RegistryService::Create(o, FakeDns);
+  auto s = RegistryService::Create(o, RegistryServiceSettings{.certs_dir = "/nonexistent", .resolver = FakeDns});
   EXPECT_TRUE(s.ok());
   return std::move(*s);
 }

@@ -243,11 +243,13 @@ bool IsRegistryHost(std::string_view target) {
 
 }  // namespace
 
-CommandOutput EndpointsShow(const ConfigRequest& request, std::string_view target, bool push) {
+CommandOutput EndpointsShow(const ConfigRequest& request, std::string_view target, bool push,
+                            const std::string& certs_dir) {
   Result<ServiceOptions> options = LoadOptions(request);
   if (!options) return Fail("", options.error().message());
   std::vector<std::string> warnings;
-  auto service = RegistryService::Create(*options, ResolveWithGetaddrinfo, &warnings);
+  auto service = RegistryService::Create(*options, RegistryServiceSettings{.certs_dir = certs_dir},
+                                         &warnings);
   if (!service) return Fail("", service.error().message());
   std::string host(target);
   if (!IsRegistryHost(target)) {
@@ -267,7 +269,20 @@ CommandOutput EndpointsShow(const ConfigRequest& request, std::string_view targe
            ",\"official\":" + (e.official ? "true" : "false") +
            ",\"tls_verify\":" + (e.tls_verify ? "true" : "false") +
            ",\"allow_nondistributable_artifacts\":" +
-           (e.allow_nondistributable_artifacts ? "true" : "false") + "}";
+           (e.allow_nondistributable_artifacts ? "true" : "false");
+    auto files = [&](const char* key, const std::vector<std::string>& list) {
+      out += std::string(",\"") + key + "\":[";
+      for (std::size_t i = 0; i < list.size(); ++i) {
+        if (i > 0) out += ',';
+        AppendJsonString(out, list[i]);
+      }
+      out += ']';
+    };
+    files("ca_files", e.tls.ca_files);
+    std::vector<std::string> certs;
+    for (const ClientCertificate& c : e.tls.client_certificates) certs.push_back(c.cert_file);
+    files("client_certificates", certs);
+    out += '}';
   }
   return {std::move(out), Warnings(warnings), 0};
 }

@@ -58,7 +58,9 @@ CommandOutput ConfigShow(const ConfigRequest& request);
 // push to) for an image reference or a registry host, in order, one JSON
 // line each: url, mirror, official, tls_verify,
 // allow_nondistributable_artifacts.
-CommandOutput EndpointsShow(const ConfigRequest& config, std::string_view target, bool push);
+// TLS material comes from certs_dir/HOST (ca_files, client_certificates).
+CommandOutput EndpointsShow(const ConfigRequest& config, std::string_view target, bool push,
+                            const std::string& certs_dir);
 
 // The TYPE names `berth json` takes.
 const std::vector<std::string>& JsonTypeNames();

@@ -153,11 +153,15 @@ int main(int argc, char** argv) {
   berth::cli::ConfigRequest endpoints_request;
   std::string endpoints_file, endpoints_target;
   bool endpoints_push = false;
+  std::string endpoints_certs_dir = "/etc/docker/certs.d";
   CLI::App* endpoints = app.add_subcommand(
       "endpoints", "Where the Engine would pull from (or push to) for an image or registry, in order");
   endpoints->add_option("TARGET", endpoints_target, "an image reference or a registry host[:port]")
       ->required();
   endpoints->add_flag("--push", endpoints_push, "push endpoints (never mirrors)");
+  endpoints->add_option("--certs-dir", endpoints_certs_dir,
+                        "per-registry TLS material: DIR/HOST[:PORT]/{*.crt,*.cert,*.key}")
+      ->capture_default_str();
   endpoints->add_option("--config-file", endpoints_file, "a daemon.json to read");
   endpoints->add_option("--registry-mirror", endpoints_request.registry_mirrors,
                         "a registry mirror for docker.io (repeatable)");
@@ -168,7 +172,8 @@ int main(int argc, char** argv) {
                         "(repeatable)");
   endpoints->callback([&] {
     if (!endpoints_file.empty()) endpoints_request.config_file = endpoints_file;
-    exit_code = Emit(berth::cli::EndpointsShow(endpoints_request, endpoints_target, endpoints_push));
+    exit_code = Emit(berth::cli::EndpointsShow(endpoints_request, endpoints_target, endpoints_push,
+                                               endpoints_certs_dir));
   });
 
   try {
