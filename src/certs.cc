@@ -136,6 +136,29 @@ Result<TlsMaterial> ReadCertsDirectory(const std::string& dir) {
   return material;
 }
 
+Result<TlsMaterial> LoadTlsMaterial(
+    const std::vector<std::string>& ca_files,
+    const std::vector<std::pair<std::string, std::string>>& client_pairs) {
+  TlsMaterial material;
+  for (const std::string& path : ca_files) {
+    Result<std::string> pem = ReadFile(path);
+    if (!pem) return pem.error();
+    material.extra_ca_pem += Certificates(*pem);
+    material.ca_files.push_back(path);
+  }
+  for (const auto& [cert_file, key_file] : client_pairs) {
+    Result<std::string> cert = ReadFile(cert_file);
+    if (!cert) return cert.error();
+    Result<std::string> key = key_file.empty() ? cert : ReadFile(key_file);
+    if (!key) return key.error();
+    Status pair = CheckKeyPair(*cert, *key);
+    if (!pair) return pair.error();
+    material.client_certificates.push_back(
+        {cert_file, key_file.empty() ? cert_file : key_file, *cert, *key});
+  }
+  return material;
+}
+
 Result<TlsMaterial> TlsMaterialForHost(const std::string& certs_dir, std::string_view host,
                                        bool secure) {
   if (!secure) {

@@ -165,7 +165,62 @@ Result<RepositoryInfo> RegistryService::ResolveRepository(const Reference& name)
   return info;
 }
 
+Result<std::vector<Endpoint>> RegistryService::HostsTomlEndpoints(const HostsConfig& hosts,
+                                                                  std::string_view host,
+                                                                  bool push) const {
+  auto wanted = [&](const RegistryHost& h) {
+    return push ? h.Can("push") : (h.Can("pull") || h.Can("resolve"));
+  };
+  auto endpoint = [&](const RegistryHost& h, bool mirror) -> Result<Endpoint> {
+    Endpoint e;
+    e.url = h.url;
+    e.mirror = mirror;
+    e.official = !mirror && IsHubHost(host);
+    e.override_path = h.override_path;
+    e.headers = h.headers;
+    e.tls_verify = !h.skip_verify;
+    Result<detail::GoUrl> url = detail::ParseGoUrl(h.url);
+    e.host = url ? url->host : std::string();
+    e.allow_nondistributable_artifacts = !mirror && AllowNondistributableArtifacts(host);
+    Result<TlsMaterial> tls = LoadTlsMaterial(h.ca_files, h.client_pairs);
+    if (!tls) return tls.error();
+    e.tls = std::move(*tls);
+    e.tls.verify = e.tls_verify;
+    return e;
+  };
+  std::vector<Endpoint> endpoints;
+  for (const RegistryHost& h : hosts.hosts) {
+    if (!wanted(h)) continue;
+    Result<Endpoint> e = endpoint(h, /*mirror=*/true);
+    if (!e) return e.error();
+    endpoints.push_back(std::move(*e));
+  }
+  RegistryHost server;
+  if (hosts.server) {
+    server = *hosts.server;
+  } else {
+    server.url = IsHubHost(host) ? std::string(kDefaultV2Registry) : "https://" + std::string(host);
+    server.capabilities = {"pull", "resolve", "push"};
+  }
+  if (wanted(server)) {
+    Result<Endpoint> e = endpoint(server, /*mirror=*/false);
+    if (!e) return e.error();
+    endpoints.push_back(std::move(*e));
+  }
+  return endpoints;
+}
+
 Result<std::vector<Endpoint>> RegistryService::PullEndpoints(std::string_view host) const {
+  return Endpoints(host, /*push=*/false);
+}
+
+Result<std::vector<Endpoint>> RegistryService::Endpoints(std::string_view host, bool push) const {
+  // containerd keeps Docker Hub's hosts.toml under docker.io.
+  Result<std::optional<HostsConfig>> hosts_toml =
+      ReadHostsToml(certs_dir_, IsHubHost(host) ? kDefaultDomain : host);
+  if (!hosts_toml) return hosts_toml.error();
+  if (*hosts_toml) return HostsTomlEndpoints(**hosts_toml, host, push);
+
   std::shared_ptr<const ServiceConfig> c = config();
   std::vector<Endpoint> endpoints;
   if (IsHubHost(host)) {
@@ -210,7 +265,7 @@ Result<std::vector<Endpoint>> RegistryService::PullEndpoints(std::string_view ho
 }
 
 Result<std::vector<Endpoint>> RegistryService::PushEndpoints(std::string_view host) const {
-  Result<std::vector<Endpoint>> all = PullEndpoints(host);
+  Result<std::vector<Endpoint>> all = Endpoints(host, /*push=*/true);
   if (!all) return all;
   std::vector<Endpoint> push;
   for (Endpoint& e : *all)

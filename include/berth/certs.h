@@ -7,6 +7,7 @@
 
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "berth/error.h"
@@ -36,6 +37,13 @@ struct TlsMaterial {
 // use the extension .crt", "missing client certificate X.cert for key
 // X.key", Go's tls.LoadX509KeyPair texts for pairs that do not load).
 Result<TlsMaterial> ReadCertsDirectory(const std::string& dir);
+
+// Material from named files (hosts.toml's ca and client): every
+// certificate of each CA file, and each client pair (key "" when the key is
+// in the certificate's file). Read and pair errors as ReadCertsDirectory's.
+Result<TlsMaterial> LoadTlsMaterial(
+    const std::vector<std::string>& ca_files,
+    const std::vector<std::pair<std::string, std::string>>& client_pairs);
 
 // The material for host[:port]: CERTS_DIR/HOST when the registry is
 // secure; nothing (and verify = false) when it is not.

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -14,6 +15,7 @@
 
 #include "berth/certs.h"
 #include "berth/error.h"
+#include "berth/hosts_toml.h"
 #include "berth/reference.h"
 #include "berth/service_config.h"
 #include "berth/types.h"
@@ -47,6 +49,10 @@ struct Endpoint {
   bool tls_verify = true;  // false for a registry configured insecure
   std::string host;        // host[:port] the TLS material is looked up for
   TlsMaterial tls;         // from CERTS_DIR/host for a secure registry
+  // From hosts.toml: the URL path is the API root as is (else "/v2"
+  // follows it); extra headers to send.
+  bool override_path = false;
+  std::map<std::string, std::vector<std::string>> headers;
 };
 
 // How a RegistryService reaches the outside world.
@@ -88,14 +94,20 @@ class RegistryService {
   // Where to pull from: Docker Hub's mirrors first (docker.io only), then
   // the registry itself over https, then over plain http if it is insecure;
   // each with its certs.d material (errors reading it abort, as in the
-  // Engine).
+  // Engine). Where CERTS_DIR/host/hosts.toml exists, it decides instead:
+  // its hosts in file order (those that can pull or resolve), then its
+  // server — mirrors for any registry, not only docker.io.
   Result<std::vector<Endpoint>> PullEndpoints(std::string_view host) const;
-  // The same without mirrors: credentials never go to a mirror.
+  // The same without mirrors (hosts.toml: the hosts that can push):
+  // credentials never go to a mirror.
   Result<std::vector<Endpoint>> PushEndpoints(std::string_view host) const;
 
  private:
   explicit RegistryService(RegistryServiceSettings settings)
       : certs_dir_(std::move(settings.certs_dir)), resolver_(std::move(settings.resolver)) {}
+  Result<std::vector<Endpoint>> Endpoints(std::string_view host, bool push) const;
+  Result<std::vector<Endpoint>> HostsTomlEndpoints(const HostsConfig& hosts,
+                                                   std::string_view host, bool push) const;
   bool CidrMatch(const List<std::optional<NetIPNet>>& cidrs, std::string_view host_port) const;
   bool IsSecureIndexIn(const ServiceConfig& config, std::string_view name) const;
 

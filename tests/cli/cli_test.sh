@@ -72,19 +72,24 @@ IN= check "config mirror password masked" 1 "" 'invalid argument "https://u:xxxx
 rm -rf "$tmp"
 
 # Endpoints: only loopback names and addresses, so nothing is looked up in DNS.
-HUB='{"url":"https://registry-1.docker.io","mirror":false,"official":true,"tls_verify":true,"allow_nondistributable_artifacts":false,"ca_files":[],"client_certificates":[]}'
-IN= check "endpoints pull with mirror" 0 "{\"url\":\"http://127.0.0.1:5001/\",\"mirror\":true,\"official\":false,\"tls_verify\":false,\"allow_nondistributable_artifacts\":false,\"ca_files\":[],\"client_certificates\":[]}
+HUB='{"url":"https://registry-1.docker.io","mirror":false,"official":true,"tls_verify":true,"allow_nondistributable_artifacts":false,"override_path":false,"ca_files":[],"client_certificates":[]}'
+IN= check "endpoints pull with mirror" 0 "{\"url\":\"http://127.0.0.1:5001/\",\"mirror\":true,\"official\":false,\"tls_verify\":false,\"allow_nondistributable_artifacts\":false,\"override_path\":false,\"ca_files\":[],\"client_certificates\":[]}
 $HUB" "" -- "$berth" endpoints ubuntu:22.04 --registry-mirror http://127.0.0.1:5001
 IN= check "endpoints push skips mirrors" 0 "$HUB" "" -- "$berth" endpoints ubuntu --push --registry-mirror http://127.0.0.1:5001
-IN= check "endpoints insecure registry" 0 '{"url":"https://localhost:5000","mirror":false,"official":false,"tls_verify":false,"allow_nondistributable_artifacts":true,"ca_files":[],"client_certificates":[]}
-{"url":"http://localhost:5000","mirror":false,"official":false,"tls_verify":false,"allow_nondistributable_artifacts":true,"ca_files":[],"client_certificates":[]}' "" -- "$berth" endpoints localhost:5000/team/app --allow-nondistributable-artifacts localhost:5000
+IN= check "endpoints insecure registry" 0 '{"url":"https://localhost:5000","mirror":false,"official":false,"tls_verify":false,"allow_nondistributable_artifacts":true,"override_path":false,"ca_files":[],"client_certificates":[]}
+{"url":"http://localhost:5000","mirror":false,"official":false,"tls_verify":false,"allow_nondistributable_artifacts":true,"override_path":false,"ca_files":[],"client_certificates":[]}' "" -- "$berth" endpoints localhost:5000/team/app --allow-nondistributable-artifacts localhost:5000
 certs=$(mktemp -d)
 mkdir -p "$certs/10.1.2.3:5000"
 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout "$certs/k.pem" \
   -out "$certs/10.1.2.3:5000/ca.crt" -subj /CN=berth-test -days 1 >/dev/null 2>&1
-IN= check "endpoints certs.d" 0 "{\"url\":\"https://10.1.2.3:5000\",\"mirror\":false,\"official\":false,\"tls_verify\":true,\"allow_nondistributable_artifacts\":false,\"ca_files\":[\"$certs/10.1.2.3:5000/ca.crt\"],\"client_certificates\":[]}" "" -- "$berth" endpoints 10.1.2.3:5000/app --certs-dir "$certs"
+IN= check "endpoints certs.d" 0 "{\"url\":\"https://10.1.2.3:5000\",\"mirror\":false,\"official\":false,\"tls_verify\":true,\"allow_nondistributable_artifacts\":false,\"override_path\":false,\"ca_files\":[\"$certs/10.1.2.3:5000/ca.crt\"],\"client_certificates\":[]}" "" -- "$berth" endpoints 10.1.2.3:5000/app --certs-dir "$certs"
 touch "$certs/10.1.2.3:5000/client.key"
 IN= check "endpoints certs.d error" 1 "" "missing client certificate client.cert for key client.key" -- "$berth" endpoints 10.1.2.3:5000/app --certs-dir "$certs"
+rm -f "$certs/10.1.2.3:5000/client.key"
+mkdir -p "$certs/10.9.9.9:5000"
+printf '[host."http://127.0.0.1:5002"]\n  capabilities = ["pull", "resolve"]\n  override_path = true\n' > "$certs/10.9.9.9:5000/hosts.toml"
+IN= check "endpoints hosts.toml" 0 '{"url":"http://127.0.0.1:5002","mirror":true,"official":false,"tls_verify":true,"allow_nondistributable_artifacts":false,"override_path":true,"ca_files":[],"client_certificates":[]}
+{"url":"https://10.9.9.9:5000","mirror":false,"official":false,"tls_verify":true,"allow_nondistributable_artifacts":false,"override_path":false,"ca_files":[],"client_certificates":[]}' "" -- "$berth" endpoints 10.9.9.9:5000/app --certs-dir "$certs"
 rm -rf "$certs"
 IN= check "endpoints bad reference" 1 "" "invalid reference format: repository name (Name) must be lowercase" -- "$berth" endpoints Bad/Name:x
 

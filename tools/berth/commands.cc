@@ -269,7 +269,8 @@ CommandOutput EndpointsShow(const ConfigRequest& request, std::string_view targe
            ",\"official\":" + (e.official ? "true" : "false") +
            ",\"tls_verify\":" + (e.tls_verify ? "true" : "false") +
            ",\"allow_nondistributable_artifacts\":" +
-           (e.allow_nondistributable_artifacts ? "true" : "false");
+           (e.allow_nondistributable_artifacts ? "true" : "false") +
+           ",\"override_path\":" + (e.override_path ? "true" : "false");
     auto files = [&](const char* key, const std::vector<std::string>& list) {
       out += std::string(",\"") + key + "\":[";
       for (std::size_t i = 0; i < list.size(); ++i) {
