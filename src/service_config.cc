@@ -184,6 +184,18 @@ Result<ServiceConfig> NewServiceConfig(const ServiceOptions& options,
       config.allow_nondistributable_artifacts_hostnames.push_back(r);
   }
 
+  // Go keeps these two lists in maps and prints them in random order; berth
+  // sorts them (by their text).
+  std::vector<NetIPNet> cidrs;
+  for (const auto& c : config.allow_nondistributable_artifacts_cidrs) cidrs.push_back(*c);
+  std::sort(cidrs.begin(), cidrs.end(),
+            [](const NetIPNet& a, const NetIPNet& b) { return a.String() < b.String(); });
+  config.allow_nondistributable_artifacts_cidrs = List<std::optional<NetIPNet>>::Empty();
+  for (NetIPNet& c : cidrs) config.allow_nondistributable_artifacts_cidrs.push_back(std::move(c));
+  std::vector<std::string> hostnames = config.allow_nondistributable_artifacts_hostnames.items();
+  std::sort(hostnames.begin(), hostnames.end());
+  config.allow_nondistributable_artifacts_hostnames = List<std::string>(std::move(hostnames));
+
   // 2. mirrors, normalized, each once, in order.
   for (const std::string& m : options.mirrors) {
     Result<std::string> mirror = ValidateMirror(m);

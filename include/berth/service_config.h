@@ -46,9 +46,10 @@ Status ValidateHostPort(std::string_view host_port);
 
 // The Engine's newServiceConfig: the first error aborts. `warnings`, if
 // given, receives the Engine's warnings (an http:// or https:// prefix
-// stripped from an insecure registry). Lists come out in input order with
-// duplicates dropped; 127.0.0.0/8 is always insecure; docker.io is always
-// secure and official, with the mirrors.
+// stripped from an insecure registry). Mirrors and insecure CIDRs keep the
+// input order; the allow-nondistributable lists (random order in the
+// Engine) are sorted; duplicates are dropped; 127.0.0.0/8 is always
+// insecure; docker.io is always secure and official, with the mirrors.
 Result<ServiceConfig> NewServiceConfig(const ServiceOptions& options,
                                        std::vector<std::string>* warnings = nullptr);
 

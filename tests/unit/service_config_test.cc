@@ -183,3 +183,20 @@ TEST(MaskUrlPassword, HidesPasswordsParsedOrNot) {
 
 }  // namespace
 }  // namespace berth
+
+namespace berth {
+namespace {
+
+TEST(NewServiceConfig, NondistributableListsAreSorted) {
+  ServiceOptions o;
+  o.allow_nondistributable_artifacts = {"zeta.local", "10.0.0.0/8", "alpha.local:5000", "1.2.3.0/24",
+                                        "zeta.local"};
+  Result<ServiceConfig> c = NewServiceConfig(o);
+  ASSERT_TRUE(c.ok());
+  const std::string want =
+      R"({"AllowNondistributableArtifactsCIDRs":["1.2.3.0/24","10.0.0.0/8"],"AllowNondistributableArtifactsHostnames":["alpha.local:5000","zeta.local"],)";
+  EXPECT_EQ(Marshal(*c).substr(0, want.size()), want);
+}
+
+}  // namespace
+}  // namespace berth
