@@ -37,20 +37,16 @@ std::string GoQuote(std::string_view s) {
   std::string out = "\"";
   const auto* p = reinterpret_cast<const unsigned char*>(s.data());
   for (std::size_t i = 0; i < s.size();) {
-    std::uint32_t r = p[i];
-    std::size_t len = 1;
-    if (r >= 0x80) {
-      len = json_detail::ValidRuneLength(p + i, s.size() - i);
-      if (len == 0) {  // a byte that is not UTF-8
-        out += "\\x";
-        out += kHex[p[i] >> 4];
-        out += kHex[p[i] & 0xf];
-        ++i;
-        continue;
-      }
-      r = len == 2 ? (r & 0x1f) : len == 3 ? (r & 0x0f) : (r & 0x07);
-      for (std::size_t k = 1; k < len; ++k) r = (r << 6) | (p[i + k] & 0x3f);
+    std::size_t len;
+    long decoded = json_detail::DecodeRune(p + i, s.size() - i, len);
+    if (decoded < 0) {  // a byte that is not UTF-8
+      out += "\\x";
+      out += kHex[p[i] >> 4];
+      out += kHex[p[i] & 0xf];
+      ++i;
+      continue;
     }
+    auto r = static_cast<std::uint32_t>(decoded);
     if (r == '"' || r == '\\') {
       out += '\\';
       out += static_cast<char>(r);

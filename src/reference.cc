@@ -262,14 +262,10 @@ constexpr LowerRun kLowerRuns[] = {
 bool GoLowerChanges(std::string_view s) {
   const auto* p = reinterpret_cast<const unsigned char*>(s.data());
   for (std::size_t i = 0; i < s.size();) {
-    std::uint32_t r = p[i];
-    std::size_t len = 1;
-    if (r >= 0x80) {
-      len = json_detail::ValidRuneLength(p + i, s.size() - i);
-      if (len == 0) return true;
-      r = len == 2 ? (r & 0x1f) : len == 3 ? (r & 0x0f) : (r & 0x07);
-      for (std::size_t k = 1; k < len; ++k) r = (r << 6) | (p[i + k] & 0x3f);
-    }
+    std::size_t len;
+    long decoded = json_detail::DecodeRune(p + i, s.size() - i, len);
+    if (decoded < 0) return true;
+    auto r = static_cast<std::uint32_t>(decoded);
     for (const LowerRun& run : kLowerRuns) {
       if (r < run.first) break;  // runs are sorted
       if (r <= run.last && (r - run.first) % run.stride == 0) return true;

@@ -2,8 +2,10 @@
 
 #include <cstdint>
 
+#include "go_quote.h"
 #include "json/simd.h"
 #include "json/swar.h"
+#include "json/utf8.h"
 
 namespace berth::json_detail {
 namespace {
@@ -381,39 +383,14 @@ inline bool PlainStringByte(unsigned char c) {
 }  // namespace
 
 std::string QuoteChar(unsigned char c) {
+  // Go: special cases for the quotes, else strconv.Quote of the byte taken
+  // as the rune U+00XX, between single quotes.
   if (c == '\'') return "'\\''";
   if (c == '"') return "'\"'";
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out = "'";
-  if (c >= 0x20 && c < 0x7f) {
-    if (c == '\\') out += '\\';
-    out += static_cast<char>(c);
-  } else if (c < 0x80) {
-    switch (c) {
-      case '\a': out += "\\a"; break;
-      case '\b': out += "\\b"; break;
-      case '\f': out += "\\f"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      case '\v': out += "\\v"; break;
-      default:
-        out += "\\x";
-        out += kHex[c >> 4];
-        out += kHex[c & 0xf];
-    }
-  } else if (c < 0xa1 || c == 0xad) {
-    // Go quotes the byte as the rune U+00XX; C1 controls, NBSP and the soft
-    // hyphen are not printable to strconv.
-    out += "\\u00";
-    out += kHex[c >> 4];
-    out += kHex[c & 0xf];
-  } else {
-    out += static_cast<char>(0xc0 | (c >> 6));
-    out += static_cast<char>(0x80 | (c & 0x3f));
-  }
-  out += '\'';
-  return out;
+  std::string rune;
+  AppendRune(rune, c);
+  std::string quoted = detail::GoQuote(rune);
+  return "'" + quoted.substr(1, quoted.size() - 2) + "'";
 }
 
 ScanResult Scan(std::string_view data, ScanMode mode) {

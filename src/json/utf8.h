@@ -28,6 +28,23 @@ inline std::size_t ValidRuneLength(const unsigned char* p, std::size_t avail) {
   return 0;
 }
 
+// The rune at p (`avail` bytes readable) and its length in `len`; -1 (and
+// len 1) for a byte that does not start valid UTF-8, as Go's
+// utf8.DecodeRune reports RuneError with width 1.
+inline long DecodeRune(const unsigned char* p, std::size_t avail, std::size_t& len) {
+  std::uint32_t r = p[0];
+  len = 1;
+  if (r < 0x80) return static_cast<long>(r);
+  len = ValidRuneLength(p, avail);
+  if (len == 0) {
+    len = 1;
+    return -1;
+  }
+  r = len == 2 ? (r & 0x1f) : len == 3 ? (r & 0x0f) : (r & 0x07);
+  for (std::size_t k = 1; k < len; ++k) r = (r << 6) | (p[k] & 0x3f);
+  return static_cast<long>(r);
+}
+
 // Appends the UTF-8 form of code point r (r must be valid).
 template <class Out>
 inline void AppendRune(Out& out, std::uint32_t r) {
