@@ -1,0 +1,154 @@
+#include "http/http_client.h"
+
+#include <curl/curl.h>
+#include <openssl/pem.h>
+#include <openssl/ssl.h>
+#include <openssl/x509.h>
+
+#include <cctype>
+
+namespace berth::http {
+namespace {
+
+constexpr char kUserAgent[] = "berth/0.1.0";
+
+struct Sink {
+  Response* response;
+  std::size_t max_body;
+  bool over = false;
+};
+
+std::size_t OnBody(char* data, std::size_t size, std::size_t n, void* user) {
+  auto* sink = static_cast<Sink*>(user);
+  std::size_t bytes = size * n;
+  if (sink->response->body.size() + bytes > sink->max_body) {
+    sink->over = true;
+    return 0;  // makes curl stop with CURLE_WRITE_ERROR
+  }
+  sink->response->body.append(data, bytes);
+  return bytes;
+}
+
+std::size_t OnHeader(char* data, std::size_t size, std::size_t n, void* user) {
+  auto* response = static_cast<Response*>(user);
+  std::string line(data, size * n);
+  while (!line.empty() && (line.back() == '\r' || line.back() == '\n')) line.pop_back();
+  if (line.rfind("HTTP/", 0) == 0) {
+    // A new response (after a 100 Continue, say): start over.
+    response->headers.clear();
+    std::size_t sp = line.find(' ');
+    response->status_line = sp == std::string::npos ? "" : line.substr(sp + 1);
+    return size * n;
+  }
+  std::size_t colon = line.find(':');
+  if (colon != std::string::npos) {
+    std::string name = line.substr(0, colon);
+    for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    std::size_t v = colon + 1;
+    while (v < line.size() && (line[v] == ' ' || line[v] == '\t')) ++v;
+    response->headers.emplace(std::move(name), line.substr(v));
+  }
+  return size * n;
+}
+
+// Adds the registry's extra CA certificates to the store curl loaded the
+// system's into.
+CURLcode OnSslContext(CURL*, void* ssl_ctx, void* user) {
+  const auto* pem = static_cast<const std::string*>(user);
+  X509_STORE* store = SSL_CTX_get_cert_store(static_cast<SSL_CTX*>(ssl_ctx));
+  BIO* bio = BIO_new_mem_buf(pem->data(), static_cast<int>(pem->size()));
+  while (X509* cert = PEM_read_bio_X509(bio, nullptr, nullptr, nullptr)) {
+    X509_STORE_add_cert(store, cert);
+    X509_free(cert);
+  }
+  BIO_free(bio);
+  return CURLE_OK;
+}
+
+}  // namespace
+
+struct HttpClient::Impl {
+  CURL* curl = nullptr;
+  TlsMaterial tls;
+};
+
+std::vector<std::string> Response::HeaderValues(const std::string& lower_name) const {
+  std::vector<std::string> out;
+  auto [first, last] = headers.equal_range(lower_name);
+  for (auto it = first; it != last; ++it) out.push_back(it->second);
+  return out;
+}
+
+std::string Response::Header(const std::string& lower_name) const {
+  auto it = headers.find(lower_name);
+  return it == headers.end() ? std::string() : it->second;
+}
+
+HttpClient::HttpClient(TlsMaterial tls) : impl_(std::make_unique<Impl>()) {
+  impl_->tls = std::move(tls);
+  impl_->curl = curl_easy_init();  // one handle: its connection cache gives keep-alive
+}
+
+HttpClient::~HttpClient() {
+  if (impl_->curl) curl_easy_cleanup(impl_->curl);
+}
+
+Result<Response> HttpClient::Do(const Request& request) {
+  CURL* c = impl_->curl;
+  if (c == nullptr) return Error(ErrorKind::kSystem, "cannot initialize libcurl");
+  curl_easy_reset(c);  // keeps the connection cache
+  Response response;
+  Sink sink{&response, request.max_body};
+  curl_easy_setopt(c, CURLOPT_URL, request.url.c_str());
+  curl_easy_setopt(c, CURLOPT_USERAGENT, kUserAgent);
+  curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, 30000L);
+  curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, static_cast<long>(request.timeout.count()));
+  curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
+  curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+  curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, OnBody);
+  curl_easy_setopt(c, CURLOPT_WRITEDATA, &sink);
+  curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, OnHeader);
+  curl_easy_setopt(c, CURLOPT_HEADERDATA, &response);
+  curl_easy_setopt(c, CURLOPT_SSLVERSION, static_cast<long>(CURL_SSLVERSION_TLSv1_2));
+  if (!impl_->tls.verify) {
+    curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 0L);
+    curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 0L);
+  } else if (!impl_->tls.extra_ca_pem.empty()) {
+    curl_easy_setopt(c, CURLOPT_SSL_CTX_FUNCTION, OnSslContext);
+    curl_easy_setopt(c, CURLOPT_SSL_CTX_DATA, &impl_->tls.extra_ca_pem);
+  }
+  if (!impl_->tls.client_certificates.empty()) {
+    const ClientCertificate& cc = impl_->tls.client_certificates.front();
+    curl_blob cert{const_cast<char*>(cc.cert_pem.data()), cc.cert_pem.size(), CURL_BLOB_COPY};
+    curl_blob key{const_cast<char*>(cc.key_pem.data()), cc.key_pem.size(), CURL_BLOB_COPY};
+    curl_easy_setopt(c, CURLOPT_SSLCERT_BLOB, &cert);
+    curl_easy_setopt(c, CURLOPT_SSLCERTTYPE, "PEM");
+    curl_easy_setopt(c, CURLOPT_SSLKEY_BLOB, &key);
+    curl_easy_setopt(c, CURLOPT_SSLKEYTYPE, "PEM");
+  }
+  curl_slist* headers = nullptr;
+  for (const auto& [name, value] : request.headers)
+    headers = curl_slist_append(headers, (name + ": " + value).c_str());
+  if (headers) curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers);
+  if (request.method == "HEAD") {
+    curl_easy_setopt(c, CURLOPT_NOBODY, 1L);
+  } else if (request.method != "GET") {
+    curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, request.method.c_str());
+    curl_easy_setopt(c, CURLOPT_POSTFIELDS, request.body.data());
+    curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE, static_cast<long>(request.body.size()));
+  }
+  CURLcode rc = curl_easy_perform(c);
+  curl_slist_free_all(headers);
+  if (sink.over) {
+    return Error(ErrorKind::kSystem, "response body from " + request.url + " exceeds " +
+                                         std::to_string(request.max_body) + " bytes");
+  }
+  if (rc != CURLE_OK) {
+    return Error(ErrorKind::kUnavailable, std::string(curl_easy_strerror(rc)) + " (" + request.url + ")");
+  }
+  curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &response.status);
+  return response;
+}
+
+}  // namespace berth::http

@@ -1,0 +1,110 @@
+#include "local_registry.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <thread>
+
+namespace berth::testing {
+namespace {
+
+// A port the kernel says is free on 127.0.0.1 right now.
+int FreePort() {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  addr.sin_port = 0;
+  socklen_t len = sizeof addr;
+  int port = -1;
+  if (bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0 &&
+      getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0)
+    port = ntohs(addr.sin_port);
+  close(fd);
+  return port;
+}
+
+bool Accepts(int port) {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  addr.sin_port = htons(static_cast<std::uint16_t>(port));
+  bool ok = connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
+  close(fd);
+  return ok;
+}
+
+}  // namespace
+
+LocalRegistry::LocalRegistry(const std::string& extra_yaml) {
+  namespace fs = std::filesystem;
+  char tmpl[] = "/tmp/berth-registry-XXXXXX";
+  if (mkdtemp(tmpl) == nullptr) {
+    error_ = "mkdtemp failed";
+    return;
+  }
+  dir_ = tmpl;
+  for (int attempt = 0; attempt < 5 && pid_ <= 0; ++attempt) {
+    int port = FreePort();
+    host_ = "127.0.0.1:" + std::to_string(port);
+    std::string config = dir_ + "/config.yml";
+    std::ofstream(config) << "version: 0.1\n"
+                             "log:\n  level: error\n"
+                             "storage:\n  filesystem:\n    rootdirectory: " << dir_ << "/data\n"
+                             "  delete:\n    enabled: true\n"
+                             "http:\n  addr: " << host_ << "\n" << extra_yaml;
+    pid_t pid = fork();
+    if (pid == 0) {
+      std::string log = dir_ + "/registry.log";
+      freopen(log.c_str(), "w", stdout);
+      freopen(log.c_str(), "a", stderr);
+      execlp("docker-registry", "docker-registry", "serve", config.c_str(), nullptr);
+      _exit(127);
+    }
+    // Ready when it accepts connections (bounded wait).
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(15);
+    while (std::chrono::steady_clock::now() < deadline) {
+      if (Accepts(port)) {
+        pid_ = pid;
+        break;
+      }
+      int status;
+      if (waitpid(pid, &status, WNOHANG) == pid) break;  // exited: try another port
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    if (pid_ <= 0) {
+      kill(pid, SIGKILL);
+      waitpid(pid, nullptr, 0);
+      error_ = "docker-registry did not start on " + host_ + " (see " + dir_ + "/registry.log)";
+    }
+  }
+}
+
+LocalRegistry::~LocalRegistry() {
+  if (pid_ > 0) {
+    kill(pid_, SIGTERM);
+    for (int i = 0; i < 100; ++i) {
+      if (waitpid(pid_, nullptr, WNOHANG) == pid_) {
+        pid_ = -1;
+        break;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    if (pid_ > 0) {
+      kill(pid_, SIGKILL);
+      waitpid(pid_, nullptr, 0);
+    }
+  }
+  if (!dir_.empty()) std::filesystem::remove_all(dir_);
+}
+
+}  // namespace berth::testing

@@ -1,0 +1,33 @@
+// A real CNCF registry (Debian's docker-registry) started by a test on
+// 127.0.0.1 with its own storage, and stopped when the object goes.
+#ifndef BERTH_TESTS_INTEGRATION_LOCAL_REGISTRY_H_
+#define BERTH_TESTS_INTEGRATION_LOCAL_REGISTRY_H_
+
+#include <sys/types.h>
+
+#include <string>
+
+namespace berth::testing {
+
+class LocalRegistry {
+ public:
+  // Starts `docker-registry serve` on a free loopback port; `extra_yaml` is
+  // appended to the config (auth, tls…). Check ok() before use.
+  explicit LocalRegistry(const std::string& extra_yaml = "");
+  ~LocalRegistry();
+  LocalRegistry(const LocalRegistry&) = delete;
+  LocalRegistry& operator=(const LocalRegistry&) = delete;
+
+  bool ok() const { return pid_ > 0; }
+  const std::string& error() const { return error_; }
+  // "127.0.0.1:PORT"
+  const std::string& host() const { return host_; }
+
+ private:
+  pid_t pid_ = -1;
+  std::string dir_, host_, error_;
+};
+
+}  // namespace berth::testing
+
+#endif  // BERTH_TESTS_INTEGRATION_LOCAL_REGISTRY_H_
