@@ -50,6 +50,21 @@ std::optional<std::string> ArgumentOrStdin(const std::optional<std::string>& arg
   return in;
 }
 
+// dockerd's registry options, the same on every command that needs the
+// registry configuration: --config-file, --registry-mirror,
+// --insecure-registry, --allow-nondistributable-artifacts.
+void AddRegistryConfigOptions(CLI::App* cmd, berth::cli::ConfigRequest& request,
+                              std::string& config_file) {
+  cmd->add_option("--config-file", config_file, "a daemon.json to read");
+  cmd->add_option("--registry-mirror", request.registry_mirrors,
+                  "a registry mirror for docker.io (repeatable)");
+  cmd->add_option("--insecure-registry", request.insecure_registries,
+                  "a registry (host[:port] or CIDR) to reach without TLS verification (repeatable)");
+  cmd->add_option("--allow-nondistributable-artifacts", request.allow_nondistributable_artifacts,
+                  "a registry (host[:port] or CIDR) to push non-distributable artifacts to "
+                  "(repeatable)");
+}
+
 int Emit(const berth::cli::CommandOutput& r) {
   if (!r.out.empty()) std::cout << r.out << '\n';
   if (!r.err.empty()) std::cerr << r.err << '\n';
@@ -136,14 +151,7 @@ int main(int argc, char** argv) {
   std::string config_file;
   CLI::App* config = app.add_subcommand(
       "config", "Build the registry configuration as dockerd does and print it as GET /info shows it");
-  config->add_option("--config-file", config_file, "a daemon.json to read");
-  config->add_option("--registry-mirror", config_request.registry_mirrors,
-                     "a registry mirror for docker.io (repeatable)");
-  config->add_option("--insecure-registry", config_request.insecure_registries,
-                     "a registry (host[:port] or CIDR) to reach without TLS verification (repeatable)");
-  config->add_option("--allow-nondistributable-artifacts",
-                     config_request.allow_nondistributable_artifacts,
-                     "a registry (host[:port] or CIDR) to push non-distributable artifacts to (repeatable)");
+  AddRegistryConfigOptions(config, config_request, config_file);
   config->callback([&] {
     if (!config_file.empty()) config_request.config_file = config_file;
     exit_code = Emit(berth::cli::ConfigShow(config_request));
@@ -162,14 +170,7 @@ int main(int argc, char** argv) {
   endpoints->add_option("--certs-dir", endpoints_certs_dir,
                         "per-registry TLS material: DIR/HOST[:PORT]/{*.crt,*.cert,*.key}")
       ->capture_default_str();
-  endpoints->add_option("--config-file", endpoints_file, "a daemon.json to read");
-  endpoints->add_option("--registry-mirror", endpoints_request.registry_mirrors,
-                        "a registry mirror for docker.io (repeatable)");
-  endpoints->add_option("--insecure-registry", endpoints_request.insecure_registries,
-                        "an insecure registry (repeatable)");
-  endpoints->add_option("--allow-nondistributable-artifacts",
-                        endpoints_request.allow_nondistributable_artifacts,
-                        "(repeatable)");
+  AddRegistryConfigOptions(endpoints, endpoints_request, endpoints_file);
   endpoints->callback([&] {
     if (!endpoints_file.empty()) endpoints_request.config_file = endpoints_file;
     exit_code = Emit(berth::cli::EndpointsShow(endpoints_request, endpoints_target, endpoints_push,
