@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "berth/auth_header.h"
+#include "berth/client.h"
 #include "berth/json.h"
 #include "berth/reference.h"
 #include "berth/registry_service.h"
@@ -243,22 +244,73 @@ bool IsRegistryHost(std::string_view target) {
 
 }  // namespace
 
-CommandOutput EndpointsShow(const ConfigRequest& request, std::string_view target, bool push,
-                            const std::string& certs_dir) {
+namespace {
+
+// The endpoints for TARGET (an image reference or a registry host), from
+// the configuration the request describes; warnings collected.
+Result<std::vector<Endpoint>> EndpointsFor(const ConfigRequest& request, std::string_view target,
+                                           bool push, const std::string& certs_dir,
+                                           std::vector<std::string>& warnings) {
   Result<ServiceOptions> options = LoadOptions(request);
-  if (!options) return Fail("", options.error().message());
-  std::vector<std::string> warnings;
+  if (!options) return options.error();
   auto service = RegistryService::Create(*options, RegistryServiceSettings{.certs_dir = certs_dir},
                                          &warnings);
-  if (!service) return Fail("", service.error().message());
+  if (!service) return service.error();
   std::string host(target);
   if (!IsRegistryHost(target)) {
     Result<Reference> ref = ParseNormalizedNamed(target);
-    if (!ref) return Fail("", ref.error().message());
+    if (!ref) return ref.error();
     host = ref->domain();
   }
+  return push ? (*service)->PushEndpoints(host) : (*service)->PullEndpoints(host);
+}
+
+}  // namespace
+
+CommandOutput PingShow(const ConfigRequest& request, std::string_view target,
+                       const std::string& certs_dir) {
+  std::vector<std::string> warnings;
   Result<std::vector<Endpoint>> endpoints =
-      push ? (*service)->PushEndpoints(host) : (*service)->PullEndpoints(host);
+      EndpointsFor(request, target, /*push=*/true, certs_dir, warnings);
+  if (!endpoints) return Fail("", endpoints.error().message());
+  std::string last_error = "no endpoint";
+  for (const Endpoint& e : *endpoints) {
+    Result<PingResult> ping = PingRegistry(e);
+    if (!ping) {
+      last_error = ping.error().message();
+      continue;
+    }
+    std::string out = "{\"url\":";
+    AppendJsonString(out, e.url);
+    out += ",\"status\":" + std::to_string(ping->status) + ",\"api_version\":";
+    AppendJsonString(out, ping->api_version);
+    out += ",\"challenges\":[";
+    for (std::size_t i = 0; i < ping->challenges.size(); ++i) {
+      const Challenge& c = ping->challenges[i];
+      if (i > 0) out += ',';
+      out += "{\"scheme\":";
+      AppendJsonString(out, c.scheme);
+      out += ",\"params\":{";
+      bool first = true;
+      for (const auto& [k, v] : c.params) {
+        if (!first) out += ',';
+        first = false;
+        AppendJsonString(out, k);
+        out += ':';
+        AppendJsonString(out, v);
+      }
+      out += "}}";
+    }
+    out += "]}";
+    return {std::move(out), Warnings(warnings), 0};
+  }
+  return Fail("", last_error);
+}
+
+CommandOutput EndpointsShow(const ConfigRequest& request, std::string_view target, bool push,
+                            const std::string& certs_dir) {
+  std::vector<std::string> warnings;
+  Result<std::vector<Endpoint>> endpoints = EndpointsFor(request, target, push, certs_dir, warnings);
   if (!endpoints) return Fail("", endpoints.error().message());
   std::string out;
   for (const Endpoint& e : *endpoints) {

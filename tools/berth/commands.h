@@ -62,6 +62,12 @@ CommandOutput ConfigShow(const ConfigRequest& request);
 CommandOutput EndpointsShow(const ConfigRequest& config, std::string_view target, bool push,
                             const std::string& certs_dir);
 
+// `berth ping TARGET`: GET /v2/ on the registry's endpoints in order (no
+// mirrors) until one answers; one JSON line: url, status, api_version,
+// challenges [{scheme, params}]. Exit 1 with the last error if none does.
+CommandOutput PingShow(const ConfigRequest& config, std::string_view target,
+                       const std::string& certs_dir);
+
 // The TYPE names `berth json` takes.
 const std::vector<std::string>& JsonTypeNames();
 

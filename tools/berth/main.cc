@@ -177,6 +177,23 @@ int main(int argc, char** argv) {
                                                endpoints_certs_dir));
   });
 
+  // berth ping TARGET (with the config options)
+  berth::cli::ConfigRequest ping_request;
+  std::string ping_file, ping_target;
+  std::string ping_certs_dir = "/etc/docker/certs.d";
+  CLI::App* ping = app.add_subcommand(
+      "ping", "GET /v2/ on a registry (no mirrors) and show its status and auth challenges");
+  ping->add_option("TARGET", ping_target, "an image reference or a registry host[:port]")
+      ->required();
+  ping->add_option("--certs-dir", ping_certs_dir,
+                   "per-registry TLS material: DIR/HOST[:PORT]/{*.crt,*.cert,*.key}")
+      ->capture_default_str();
+  AddRegistryConfigOptions(ping, ping_request, ping_file);
+  ping->callback([&] {
+    if (!ping_file.empty()) ping_request.config_file = ping_file;
+    exit_code = Emit(berth::cli::PingShow(ping_request, ping_target, ping_certs_dir));
+  });
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
