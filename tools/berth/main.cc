@@ -53,16 +53,38 @@ std::optional<std::string> ArgumentOrStdin(const std::optional<std::string>& arg
 // dockerd's registry options, the same on every command that needs the
 // registry configuration: --config-file, --registry-mirror,
 // --insecure-registry, --allow-nondistributable-artifacts.
-void AddRegistryConfigOptions(CLI::App* cmd, berth::cli::ConfigRequest& request,
-                              std::string& config_file) {
-  cmd->add_option("--config-file", config_file, "a daemon.json to read");
-  cmd->add_option("--registry-mirror", request.registry_mirrors,
+struct RegistryArgs {
+  berth::cli::ConfigRequest request;
+  std::string config_file;
+  std::string target;  // for commands that take a TARGET
+  std::string certs_dir = "/etc/docker/certs.d";
+
+  berth::cli::ConfigRequest Request() const {
+    berth::cli::ConfigRequest r = request;
+    if (!config_file.empty()) r.config_file = config_file;
+    return r;
+  }
+};
+
+void AddRegistryConfigOptions(CLI::App* cmd, RegistryArgs& args) {
+  cmd->add_option("--config-file", args.config_file, "a daemon.json to read");
+  cmd->add_option("--registry-mirror", args.request.registry_mirrors,
                   "a registry mirror for docker.io (repeatable)");
-  cmd->add_option("--insecure-registry", request.insecure_registries,
+  cmd->add_option("--insecure-registry", args.request.insecure_registries,
                   "a registry (host[:port] or CIDR) to reach without TLS verification (repeatable)");
-  cmd->add_option("--allow-nondistributable-artifacts", request.allow_nondistributable_artifacts,
+  cmd->add_option("--allow-nondistributable-artifacts", args.request.allow_nondistributable_artifacts,
                   "a registry (host[:port] or CIDR) to push non-distributable artifacts to "
                   "(repeatable)");
+}
+
+// The above, plus TARGET and --certs-dir: commands that reach a registry.
+void AddRegistryTargetOptions(CLI::App* cmd, RegistryArgs& args) {
+  cmd->add_option("TARGET", args.target, "an image reference or a registry host[:port]")
+      ->required();
+  cmd->add_option("--certs-dir", args.certs_dir,
+                  "per-registry TLS material: DIR/HOST[:PORT]/{*.crt,*.cert,*.key}")
+      ->capture_default_str();
+  AddRegistryConfigOptions(cmd, args);
 }
 
 int Emit(const berth::cli::CommandOutput& r) {
@@ -147,51 +169,31 @@ int main(int argc, char** argv) {
   });
 
   // berth config [--config-file FILE] [--registry-mirror URL]...
-  berth::cli::ConfigRequest config_request;
-  std::string config_file;
+  RegistryArgs config_args;
   CLI::App* config = app.add_subcommand(
       "config", "Build the registry configuration as dockerd does and print it as GET /info shows it");
-  AddRegistryConfigOptions(config, config_request, config_file);
-  config->callback([&] {
-    if (!config_file.empty()) config_request.config_file = config_file;
-    exit_code = Emit(berth::cli::ConfigShow(config_request));
-  });
+  AddRegistryConfigOptions(config, config_args);
+  config->callback([&] { exit_code = Emit(berth::cli::ConfigShow(config_args.Request())); });
 
   // berth endpoints TARGET [--push] (with the config options)
-  berth::cli::ConfigRequest endpoints_request;
-  std::string endpoints_file, endpoints_target;
+  RegistryArgs endpoints_args;
   bool endpoints_push = false;
-  std::string endpoints_certs_dir = "/etc/docker/certs.d";
   CLI::App* endpoints = app.add_subcommand(
       "endpoints", "Where the Engine would pull from (or push to) for an image or registry, in order");
-  endpoints->add_option("TARGET", endpoints_target, "an image reference or a registry host[:port]")
-      ->required();
   endpoints->add_flag("--push", endpoints_push, "push endpoints (never mirrors)");
-  endpoints->add_option("--certs-dir", endpoints_certs_dir,
-                        "per-registry TLS material: DIR/HOST[:PORT]/{*.crt,*.cert,*.key}")
-      ->capture_default_str();
-  AddRegistryConfigOptions(endpoints, endpoints_request, endpoints_file);
+  AddRegistryTargetOptions(endpoints, endpoints_args);
   endpoints->callback([&] {
-    if (!endpoints_file.empty()) endpoints_request.config_file = endpoints_file;
-    exit_code = Emit(berth::cli::EndpointsShow(endpoints_request, endpoints_target, endpoints_push,
-                                               endpoints_certs_dir));
+    exit_code = Emit(berth::cli::EndpointsShow(endpoints_args.Request(), endpoints_args.target,
+                                               endpoints_push, endpoints_args.certs_dir));
   });
 
   // berth ping TARGET (with the config options)
-  berth::cli::ConfigRequest ping_request;
-  std::string ping_file, ping_target;
-  std::string ping_certs_dir = "/etc/docker/certs.d";
+  RegistryArgs ping_args;
   CLI::App* ping = app.add_subcommand(
       "ping", "GET /v2/ on a registry (no mirrors) and show its status and auth challenges");
-  ping->add_option("TARGET", ping_target, "an image reference or a registry host[:port]")
-      ->required();
-  ping->add_option("--certs-dir", ping_certs_dir,
-                   "per-registry TLS material: DIR/HOST[:PORT]/{*.crt,*.cert,*.key}")
-      ->capture_default_str();
-  AddRegistryConfigOptions(ping, ping_request, ping_file);
+  AddRegistryTargetOptions(ping, ping_args);
   ping->callback([&] {
-    if (!ping_file.empty()) ping_request.config_file = ping_file;
-    exit_code = Emit(berth::cli::PingShow(ping_request, ping_target, ping_certs_dir));
+    exit_code = Emit(berth::cli::PingShow(ping_args.Request(), ping_args.target, ping_args.certs_dir));
   });
 
   try {
