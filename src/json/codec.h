@@ -344,14 +344,8 @@ struct Codec<std::optional<std::map<std::string, V>>> {
         return d.Mismatch(type);
     }
     if (!v) v.emplace();
-    switch (d.OpenContainer('{', '}')) {
-      case Decoder::Open::kBad:
-        return false;
-      case Decoder::Open::kEmpty:
-        return true;
-      case Decoder::Open::kMembers:
-        break;
-    }
+    if (Decoder::Open open = d.OpenContainer('{', '}'); open != Decoder::Open::kMembers)
+      return open == Decoder::Open::kEmpty;  // `{}`, or bad input
     for (;;) {
       std::string_view key_view;
       if (!d.ReadKey(key_view)) return false;
@@ -523,14 +517,8 @@ struct StructCodec {
 
   static bool DecodeObject(Decoder& d, S& v) {
     const Decoder::Mark outer = d.mark();
-    switch (d.OpenContainer('{', '}')) {
-      case Decoder::Open::kBad:
-        return false;
-      case Decoder::Open::kEmpty:
-        return true;
-      case Decoder::Open::kMembers:
-        break;
-    }
+    if (Decoder::Open open = d.OpenContainer('{', '}'); open != Decoder::Open::kMembers)
+      return open == Decoder::Open::kEmpty;  // `{}`, or bad input
     int last = -1;
     for (;;) {
       // Go writes fields in declaration order, so the key is most likely
