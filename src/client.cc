@@ -9,8 +9,9 @@ Result<PingResult> PingRegistry(const Endpoint& endpoint) {
   while (!base.empty() && base.back() == '/') base.pop_back();
   TlsMaterial tls = endpoint.tls;
   tls.verify = endpoint.tls_verify;
-  http::HttpClient client(std::move(tls));
+  http::HttpClient client;
   http::Request request;
+  request.tls = &tls;
   request.url = endpoint.override_path ? base + "/" : base + "/v2/";
   request.timeout = std::chrono::seconds(15);
   request.max_body = 1u << 20;

@@ -9,6 +9,7 @@ std::string_view ErrorKindName(ErrorKind kind) {
     case ErrorKind::kForbidden: return "forbidden";
     case ErrorKind::kNotFound: return "not found";
     case ErrorKind::kUnavailable: return "unavailable";
+    case ErrorKind::kTooManyRequests: return "too many requests";
     case ErrorKind::kSystem: return "system";
   }
   return "system";

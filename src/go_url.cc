@@ -5,7 +5,7 @@
 namespace berth::detail {
 namespace {
 
-enum class Mode { kPath, kUserPassword, kHost, kZone, kFragment };
+enum class Mode { kPath, kUserPassword, kHost, kZone, kFragment, kQueryComponent };
 
 bool IsHexDigit(char c) {
   return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
@@ -42,6 +42,8 @@ bool ShouldEscape(unsigned char c, Mode mode) {
           return c == '@' || c == '/' || c == '?' || c == ':';
         case Mode::kFragment:
           return false;
+        case Mode::kQueryComponent:
+          return true;
         default:
           break;
       }
@@ -118,6 +120,42 @@ std::string Escape(std::string_view s, Mode mode) {
   }
   return out;
 }
+
+}  // namespace
+
+std::string QueryEscape(std::string_view s) {
+  std::string out;
+  for (std::size_t start = 0;;) {
+    std::size_t space = s.find(' ', start);
+    out += Escape(s.substr(start, space == std::string_view::npos ? space : space - start),
+                  Mode::kQueryComponent);
+    if (space == std::string_view::npos) return out;
+    out += '+';
+    start = space + 1;
+  }
+}
+
+Result<std::string> QueryUnescape(std::string_view s) {
+  std::string plus_as_space(s);
+  for (char& c : plus_as_space)
+    if (c == '+') c = ' ';
+  return Unescape(plus_as_space, Mode::kQueryComponent);
+}
+
+std::string EncodeQuery(const QueryValues& values) {
+  std::string out;
+  for (const auto& [key, list] : values) {
+    for (const std::string& value : list) {
+      if (!out.empty()) out += '&';
+      out += QueryEscape(key);
+      out += '=';
+      out += QueryEscape(value);
+    }
+  }
+  return out;
+}
+
+namespace {
 
 bool ValidEncoded(std::string_view s, Mode mode) {
   for (char ch : s) {

@@ -5,7 +5,9 @@
 #ifndef BERTH_SRC_GO_URL_H_
 #define BERTH_SRC_GO_URL_H_
 
+#include <map>
 #include <optional>
+#include <vector>
 #include <string>
 #include <string_view>
 
@@ -35,6 +37,16 @@ struct GoUrl {
 // url.Parse(raw). The error message is Go's, e.g.
 // `parse "!x://%as%": first path segment in URL cannot contain colon`.
 Result<GoUrl> ParseGoUrl(std::string_view raw);
+
+// url.QueryEscape: space as "+", everything but A-Z a-z 0-9 - _ . ~ as %XX.
+std::string QueryEscape(std::string_view s);
+// url.QueryUnescape: "+" as space, %XX decoded.
+Result<std::string> QueryUnescape(std::string_view s);
+
+// url.Values: keys sorted, each key's values in the order added.
+using QueryValues = std::map<std::string, std::vector<std::string>>;
+// url.Values.Encode.
+std::string EncodeQuery(const QueryValues& values);
 
 }  // namespace berth::detail
 

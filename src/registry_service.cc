@@ -273,4 +273,8 @@ Result<std::vector<Endpoint>> RegistryService::PushEndpoints(std::string_view ho
   return push;
 }
 
+Result<TlsMaterial> RegistryService::TlsForHost(std::string_view host) const {
+  return TlsMaterialForHost(certs_dir_, host, IsSecureIndex(host));
+}
+
 }  // namespace berth

@@ -19,7 +19,7 @@ struct PingResult {
 };
 
 // GET <endpoint>/v2/ (or <url>/ with override_path), 15 s timeout, TLS as
-// the endpoint says. kUnavailable when the registry cannot be reached.
+// the endpoint says. kSystem (`Get "URL": …`) when it cannot be reached.
 Result<PingResult> PingRegistry(const Endpoint& endpoint);
 
 }  // namespace berth

@@ -18,7 +18,8 @@ enum class ErrorKind {
   kForbidden,         // 403
   kNotFound,          // 404
   kUnavailable,       // 503
-  kSystem,            // 500
+  kTooManyRequests,   // 429 (a registry's TOOMANYREQUESTS)
+  kSystem,            // 500: also transport failures, as in the Engine
 };
 
 std::string_view ErrorKindName(ErrorKind kind);

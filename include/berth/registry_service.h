@@ -102,6 +102,10 @@ class RegistryService {
   // credentials never go to a mirror.
   Result<std::vector<Endpoint>> PushEndpoints(std::string_view host) const;
 
+  // The TLS material for host[:port] as certs.d gives it (verify = false
+  // for an insecure registry): for hosts reached other than as endpoints.
+  Result<TlsMaterial> TlsForHost(std::string_view host) const;
+
  private:
   explicit RegistryService(RegistryServiceSettings settings)
       : certs_dir_(std::move(settings.certs_dir)), resolver_(std::move(settings.resolver)) {}

@@ -12,10 +12,14 @@ namespace {
 
 constexpr char kUserAgent[] = "berth/0.1.0";
 
+constexpr std::size_t kMaxHeaderBytes = 1u << 20;
+
 struct Sink {
   Response* response;
   std::size_t max_body;
   bool over = false;
+  std::size_t header_bytes = 0;
+  bool headers_over = false;
 };
 
 std::size_t OnBody(char* data, std::size_t size, std::size_t n, void* user) {
@@ -30,7 +34,13 @@ std::size_t OnBody(char* data, std::size_t size, std::size_t n, void* user) {
 }
 
 std::size_t OnHeader(char* data, std::size_t size, std::size_t n, void* user) {
-  auto* response = static_cast<Response*>(user);
+  auto* sink = static_cast<Sink*>(user);
+  Response* response = sink->response;
+  sink->header_bytes += size * n;
+  if (sink->header_bytes > kMaxHeaderBytes) {
+    sink->headers_over = true;
+    return 0;
+  }
   std::string line(data, size * n);
   while (!line.empty() && (line.back() == '\r' || line.back() == '\n')) line.pop_back();
   if (line.rfind("HTTP/", 0) == 0) {
@@ -65,12 +75,52 @@ CURLcode OnSslContext(CURL*, void* ssl_ctx, void* user) {
   return CURLE_OK;
 }
 
+// Go's url.Error prefix: the method with only its first letter upper case.
+std::string GoMethod(const std::string& method) {
+  std::string out = method;
+  for (std::size_t i = 1; i < out.size(); ++i)
+    out[i] = static_cast<char>(std::tolower(static_cast<unsigned char>(out[i])));
+  return out;
+}
+
+Error UrlError(const Request& request, ErrorKind kind, const std::string& what) {
+  return Error(kind, GoMethod(request.method) + " \"" + request.url + "\": " + what);
+}
+
+void SetTls(CURL* c, const TlsMaterial* tls) {
+  if (tls == nullptr) return;
+  if (!tls->verify) {
+    curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 0L);
+    curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 0L);
+  } else if (!tls->extra_ca_pem.empty()) {
+    curl_easy_setopt(c, CURLOPT_SSL_CTX_FUNCTION, OnSslContext);
+    curl_easy_setopt(c, CURLOPT_SSL_CTX_DATA, &tls->extra_ca_pem);
+  }
+  if (!tls->client_certificates.empty()) {
+    const ClientCertificate& cc = tls->client_certificates.front();
+    curl_blob cert{const_cast<char*>(cc.cert_pem.data()), cc.cert_pem.size(), CURL_BLOB_COPY};
+    curl_blob key{const_cast<char*>(cc.key_pem.data()), cc.key_pem.size(), CURL_BLOB_COPY};
+    curl_easy_setopt(c, CURLOPT_SSLCERT_BLOB, &cert);
+    curl_easy_setopt(c, CURLOPT_SSLCERTTYPE, "PEM");
+    curl_easy_setopt(c, CURLOPT_SSLKEY_BLOB, &key);
+    curl_easy_setopt(c, CURLOPT_SSLKEYTYPE, "PEM");
+  }
+}
+
 }  // namespace
 
 struct HttpClient::Impl {
   CURL* curl = nullptr;
-  TlsMaterial tls;
 };
+
+std::string MediaTypeOf(std::string_view content_type) {
+  std::string_view t = content_type.substr(0, content_type.find(';'));
+  while (!t.empty() && (t.back() == ' ' || t.back() == '\t')) t.remove_suffix(1);
+  while (!t.empty() && (t.front() == ' ' || t.front() == '\t')) t.remove_prefix(1);
+  std::string out(t);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
 
 std::vector<std::string> Response::HeaderValues(const std::string& lower_name) const {
   std::vector<std::string> out;
@@ -84,8 +134,7 @@ std::string Response::Header(const std::string& lower_name) const {
   return it == headers.end() ? std::string() : it->second;
 }
 
-HttpClient::HttpClient(TlsMaterial tls) : impl_(std::make_unique<Impl>()) {
-  impl_->tls = std::move(tls);
+HttpClient::HttpClient() : impl_(std::make_unique<Impl>()) {
   impl_->curl = curl_easy_init();  // one handle: its connection cache gives keep-alive
 }
 
@@ -99,6 +148,7 @@ Result<Response> HttpClient::Do(const Request& request) {
   curl_easy_reset(c);  // keeps the connection cache
   Response response;
   Sink sink{&response, request.max_body};
+  char errbuf[CURL_ERROR_SIZE] = {0};
   curl_easy_setopt(c, CURLOPT_URL, request.url.c_str());
   curl_easy_setopt(c, CURLOPT_USERAGENT, kUserAgent);
   curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
@@ -109,24 +159,13 @@ Result<Response> HttpClient::Do(const Request& request) {
   curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, OnBody);
   curl_easy_setopt(c, CURLOPT_WRITEDATA, &sink);
   curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, OnHeader);
-  curl_easy_setopt(c, CURLOPT_HEADERDATA, &response);
+  curl_easy_setopt(c, CURLOPT_HEADERDATA, &sink);
   curl_easy_setopt(c, CURLOPT_SSLVERSION, static_cast<long>(CURL_SSLVERSION_TLSv1_2));
-  if (!impl_->tls.verify) {
-    curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 0L);
-    curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 0L);
-  } else if (!impl_->tls.extra_ca_pem.empty()) {
-    curl_easy_setopt(c, CURLOPT_SSL_CTX_FUNCTION, OnSslContext);
-    curl_easy_setopt(c, CURLOPT_SSL_CTX_DATA, &impl_->tls.extra_ca_pem);
-  }
-  if (!impl_->tls.client_certificates.empty()) {
-    const ClientCertificate& cc = impl_->tls.client_certificates.front();
-    curl_blob cert{const_cast<char*>(cc.cert_pem.data()), cc.cert_pem.size(), CURL_BLOB_COPY};
-    curl_blob key{const_cast<char*>(cc.key_pem.data()), cc.key_pem.size(), CURL_BLOB_COPY};
-    curl_easy_setopt(c, CURLOPT_SSLCERT_BLOB, &cert);
-    curl_easy_setopt(c, CURLOPT_SSLCERTTYPE, "PEM");
-    curl_easy_setopt(c, CURLOPT_SSLKEY_BLOB, &key);
-    curl_easy_setopt(c, CURLOPT_SSLKEYTYPE, "PEM");
-  }
+  curl_easy_setopt(c, CURLOPT_HTTP_VERSION, static_cast<long>(CURL_HTTP_VERSION_2TLS));
+  curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
+  // A declared Content-Length over the cap fails before any byte is read.
+  curl_easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(request.max_body));
+  SetTls(c, request.tls);
   curl_slist* headers = nullptr;
   for (const auto& [name, value] : request.headers)
     headers = curl_slist_append(headers, (name + ": " + value).c_str());
@@ -140,14 +179,20 @@ Result<Response> HttpClient::Do(const Request& request) {
   }
   CURLcode rc = curl_easy_perform(c);
   curl_slist_free_all(headers);
-  if (sink.over) {
-    return Error(ErrorKind::kSystem, "response body from " + request.url + " exceeds " +
-                                         std::to_string(request.max_body) + " bytes");
+  curl_easy_setopt(c, CURLOPT_ERRORBUFFER, nullptr);  // errbuf ends with this call
+  if (sink.over || rc == CURLE_FILESIZE_EXCEEDED) {
+    return UrlError(request, ErrorKind::kSystem,
+                    "response body exceeds " + std::to_string(request.max_body) + " bytes");
+  }
+  if (sink.headers_over) {
+    return UrlError(request, ErrorKind::kSystem,
+                    "response headers exceed " + std::to_string(kMaxHeaderBytes) + " bytes");
   }
   if (rc != CURLE_OK) {
-    return Error(ErrorKind::kUnavailable, std::string(curl_easy_strerror(rc)) + " (" + request.url + ")");
+    return UrlError(request, ErrorKind::kSystem, errbuf[0] ? errbuf : curl_easy_strerror(rc));
   }
   curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &response.status);
+  curl_easy_getinfo(c, CURLINFO_NUM_CONNECTS, &response.new_connections);
   return response;
 }
 

@@ -12,6 +12,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "berth/certs.h"
@@ -26,6 +27,9 @@ struct Request {
   std::string body;
   std::chrono::milliseconds timeout{15000};
   std::size_t max_body = 8u << 20;
+  // For https URLs: extra CAs, client certificates, verify=false. Null means
+  // the system's CAs, verified. Must outlive the call.
+  const TlsMaterial* tls = nullptr;
 };
 
 struct Response {
@@ -34,21 +38,27 @@ struct Response {
   // Header names in lower case; repeated headers keep every value in order.
   std::multimap<std::string, std::string> headers;
   std::string body;
+  long new_connections = 0;  // 0 when a kept-alive connection served it
 
   std::vector<std::string> HeaderValues(const std::string& lower_name) const;
   std::string Header(const std::string& lower_name) const;  // the first, or ""
 };
 
+// The media type of a Content-Type value, lower-cased, without parameters:
+// "application/json; charset=utf-8" → "application/json".
+std::string MediaTypeOf(std::string_view content_type);
+
+// One connection cache: use it from one thread at a time.
 class HttpClient {
  public:
-  // `tls` applies to https URLs; verify=false turns verification off.
-  explicit HttpClient(TlsMaterial tls);
+  HttpClient();
   ~HttpClient();
   HttpClient(const HttpClient&) = delete;
   HttpClient& operator=(const HttpClient&) = delete;
 
-  // Errors: kUnavailable for connection and timeout failures (curl's
-  // message), kSystem for a body over the cap.
+  // Errors, worded as Go's url.Error (`Get "URL": what happened`), are all
+  // kSystem as in the Engine: connection, TLS and timeout failures, a body
+  // or header block over the cap.
   Result<Response> Do(const Request& request);
 
  private:

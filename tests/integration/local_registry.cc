@@ -89,6 +89,8 @@ LocalRegistry::LocalRegistry(const std::string& extra_yaml) {
   }
 }
 
+int LocalRegistry::port() const { return std::atoi(host_.c_str() + host_.find(':') + 1); }
+
 LocalRegistry::~LocalRegistry() {
   if (pid_ > 0) {
     kill(pid_, SIGTERM);

@@ -22,6 +22,10 @@ class LocalRegistry {
   const std::string& error() const { return error_; }
   // "127.0.0.1:PORT"
   const std::string& host() const { return host_; }
+  int port() const;
+  // stdout and stderr of the registry: its access log has one line per
+  // request ("GET /v2/… HTTP/1.1" 200 …).
+  std::string log_path() const { return dir_ + "/registry.log"; }
 
  private:
   pid_t pid_ = -1;

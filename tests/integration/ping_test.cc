@@ -30,7 +30,7 @@ TEST(PingRegistry, PlainHttpRegistryAnswersV2) {
   // The https endpoint of a plain-http registry fails, as a clear error.
   Result<PingResult> tls = PingRegistry((*endpoints)[0]);
   ASSERT_FALSE(tls.ok());
-  EXPECT_EQ(tls.error().kind(), ErrorKind::kUnavailable);
+  EXPECT_EQ(tls.error().kind(), ErrorKind::kSystem);
 }
 
 TEST(PingRegistry, HtpasswdRegistryChallengesWithBasic) {
@@ -59,7 +59,7 @@ TEST(PingRegistry, NothingListeningIsUnavailable) {
   e.tls_verify = false;
   Result<PingResult> ping = PingRegistry(e);
   ASSERT_FALSE(ping.ok());
-  EXPECT_EQ(ping.error().kind(), ErrorKind::kUnavailable);
+  EXPECT_EQ(ping.error().kind(), ErrorKind::kSystem);
 }
 
 }  // namespace

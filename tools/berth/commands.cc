@@ -244,6 +244,13 @@ bool IsRegistryHost(std::string_view target) {
 
 }  // namespace
 
+Result<std::unique_ptr<RegistryService>> ServiceFor(const ConfigRequest& config, const std::string& certs_dir,
+                                                    std::vector<std::string>& warnings) {
+  Result<ServiceOptions> options = LoadOptions(config);
+  if (!options) return options.error();
+  return RegistryService::Create(*options, RegistryServiceSettings{.certs_dir = certs_dir}, &warnings);
+}
+
 namespace {
 
 // The endpoints for TARGET (an image reference or a registry host), from
@@ -251,10 +258,7 @@ namespace {
 Result<std::vector<Endpoint>> EndpointsFor(const ConfigRequest& request, std::string_view target,
                                            bool push, const std::string& certs_dir,
                                            std::vector<std::string>& warnings) {
-  Result<ServiceOptions> options = LoadOptions(request);
-  if (!options) return options.error();
-  auto service = RegistryService::Create(*options, RegistryServiceSettings{.certs_dir = certs_dir},
-                                         &warnings);
+  auto service = ServiceFor(request, certs_dir, warnings);
   if (!service) return service.error();
   std::string host(target);
   if (!IsRegistryHost(target)) {

@@ -3,10 +3,15 @@
 #ifndef BERTH_TOOLS_BERTH_COMMANDS_H_
 #define BERTH_TOOLS_BERTH_COMMANDS_H_
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "berth/error.h"
+#include "berth/registry_service.h"
+#include "berth/types.h"
 
 namespace berth::cli {
 
@@ -67,6 +72,35 @@ CommandOutput EndpointsShow(const ConfigRequest& config, std::string_view target
 // challenges [{scheme, params}]. Exit 1 with the last error if none does.
 CommandOutput PingShow(const ConfigRequest& config, std::string_view target,
                        const std::string& certs_dir);
+
+// The registry service the configuration describes (certs from certs_dir);
+// warnings (an http:// prefix dropped) collected.
+Result<std::unique_ptr<RegistryService>> ServiceFor(const ConfigRequest& config, const std::string& certs_dir,
+                                                    std::vector<std::string>& warnings);
+
+// `berth login [SERVER]`: the Engine's POST /auth with the credentials
+// given; prints the Status line, or exits 1 with the Engine's error.
+CommandOutput LoginRun(const ConfigRequest& config, const std::string& certs_dir, const AuthConfig& auth);
+
+struct SearchArgs {
+  std::string term;
+  int limit = 0;
+  std::vector<std::string> filters;  // KEY=VALUE
+  std::string format = "table";      // or "json"
+};
+
+// `berth search TERM`: the Engine's GET /images/search (json: the route's
+// array, byte for byte), with the method that answered on stderr.
+CommandOutput SearchRun(const ConfigRequest& config, const std::string& certs_dir, const SearchArgs& args,
+                        const AuthConfig& auth);
+
+// `berth inspect REFERENCE…`: one DistributionInspect JSON line per
+// reference as GET /distribution/{name}/json writes it, resolved
+// concurrently; failures on stderr, exit 1 if any. Credentials given on the
+// command line go only to the registry of the references, which must then
+// all be on one registry.
+CommandOutput InspectRun(const ConfigRequest& config, const std::string& certs_dir,
+                         const std::vector<std::string>& references, const AuthConfig& auth);
 
 // The TYPE names `berth json` takes.
 const std::vector<std::string>& JsonTypeNames();

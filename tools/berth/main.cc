@@ -87,6 +87,33 @@ void AddRegistryTargetOptions(CLI::App* cmd, RegistryArgs& args) {
   AddRegistryConfigOptions(cmd, args);
 }
 
+// Credentials on the command line: -u USER and the password on stdin.
+struct CredentialArgs {
+  std::string username;
+  bool password_stdin = false;
+
+  // nullopt when stdin could not be read.
+  std::optional<berth::AuthConfig> Read() const {
+    berth::AuthConfig auth;
+    auth.username = username;
+    if (password_stdin) {
+      if (username.empty()) {
+        std::cerr << "berth: --password-stdin needs --username\n";
+        return std::nullopt;
+      }
+      std::optional<std::string> password = ArgumentOrStdin(std::nullopt, true);
+      if (!password) return std::nullopt;
+      auth.password = std::move(*password);
+    }
+    return auth;
+  }
+};
+
+void AddCredentialOptions(CLI::App* cmd, CredentialArgs& args) {
+  cmd->add_option("-u,--username", args.username, "user name at the registry");
+  cmd->add_flag("--password-stdin", args.password_stdin, "read the password from standard input");
+}
+
 int Emit(const berth::cli::CommandOutput& r) {
   if (!r.out.empty()) std::cout << r.out << '\n';
   if (!r.err.empty()) std::cerr << r.err << '\n';
@@ -194,6 +221,65 @@ int main(int argc, char** argv) {
   AddRegistryTargetOptions(ping, ping_args);
   ping->callback([&] {
     exit_code = Emit(berth::cli::PingShow(ping_args.Request(), ping_args.target, ping_args.certs_dir));
+  });
+
+  // berth login [SERVER]
+  RegistryArgs login_args;
+  CredentialArgs login_credentials;
+  std::string login_server;
+  CLI::App* login = app.add_subcommand(
+      "login", "Log in to a registry as POST /auth does (Docker Hub when SERVER is not given)");
+  login->add_option("SERVER", login_server, "registry host[:port] or URL");
+  login->add_option("--certs-dir", login_args.certs_dir, "per-registry TLS material")->capture_default_str();
+  AddRegistryConfigOptions(login, login_args);
+  AddCredentialOptions(login, login_credentials);
+  login->callback([&] {
+    std::optional<berth::AuthConfig> credentials = login_credentials.Read();
+    if (!credentials) {
+      exit_code = 1;
+      return;
+    }
+    credentials->server_address = login_server;
+    exit_code = Emit(berth::cli::LoginRun(login_args.Request(), login_args.certs_dir, *credentials));
+  });
+
+  // berth search TERM
+  RegistryArgs search_args;
+  CredentialArgs search_credentials;
+  berth::cli::SearchArgs search_request;
+  CLI::App* search = app.add_subcommand(
+      "search", "Search a registry as GET /images/search does (v1 search, else the v2 catalog)");
+  search->add_option("TERM", search_request.term, "what to look for; HOST/TERM searches that registry")
+      ->required();
+  search->add_option("--limit", search_request.limit, "at most this many results (1-100; default 25)");
+  search->add_option("-f,--filter", search_request.filters,
+                     "is-official=BOOL, is-automated=BOOL or stars=N (repeatable)");
+  search->add_option("--format", search_request.format, "table or json")->capture_default_str();
+  search->add_option("--certs-dir", search_args.certs_dir, "per-registry TLS material")->capture_default_str();
+  AddRegistryConfigOptions(search, search_args);
+  AddCredentialOptions(search, search_credentials);
+  search->callback([&] {
+    std::optional<berth::AuthConfig> credentials = search_credentials.Read();
+    exit_code = credentials ? Emit(berth::cli::SearchRun(search_args.Request(), search_args.certs_dir,
+                                                         search_request, *credentials))
+                     : 1;
+  });
+
+  // berth inspect REFERENCE...
+  RegistryArgs inspect_args;
+  CredentialArgs inspect_credentials;
+  std::vector<std::string> inspect_refs;
+  CLI::App* inspect = app.add_subcommand(
+      "inspect", "Resolve images to their digest and platforms as GET /distribution/{name}/json does");
+  inspect->add_option("REFERENCE", inspect_refs, "image references")->required();
+  inspect->add_option("--certs-dir", inspect_args.certs_dir, "per-registry TLS material")->capture_default_str();
+  AddRegistryConfigOptions(inspect, inspect_args);
+  AddCredentialOptions(inspect, inspect_credentials);
+  inspect->callback([&] {
+    std::optional<berth::AuthConfig> credentials = inspect_credentials.Read();
+    exit_code = credentials ? Emit(berth::cli::InspectRun(inspect_args.Request(), inspect_args.certs_dir,
+                                                          inspect_refs, *credentials))
+                     : 1;
   });
 
   try {

@@ -1,0 +1,122 @@
+// RegistryClient: what users run against registries — log in, search,
+// resolve an image to its digest and platforms — with the Docker Engine's
+// semantics and messages, over kept-alive connections with tokens cached per
+// registry, scope and credentials. One client serves many threads.
+#ifndef BERTH_REGISTRY_CLIENT_H_
+#define BERTH_REGISTRY_CLIENT_H_
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "berth/error.h"
+#include "berth/registry_service.h"
+#include "berth/types.h"
+
+namespace berth {
+
+struct RegistryClientOptions {
+  // Ping, login and token requests (the Engine's 15 s).
+  std::chrono::milliseconds auth_timeout{15000};
+  // Manifest, blob, search and catalog requests.
+  std::chrono::milliseconds request_timeout{30000};
+  // 429 and 503 answers with Retry-After are retried this many times, each
+  // wait the larger of Retry-After and an exponential backoff, at most
+  // max_retry_wait (a longer Retry-After is not waited for).
+  int max_retries = 3;
+  std::chrono::milliseconds max_retry_wait{10000};
+  // Sent with every request (the Engine sends its own).
+  std::string user_agent = "berth/0.1.0";
+};
+
+// The rate limit a registry last reported (Docker Hub's RateLimit-Limit and
+// RateLimit-Remaining headers, "100;w=21600"); -1 where not reported.
+struct RegistryRateLimit {
+  std::string registry;  // host[:port]
+  std::int64_t limit = -1;
+  std::int64_t remaining = -1;
+  std::int64_t window_seconds = -1;
+  std::string source;  // Docker-RateLimit-Source, if sent
+  std::chrono::system_clock::time_point observed;
+};
+
+// Counters since the client was made.
+struct RegistryClientStats {
+  std::uint64_t registry_requests = 0;  // to registries and mirrors
+  std::uint64_t token_requests = 0;     // to token servers
+  std::uint64_t token_cache_hits = 0;
+  std::uint64_t retries = 0;            // 429/503 answers waited out
+  std::uint64_t connections = 0;        // new connections opened
+};
+
+// Search filters as the Engine's filters.Args: key → set of values.
+using SearchFilters = std::map<std::string, std::set<std::string>>;
+
+struct SearchRequest {
+  std::string term;
+  int limit = 0;  // 0: the Engine's default of 25; else 1..100
+  SearchFilters filters;
+  // Request headers named X-Meta-* that the Engine forwards.
+  std::map<std::string, std::string> meta_headers;
+};
+
+enum class SearchMethod {
+  kV1Search,   // GET /v1/search (Docker Hub and registries that have it)
+  kV2Catalog,  // GET /v2/_catalog, names matched by berth
+};
+std::string_view SearchMethodName(SearchMethod method);  // "v1 search", "v2 catalog"
+
+struct SearchOutcome {
+  std::vector<SearchResult> results;
+  SearchMethod method = SearchMethod::kV1Search;
+  std::string endpoint;  // the URL that answered
+};
+
+// The Engine's filters.FromJSON ({"k":{"v":true}} or {"k":["v"]}); "" is no
+// filters. Error: kInvalidParameter "invalid filter".
+Result<SearchFilters> ParseSearchFilters(std::string_view json);
+
+class RegistryClient {
+ public:
+  // `service` must outlive the client; reloads of it apply to later calls.
+  explicit RegistryClient(const RegistryService& service, RegistryClientOptions options = {});
+  ~RegistryClient();
+  RegistryClient(const RegistryClient&) = delete;
+  RegistryClient& operator=(const RegistryClient&) = delete;
+
+  // POST /auth: the Engine's Service.Auth. serveraddress picks the registry
+  // (Docker Hub when empty); push endpoints in order, the next one on
+  // errors other than unauthorized. IdentityToken is the refresh token the
+  // token server issued (or the one given).
+  Result<AuthenticateOKBody> Login(const AuthConfig& auth);
+
+  // GET /images/search: filters checked, then v1 search; where the registry
+  // has no v1 search, its v2 catalog.
+  Result<SearchOutcome> Search(const SearchRequest& request, const AuthConfig& auth);
+
+  // GET /distribution/{name}/json: the descriptor of the manifest `name`
+  // points at (verified against its digest) and its platforms.
+  Result<DistributionInspect> Inspect(std::string_view name, const AuthConfig& auth);
+
+  // Inspect for many names at once over shared connections, `concurrency`
+  // at a time; results in the order of `names`.
+  std::vector<Result<DistributionInspect>> InspectMany(const std::vector<std::string>& names,
+                                                       const AuthConfig& auth,
+                                                       int concurrency = 8);
+
+  std::vector<RegistryRateLimit> RateLimits() const;
+  RegistryClientStats Stats() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace berth
+
+#endif  // BERTH_REGISTRY_CLIENT_H_

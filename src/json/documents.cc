@@ -1,0 +1,111 @@
+// Field tables for the registry documents (registry/documents.h). Kept
+// apart from the wire types: these are read, never written on the Engine
+// API, and their Go types come from distribution and the token client.
+#include "registry/documents.h"
+
+#include "json/entry_points.h"
+#include "json/schemas.h"
+
+namespace berth::json_detail {
+
+template <>
+struct Schema<registry::ManifestDocument> {
+  static constexpr std::string_view kName = "Manifest";
+  static constexpr std::string_view kGoType = "manifest.Manifest";
+  using S = registry::ManifestDocument;
+  static constexpr auto kFields = std::make_tuple(
+      Field<S, std::int64_t>{"schemaVersion", &S::schema_version, false, "int"},
+      Field<S, std::string>{"mediaType", &S::media_type, false},
+      Field<S, std::optional<Descriptor>>{"config", &S::config, true},
+      Field<S, List<Descriptor>>{"manifests", &S::manifests, true},
+      Field<S, List<Descriptor>>{"layers", &S::layers, true},
+      Field<S, std::string>{"architecture", &S::architecture, true},
+      Field<S, std::string>{"name", &S::name, true},
+      Field<S, std::string>{"tag", &S::tag, true});
+};
+
+template <>
+struct Schema<registry::ImageConfigDocument> {
+  static constexpr std::string_view kName = "Image";
+  static constexpr std::string_view kGoType = "v1.Image";
+  using S = registry::ImageConfigDocument;
+  static constexpr auto kFields = std::make_tuple(
+      Field<S, std::string>{"architecture", &S::architecture, false},
+      Field<S, std::string>{"os", &S::os, false},
+      Field<S, std::string>{"os.version", &S::os_version, true},
+      Field<S, List<std::string>>{"os.features", &S::os_features, true},
+      Field<S, std::string>{"variant", &S::variant, true});
+};
+
+template <>
+struct Schema<registry::TokenResponse> {
+  static constexpr std::string_view kName = "getTokenResponse";
+  static constexpr std::string_view kGoType = "auth.getTokenResponse";
+  using S = registry::TokenResponse;
+  static constexpr auto kFields = std::make_tuple(
+      Field<S, std::string>{"token", &S::token, false},
+      Field<S, std::string>{"access_token", &S::access_token, false},
+      Field<S, std::int64_t>{"expires_in", &S::expires_in, false, "int"},
+      Field<S, std::string>{"issued_at", &S::issued_at, false},
+      Field<S, std::string>{"refresh_token", &S::refresh_token, false},
+      Field<S, std::string>{"scope", &S::scope, false});
+};
+
+template <>
+struct Schema<registry::RegistryErrorEntry> {
+  static constexpr std::string_view kName = "Error";
+  static constexpr std::string_view kGoType = "errcode.Error";
+  using S = registry::RegistryErrorEntry;
+  static constexpr auto kFields = std::make_tuple(
+      Field<S, std::string>{"code", &S::code, false},
+      Field<S, std::string>{"message", &S::message, false});
+};
+
+template <>
+struct Schema<registry::RegistryErrorsDocument> {
+  static constexpr std::string_view kName = "Errors";
+  static constexpr std::string_view kGoType = "errcode.Errors";
+  using S = registry::RegistryErrorsDocument;
+  static constexpr auto kFields = std::make_tuple(
+      Field<S, List<registry::RegistryErrorEntry>>{"errors", &S::errors, false},
+      Field<S, std::string>{"details", &S::details, false});
+};
+
+template <>
+struct Schema<registry::CatalogDocument> {
+  static constexpr std::string_view kName = "catalogAPIResponse";
+  static constexpr std::string_view kGoType = "client.catalogAPIResponse";
+  using S = registry::CatalogDocument;
+  static constexpr auto kFields = std::make_tuple(
+      Field<S, List<std::string>>{"repositories", &S::repositories, false});
+};
+
+template <>
+struct Schema<registry::V1PingDocument> {
+  static constexpr std::string_view kName = "pingResult";
+  static constexpr std::string_view kGoType = "registry.pingResult";
+  using S = registry::V1PingDocument;
+  static constexpr auto kFields = std::make_tuple(Field<S, bool>{"standalone", &S::standalone, false});
+};
+
+}  // namespace berth::json_detail
+
+namespace berth::registry {
+
+#define BERTH_DOCUMENT_DEFINE(Type)                                   \
+  Status DecodeDocument(std::string_view data, Type& out) {           \
+    return json_detail::UnmarshalImpl(data, out, /*fresh=*/false);    \
+  }
+
+BERTH_DOCUMENT_DEFINE(ManifestDocument)
+BERTH_DOCUMENT_DEFINE(ImageConfigDocument)
+BERTH_DOCUMENT_DEFINE(TokenResponse)
+BERTH_DOCUMENT_DEFINE(RegistryErrorsDocument)
+BERTH_DOCUMENT_DEFINE(CatalogDocument)
+BERTH_DOCUMENT_DEFINE(V1PingDocument)
+BERTH_DOCUMENT_DEFINE(FilterMapDocument)
+BERTH_DOCUMENT_DEFINE(LegacyFilterDocument)
+
+#undef BERTH_DOCUMENT_DEFINE
+
+}  // namespace berth::registry

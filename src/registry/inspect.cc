@@ -1,0 +1,152 @@
+// GET /distribution/{name}/json: resolve a name to the descriptor of its
+// manifest and the platforms it serves. One GET of the manifest by tag or
+// digest (the Engine HEADs, then GETs by digest: the same bytes), its
+// digest verified; for an image manifest, one more GET of its config blob.
+#include <optional>
+
+#include "registry/digest.h"
+#include "registry/documents.h"
+#include "registry/media_types.h"
+#include "registry/operations.h"
+#include "registry/registry_errors.h"
+
+namespace berth::registry {
+namespace {
+
+constexpr std::size_t kMaxManifestBytes = 4u << 20;  // distribution's own limit
+constexpr std::size_t kMaxConfigBytes = 8u << 20;
+
+bool IsKnownManifestType(std::string_view t) {
+  return t == kOciIndex || t == kDockerManifestList || t == kOciManifest || t == kDockerManifest ||
+         t == kSchema1Signed || t == kSchema1;
+}
+
+// Which kind of manifest the payload is: the Content-Type when it names
+// one, else the payload's own mediaType, else its shape.
+Result<std::string> ManifestType(const std::string& content_type, const ManifestDocument& doc) {
+  std::string type = http::MediaTypeOf(content_type);
+  if (IsKnownManifestType(type)) {
+    // The Engine's unmarshallers refuse a payload that names another type.
+    bool schema1 = type == kSchema1Signed || type == kSchema1;
+    if (!schema1 && !doc.media_type.empty() && doc.media_type != type) {
+      return Error(ErrorKind::kSystem,
+                   "mediaType in manifest should be '" + type + "' not '" + doc.media_type + "'");
+    }
+    return type;
+  }
+  if (!doc.media_type.empty() && IsKnownManifestType(doc.media_type)) return doc.media_type;
+  if (doc.schema_version == 1) return std::string(kSchema1Signed);
+  if (doc.schema_version == 2 && doc.media_type.empty()) {
+    if (!doc.manifests.empty()) return std::string(kOciIndex);
+    if (doc.config) return std::string(kOciManifest);
+  }
+  return Error(ErrorKind::kSystem, "unsupported manifest media type and no default available: " + type);
+}
+
+Platform PlatformOf(const Descriptor& entry) {
+  if (!entry.platform) return Platform{};
+  Platform p = *entry.platform;
+  return p;
+}
+
+// The config blob's platform; nullopt on any failure, as in the Engine.
+std::optional<Platform> ConfigPlatform(Session& session, const std::string& repository, const Descriptor& config,
+                                       const std::vector<std::string>& scopes) {
+  if (config.digest.empty()) return std::nullopt;
+  http::Request request;
+  request.url = session.api_root() + repository + "/blobs/" + config.digest;
+  request.timeout = std::chrono::milliseconds(30000);
+  request.max_body = kMaxConfigBytes;
+  request.tls = &session.endpoint().tls;
+  Result<http::Response> response = session.Fetch(request, scopes);
+  if (!response || response->status != 200) return std::nullopt;
+  if (!VerifyDigest(config.digest, response->body).ok()) return std::nullopt;
+  ImageConfigDocument image;
+  if (!DecodeDocument(response->body, image).ok()) return std::nullopt;
+  if (image.os.empty() && image.architecture.empty()) return std::nullopt;
+  return Platform{image.architecture, image.os, image.os_version, image.os_features, image.variant};
+}
+
+Result<DistributionInspect> FetchFromEndpoint(SharedState& state, Session& session, const std::string& repository,
+                                              const Reference& ref) {
+  const std::vector<std::string> scopes{"repository:" + repository + ":pull"};
+  const std::string target = ref.has_digest() ? ref.digest() : (ref.has_tag() ? ref.tag() : "latest");
+  http::Request request;
+  request.url = session.api_root() + repository + "/manifests/" + target;
+  request.headers.emplace_back("Accept", std::string(kManifestAccept));
+  request.timeout = state.options().request_timeout;
+  request.max_body = kMaxManifestBytes;
+  request.tls = &session.endpoint().tls;
+  Result<http::Response> response = session.Fetch(request, scopes);
+  if (!response) return response.error();
+  if (response->status < 200 || response->status >= 300) return ErrorFromResponse(*response);
+  const std::string& payload = response->body;
+
+  ManifestDocument doc;
+  if (Status decoded = DecodeDocument(payload, doc); !decoded.ok()) {
+    return Error(ErrorKind::kSystem, decoded.message());
+  }
+  Result<std::string> type = ManifestType(response->Header("content-type"), doc);
+  if (!type) return type.error();
+
+  // The digest the reference pins, else the one the registry names; the
+  // payload must match it. (A signed schema1 manifest's digest is over its
+  // payload without signatures, which this does not rebuild.)
+  std::string digest = ref.has_digest() ? ref.digest() : response->Header("docker-content-digest");
+  const bool schema1 = *type == kSchema1Signed || *type == kSchema1;
+  if (digest.empty()) {
+    digest = Sha256Digest(payload);
+  } else if (!schema1) {
+    if (Status verified = VerifyDigest(digest, payload); !verified.ok()) {
+      return Error(ErrorKind::kSystem, "manifest " + session.api_root() + repository + "/manifests/" + target +
+                                           ": " + verified.message());
+    }
+  }
+
+  DistributionInspect out;
+  out.descriptor.media_type = *type;
+  out.descriptor.digest = digest;
+  out.descriptor.size = static_cast<std::int64_t>(payload.size());
+  if (*type == kOciIndex || *type == kDockerManifestList) {
+    for (const Descriptor& entry : doc.manifests) out.platforms.push_back(PlatformOf(entry));
+  } else if (*type == kDockerManifest || *type == kOciManifest) {
+    // The Engine reads the config only for Docker schema2; berth does for
+    // OCI image manifests too (docs/compatibility.md).
+    if (doc.config) {
+      if (std::optional<Platform> p = ConfigPlatform(session, repository, *doc.config, scopes))
+        out.platforms.push_back(std::move(*p));
+    }
+  } else {
+    out.platforms.push_back(Platform{doc.architecture, "linux"});
+  }
+  return out;
+}
+
+}  // namespace
+
+Result<DistributionInspect> Inspect(const RegistryService& service, SharedState& state, std::string_view name,
+                                    const AuthConfig& auth) {
+  Result<Reference> ref = ParseAnyReference(name);
+  if (!ref) return ref.error();
+  if (!ref->named()) return Error(ErrorKind::kSystem, "no manifest found for full image ID");
+  Result<RepositoryInfo> repo = service.ResolveRepository(*ref);
+  if (!repo) return repo.error();
+  if (repo->name.FamiliarName() == "scratch") {
+    return Error(ErrorKind::kForbidden, "'scratch' is a reserved name");
+  }
+  Result<std::vector<Endpoint>> endpoints = service.PullEndpoints(repo->index.name);
+  if (!endpoints) return endpoints.error();
+  if (endpoints->empty()) return Error(ErrorKind::kSystem, "no endpoints for " + repo->index.name);
+  std::optional<Error> last;
+  for (Endpoint& endpoint : *endpoints) {
+    // Mirrors never see the registry's credentials.
+    Credentials credentials = endpoint.mirror ? Credentials{} : CredentialsFrom(auth);
+    Session session(state, std::move(endpoint), std::move(credentials));
+    Result<DistributionInspect> result = FetchFromEndpoint(state, session, repo->name.path(), *ref);
+    if (result) return result;
+    last = result.error();
+  }
+  return *last;
+}
+
+}  // namespace berth::registry

@@ -1,0 +1,63 @@
+// POST /auth: the Engine's Service.Auth and loginV2. Push endpoints in
+// order (never a mirror); per endpoint an unauthenticated ping, then the
+// same GET authorized from the challenges it taught. Requests: 2 with
+// Basic (ping, check), 3 with Bearer (ping, token, check).
+#include <optional>
+
+#include "go_url.h"
+#include "registry/operations.h"
+
+namespace berth::registry {
+namespace {
+
+constexpr std::string_view kLoginSucceeded = "Login Succeeded";
+
+Result<AuthenticateOKBody> LoginV2(SharedState& state, Session& session) {
+  const std::string& url = session.api_root();
+  Result<http::Response> ping = session.Ping();
+  if (!ping) return ping.error();  // the next endpoint is tried
+  http::Request request;
+  request.url = url;
+  request.timeout = state.options().auth_timeout;
+  request.max_body = 1u << 20;
+  request.tls = &session.endpoint().tls;
+  Result<http::Response> response = session.Fetch(request, {});
+  if (!response) {
+    // Only a token server's single UNAUTHORIZED stays unauthorized (401
+    // from the Engine, and no further endpoint); everything else is 500.
+    const Error& e = response.error();
+    bool unauthorized = e.kind() == ErrorKind::kUnauthorized && e.message().find("errors:\n") == std::string::npos;
+    return Error(unauthorized ? ErrorKind::kUnauthorized : ErrorKind::kSystem, e.message());
+  }
+  if (response->status != 200) {
+    return Error(ErrorKind::kSystem, "login attempt to " + url + " failed with status: " + response->status_line);
+  }
+  return AuthenticateOKBody{session.credentials().identity_token, std::string(kLoginSucceeded)};
+}
+
+}  // namespace
+
+Result<AuthenticateOKBody> Login(const RegistryService& service, SharedState& state, const AuthConfig& auth) {
+  std::string host = "index.docker.io";
+  if (!auth.server_address.empty()) {
+    std::string address = auth.server_address;
+    if (address.rfind("https://", 0) != 0 && address.rfind("http://", 0) != 0) address = "https://" + address;
+    Result<detail::GoUrl> url = detail::ParseGoUrl(address);
+    if (!url) return Error(ErrorKind::kInvalidParameter, "unable to parse server address: " + url.error().message());
+    host = url->host;
+  }
+  Result<std::vector<Endpoint>> endpoints = service.PushEndpoints(host);
+  if (!endpoints) return Error(ErrorKind::kInvalidParameter, endpoints.error().message());
+  std::optional<Error> last;
+  for (Endpoint& endpoint : *endpoints) {
+    Session session(state, std::move(endpoint), CredentialsFrom(auth));
+    Result<AuthenticateOKBody> result = LoginV2(state, session);
+    if (result) return result;
+    if (result.error().kind() == ErrorKind::kUnauthorized) return result;
+    last = result.error();
+  }
+  if (!last) return Error(ErrorKind::kSystem, "no endpoint to log in to " + host);
+  return *last;
+}
+
+}  // namespace berth::registry

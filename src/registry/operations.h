@@ -1,0 +1,24 @@
+// The registry operations behind RegistryClient, one file each (login.cc,
+// inspect.cc, search.cc), all working through Sessions on one SharedState.
+#ifndef BERTH_SRC_REGISTRY_OPERATIONS_H_
+#define BERTH_SRC_REGISTRY_OPERATIONS_H_
+
+#include <string_view>
+
+#include "berth/registry_client.h"
+#include "berth/registry_service.h"
+#include "registry/session.h"
+
+namespace berth::registry {
+
+Result<AuthenticateOKBody> Login(const RegistryService& service, SharedState& state, const AuthConfig& auth);
+
+Result<DistributionInspect> Inspect(const RegistryService& service, SharedState& state, std::string_view name,
+                                    const AuthConfig& auth);
+
+Result<SearchOutcome> Search(const RegistryService& service, SharedState& state, const SearchRequest& request,
+                             const AuthConfig& auth);
+
+}  // namespace berth::registry
+
+#endif  // BERTH_SRC_REGISTRY_OPERATIONS_H_

@@ -1,0 +1,69 @@
+// RegistryClient: the public face of the registry operations, one shared
+// state (connections, challenges, tokens, rate limits) for all of them.
+#include "berth/registry_client.h"
+
+#include <atomic>
+#include <thread>
+
+#include "registry/operations.h"
+#include "registry/session.h"
+
+namespace berth {
+
+std::string_view SearchMethodName(SearchMethod method) {
+  return method == SearchMethod::kV1Search ? "v1 search" : "v2 catalog";
+}
+
+struct RegistryClient::Impl {
+  Impl(const RegistryService& s, RegistryClientOptions options)
+      : service(s),
+        state(
+            std::move(options),
+            [this](const std::string& host) {
+              Result<TlsMaterial> tls = service.TlsForHost(host);
+              return tls ? std::move(*tls) : TlsMaterial{};
+            },
+            [this](const std::string& host) { return !service.IsSecureIndex(host); }) {}
+
+  const RegistryService& service;
+  registry::SharedState state;
+};
+
+RegistryClient::RegistryClient(const RegistryService& service, RegistryClientOptions options)
+    : impl_(std::make_unique<Impl>(service, std::move(options))) {}
+
+RegistryClient::~RegistryClient() = default;
+
+Result<AuthenticateOKBody> RegistryClient::Login(const AuthConfig& auth) {
+  return registry::Login(impl_->service, impl_->state, auth);
+}
+
+Result<SearchOutcome> RegistryClient::Search(const SearchRequest& request, const AuthConfig& auth) {
+  return registry::Search(impl_->service, impl_->state, request, auth);
+}
+
+Result<DistributionInspect> RegistryClient::Inspect(std::string_view name, const AuthConfig& auth) {
+  return registry::Inspect(impl_->service, impl_->state, name, auth);
+}
+
+std::vector<Result<DistributionInspect>> RegistryClient::InspectMany(const std::vector<std::string>& names,
+                                                                     const AuthConfig& auth, int concurrency) {
+  std::vector<Result<DistributionInspect>> results(names.size(), Error(ErrorKind::kSystem, "not inspected"));
+  std::atomic<std::size_t> next{0};
+  auto work = [&] {
+    for (std::size_t i = next++; i < names.size(); i = next++) results[i] = Inspect(names[i], auth);
+  };
+  const std::size_t threads =
+      std::min<std::size_t>(names.size(), static_cast<std::size_t>(std::max(concurrency, 1)));
+  std::vector<std::thread> pool;
+  for (std::size_t t = 1; t < threads; ++t) pool.emplace_back(work);
+  work();
+  for (std::thread& t : pool) t.join();
+  return results;
+}
+
+std::vector<RegistryRateLimit> RegistryClient::RateLimits() const { return impl_->state.RateLimits(); }
+
+RegistryClientStats RegistryClient::Stats() const { return impl_->state.Stats(); }
+
+}  // namespace berth
