@@ -107,6 +107,43 @@ void SetTls(CURL* c, const TlsMaterial* tls) {
   }
 }
 
+// Go's http.StatusText: HTTP/2 sends no reason phrase, and Go's Response
+// then says "401 Unauthorized" all the same.
+std::string_view StatusText(long code) {
+  switch (code) {
+    case 200: return "OK";
+    case 201: return "Created";
+    case 202: return "Accepted";
+    case 204: return "No Content";
+    case 206: return "Partial Content";
+    case 301: return "Moved Permanently";
+    case 302: return "Found";
+    case 303: return "See Other";
+    case 304: return "Not Modified";
+    case 307: return "Temporary Redirect";
+    case 308: return "Permanent Redirect";
+    case 400: return "Bad Request";
+    case 401: return "Unauthorized";
+    case 403: return "Forbidden";
+    case 404: return "Not Found";
+    case 405: return "Method Not Allowed";
+    case 406: return "Not Acceptable";
+    case 408: return "Request Timeout";
+    case 409: return "Conflict";
+    case 410: return "Gone";
+    case 413: return "Request Entity Too Large";
+    case 415: return "Unsupported Media Type";
+    case 416: return "Requested Range Not Satisfiable";
+    case 429: return "Too Many Requests";
+    case 500: return "Internal Server Error";
+    case 501: return "Not Implemented";
+    case 502: return "Bad Gateway";
+    case 503: return "Service Unavailable";
+    case 504: return "Gateway Timeout";
+    default: return "";
+  }
+}
+
 }  // namespace
 
 struct HttpClient::Impl {
@@ -192,6 +229,12 @@ Result<Response> HttpClient::Do(const Request& request) {
     return UrlError(request, ErrorKind::kSystem, errbuf[0] ? errbuf : curl_easy_strerror(rc));
   }
   curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &response.status);
+  // "HTTP/2 401" carries no reason phrase.
+  std::string_view line = response.status_line;
+  while (!line.empty() && line.back() == ' ') line.remove_suffix(1);
+  if (line.find(' ') == std::string_view::npos) {
+    response.status_line = std::to_string(response.status) + " " + std::string(StatusText(response.status));
+  }
   curl_easy_getinfo(c, CURLINFO_NUM_CONNECTS, &response.new_connections);
   return response;
 }

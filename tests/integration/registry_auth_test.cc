@@ -1,0 +1,210 @@
+// The registry client against the real CNCF registry over TLS (a test CA
+// in a certs.d directory) with Basic auth (htpasswd) and with Bearer token
+// auth (the token-server fixture signing JWTs the registry verifies).
+// The registry is reached as localhost:PORT with a DNS stand-in that keeps
+// it out of 127.0.0.0/8 — the Engine treats that range as insecure and
+// would switch TLS verification off.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "berth/json.h"
+#include "berth/registry_client.h"
+#include "fixtures.h"
+#include "local_registry.h"
+
+namespace berth {
+namespace {
+
+namespace fs = std::filesystem;
+using testing::FixtureServer;
+using testing::PushedImages;
+using testing::TempDir;
+
+// A TLS registry with the given auth section, and what berth needs to reach
+// it: a certs.d with the CA, a service that sees localhost as secure.
+struct TlsRegistry {
+  TempDir dir;
+  std::string pki = dir.path() + "/pki";
+  std::string certs = dir.path() + "/certs.d";
+  std::unique_ptr<testing::LocalRegistry> registry;
+  std::unique_ptr<RegistryService> service;
+  std::string name;  // localhost:PORT
+
+  bool Start(const std::string& auth_yaml) {
+    if (!testing::MakePki(pki)) return false;
+    registry = std::make_unique<testing::LocalRegistry>("  tls:\n    certificate: " + pki + "/server.crt\n    key: " +
+                                                        pki + "/server.key\n" + auth_yaml);
+    if (!registry->ok()) return false;
+    name = "localhost:" + std::to_string(registry->port());
+    fs::create_directories(certs + "/" + name);
+    fs::copy_file(pki + "/ca.crt", certs + "/" + name + "/ca.crt");
+    return MakeService(certs);
+  }
+
+  bool MakeService(const std::string& certs_dir) {
+    RegistryServiceSettings settings;
+    settings.certs_dir = certs_dir;
+    settings.resolver = [](const std::string&) { return std::vector<std::vector<std::uint8_t>>{}; };
+    auto made = RegistryService::Create({}, settings);
+    if (!made.ok()) return false;
+    service = std::move(*made);
+    return true;
+  }
+
+  PushedImages Push(const std::string& creds) {
+    return testing::PushImages(registry->host(), dir.path() + "/images",
+                               {"--creds", creds, "--cert-dir", pki + "/cadir"});
+  }
+};
+
+AuthConfig Credentials(const std::string& server, const std::string& user, const std::string& password) {
+  AuthConfig auth;
+  auth.server_address = server;
+  auth.username = user;
+  auth.password = password;
+  return auth;
+}
+
+TEST(BasicAuthRegistry, LoginInspectAndTheEnginesErrors) {
+  TlsRegistry tls;
+  std::string htpasswd;
+  ASSERT_EQ(testing::Run({"htpasswd", "-Bbn", "alice", "s3cret"}, &htpasswd), 0);
+  std::ofstream(tls.dir.path() + "/htpasswd") << htpasswd;
+  ASSERT_TRUE(tls.Start("auth:\n  htpasswd:\n    realm: berth-test\n    path: " + tls.dir.path() + "/htpasswd\n"));
+  PushedImages pushed = tls.Push("alice:s3cret");
+  ASSERT_TRUE(pushed.ok) << pushed.error;
+
+  {
+    RegistryClient client(*tls.service);
+    Result<AuthenticateOKBody> ok = client.Login(Credentials(tls.name, "alice", "s3cret"));
+    ASSERT_TRUE(ok.ok()) << ok.error().message();
+    EXPECT_EQ(ok->status, "Login Succeeded");
+    EXPECT_EQ(ok->identity_token, "");
+    // Ping, then the authorized check: two requests, one connection.
+    EXPECT_EQ(client.Stats().registry_requests, 2u);
+    EXPECT_EQ(client.Stats().connections, 1u);
+  }
+  RegistryClient client(*tls.service);
+  Result<AuthenticateOKBody> wrong = client.Login(Credentials(tls.name, "alice", "nope"));
+  ASSERT_FALSE(wrong.ok());
+  EXPECT_EQ(wrong.error().kind(), ErrorKind::kSystem);  // the Engine's 500 (README item 9)
+  EXPECT_EQ(wrong.error().message(), "login attempt to https://" + tls.name + "/v2/ failed with status: 401 Unauthorized");
+
+  AuthConfig alice = Credentials("", "alice", "s3cret");
+  for (const auto& [image, expected] : pushed.images) {
+    Result<DistributionInspect> got = client.Inspect(tls.name + "/" + image, alice);
+    ASSERT_TRUE(got.ok()) << image << ": " << got.error().message();
+    EXPECT_EQ(got->descriptor.digest, expected.digest) << image;
+  }
+  Result<DistributionInspect> anonymous = client.Inspect(tls.name + "/berth/multi:1.0", {});
+  ASSERT_FALSE(anonymous.ok());
+  EXPECT_EQ(anonymous.error().message(),
+            "Get \"https://" + tls.name + "/v2/berth/multi/manifests/1.0\": no basic auth credentials");
+
+  // Without the CA the certificate is not trusted: a clear TLS error.
+  TempDir empty;
+  ASSERT_TRUE(tls.MakeService(empty.path()));
+  RegistryClient untrusting(*tls.service);
+  Result<DistributionInspect> untrusted = untrusting.Inspect(tls.name + "/berth/multi:1.0", alice);
+  ASSERT_FALSE(untrusted.ok());
+  EXPECT_NE(untrusted.error().message().find("certificate"), std::string::npos) << untrusted.error().message();
+}
+
+// A token server on localhost (verified with the same CA) and a registry
+// that trusts its JWTs.
+struct TokenRegistry {
+  TlsRegistry tls;
+  std::unique_ptr<FixtureServer> tokens;
+  std::string token_log;
+
+  bool Start() {
+    if (!testing::MakePki(tls.pki)) return false;
+    token_log = tls.dir.path() + "/token.log";
+    tokens = std::make_unique<FixtureServer>(
+        "token_server.py",
+        std::vector<std::string>{"--cert", tls.pki + "/server.crt", "--key", tls.pki + "/server.key", "--user",
+                                 "alice:s3cret", "--signing-key", tls.pki + "/token.key", "--signing-cert",
+                                 tls.pki + "/token.crt", "--log", token_log});
+    if (!tokens->ok()) return false;
+    return tls.Start("auth:\n  token:\n    realm: https://localhost:" + std::to_string(tokens->port()) +
+                     "/token\n    service: berth-test-registry\n    issuer: berth-test-issuer\n"
+                     "    rootcertbundle: " + tls.pki + "/ca.crt\n");
+  }
+};
+
+TEST(TokenAuthRegistry, LoginIssuesAnIdentityTokenThatLogsInAgain) {
+  TokenRegistry token;
+  ASSERT_TRUE(token.Start());
+  RegistryClient client(*token.tls.service);
+  Result<AuthenticateOKBody> ok = client.Login(Credentials(token.tls.name, "alice", "s3cret"));
+  ASSERT_TRUE(ok.ok()) << ok.error().message();
+  EXPECT_EQ(ok->status, "Login Succeeded");
+  EXPECT_FALSE(ok->identity_token.empty());
+  // Ping, token, check.
+  EXPECT_EQ(client.Stats().registry_requests, 2u);
+  EXPECT_EQ(client.Stats().token_requests, 1u);
+  EXPECT_EQ(testing::CountLines(token.token_log, {"GET /token", "account=alice", "client_id=docker",
+                                                  "offline_token=true", "service=berth-test-registry", "auth=Basic"}),
+            1);
+
+  // The identity token alone logs in again: the OAuth refresh-token flow.
+  RegistryClient again(*token.tls.service);
+  AuthConfig refresh;
+  refresh.server_address = token.tls.name;
+  refresh.identity_token = ok->identity_token;
+  Result<AuthenticateOKBody> refreshed = again.Login(refresh);
+  ASSERT_TRUE(refreshed.ok()) << refreshed.error().message();
+  EXPECT_EQ(refreshed->identity_token, ok->identity_token);
+  EXPECT_EQ(testing::CountLines(token.token_log, {"POST /token", "grant_type=refresh_token"}), 1);
+
+  // Wrong password: the token server's 401 stays unauthorized (the Engine's 401).
+  Result<AuthenticateOKBody> wrong = again.Login(Credentials(token.tls.name, "alice", "nope"));
+  ASSERT_FALSE(wrong.ok());
+  EXPECT_EQ(wrong.error().kind(), ErrorKind::kUnauthorized);
+  EXPECT_EQ(wrong.error().message(),
+            "Get \"https://" + token.tls.name + "/v2/\": unauthorized: incorrect username or password");
+  // No secret in any log line of the token server.
+  EXPECT_EQ(testing::ReadFile(token.token_log).find("s3cret"), std::string::npos);
+  EXPECT_EQ(testing::ReadFile(token.token_log).find(ok->identity_token), std::string::npos);
+}
+
+TEST(TokenAuthRegistry, InspectUsesOneRequestPerReferenceOnceATokenIsCached) {
+  TokenRegistry token;
+  ASSERT_TRUE(token.Start());
+  PushedImages pushed = token.tls.Push("alice:s3cret");
+  ASSERT_TRUE(pushed.ok) << pushed.error;
+  RegistryClient client(*token.tls.service);
+  AuthConfig alice = Credentials("", "alice", "s3cret");
+  for (const auto& [image, expected] : pushed.images) {
+    Result<DistributionInspect> got = client.Inspect(token.tls.name + "/" + image, alice);
+    ASSERT_TRUE(got.ok()) << image << ": " << got.error().message();
+    EXPECT_EQ(got->descriptor.digest, expected.digest) << image;
+    EXPECT_EQ(got->descriptor.media_type, expected.media_type) << image;
+  }
+
+  // 200 references to tags of one index, token cached: one manifest GET each.
+  std::vector<std::string> names;
+  for (int i = 0; i < 200; ++i) names.push_back(token.tls.name + "/berth/multi:t" + std::to_string(i % 5 + 1));
+  const std::string log = token.tls.registry->log_path();
+  int before = testing::CountLines(log, {"\"GET /v2/berth/multi/manifests/"});
+  RegistryClientStats stats_before = client.Stats();
+  std::vector<Result<DistributionInspect>> many = client.InspectMany(names, alice, 8);
+  for (const auto& r : many) ASSERT_TRUE(r.ok()) << r.error().message();
+  EXPECT_EQ(many[0]->descriptor.digest, pushed.images["berth/multi:t1"].digest);
+  RegistryClientStats stats = client.Stats();
+  EXPECT_EQ(stats.registry_requests - stats_before.registry_requests, 200u);
+  EXPECT_EQ(stats.token_requests, stats_before.token_requests);
+  EXPECT_EQ(testing::CountLines(log, {"\"GET /v2/berth/multi/manifests/"}) - before, 200);
+
+  // Anonymous: the token server grants nothing, the registry refuses.
+  Result<DistributionInspect> anonymous = client.Inspect(token.tls.name + "/berth/multi:1.0", {});
+  ASSERT_FALSE(anonymous.ok());
+  EXPECT_TRUE(anonymous.error().kind() == ErrorKind::kForbidden ||
+              anonymous.error().kind() == ErrorKind::kUnauthorized)
+      << anonymous.error().message();
+}
+
+}  // namespace
+}  // namespace berth
