@@ -56,9 +56,15 @@ std::string_view CodeForStatus(long status) {
   }
 }
 
+// An error of `code` with exactly `message` (WithMessage: even "").
 Error CodeError(std::string_view code, std::string_view message) {
   const CodeInfo& info = Lookup(code);
   return Error(info.kind, RegistryErrorText(info.code, message));
+}
+
+// An error of `code` whose message defaults to the code's own.
+Error DefaultedCodeError(std::string_view code, std::string_view message) {
+  return CodeError(code, message.empty() ? Lookup(code).message : message);
 }
 
 // Go's %q of the body, as far as registries' error bodies go: printable
@@ -104,15 +110,16 @@ Error FromBody(long status, const std::string& content_type, const std::string& 
   Status parsed = DecodeDocument(body, doc);
   if (parsed.ok() && !doc.details.empty()) return CodeError(CodeForStatus(status), doc.details);
   if (!parsed.ok() || doc.errors.empty()) {
-    if (status == 401) return CodeError("UNAUTHORIZED", "");
+    if (status == 401) return DefaultedCodeError("UNAUTHORIZED", "");
     std::string why = parsed.ok() ? "no error details found in HTTP response body" : parsed.message();
     return Error(ErrorKind::kSystem, "error parsing HTTP " + std::to_string(status) +
                                          " response body: " + why + ": " + QuoteBody(body));
   }
-  if (doc.errors.size() == 1) return CodeError(doc.errors[0].code, doc.errors[0].message);
-  // errcode.Errors with several entries; the class is the first one's.
+  // errcode.Errors' decoding gives entries without a message their code's.
+  if (doc.errors.size() == 1) return DefaultedCodeError(doc.errors[0].code, doc.errors[0].message);
+  // Several entries; the class is the first one's.
   std::string text = "errors:\n";
-  for (const RegistryErrorEntry& e : doc.errors) text += RegistryErrorText(Lookup(e.code).code, e.message) + "\n";
+  for (const RegistryErrorEntry& e : doc.errors) text += DefaultedCodeError(e.code, e.message).message() + "\n";
   return Error(Lookup(doc.errors[0].code).kind, std::move(text));
 }
 
@@ -125,7 +132,7 @@ std::string RegistryErrorText(std::string_view code, std::string_view message) {
   std::string out;
   for (char c : info.code) out += c == '_' ? ' ' : static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   out += ": ";
-  out += message.empty() ? info.message : message;
+  out += message;
   return out;
 }
 
@@ -141,7 +148,7 @@ Error ErrorFromResponse(const http::Response& response) {
       if (code.empty()) continue;
       // The Engine merges the body's errors after it: a list of two or
       // more, whose first entry decides the class.
-      Error first = CodeError(code, c.Param("error_description"));
+      Error first = DefaultedCodeError(code, c.Param("error_description"));
       Error rest = FromBody(status, response.Header("content-type"), response.body);
       std::string_view more = rest.message();
       constexpr std::string_view kList = "errors:\n";

@@ -17,8 +17,8 @@ namespace berth::registry {
 ErrorKind KindOfRegistryCode(std::string_view code);
 
 // errcode.Error's text: "unauthorized: authentication required" — the
-// code lower-cased with "_" as " ", then the message (the code's default
-// message when the registry sent none).
+// code (unknown ones as UNKNOWN) lower-cased with "_" as " ", then the
+// message.
 std::string RegistryErrorText(std::string_view code, std::string_view message);
 
 // A response with a status outside 200..399: bearer challenges carrying

@@ -119,14 +119,15 @@ struct TokenRegistry {
   std::unique_ptr<FixtureServer> tokens;
   std::string token_log;
 
-  bool Start() {
+  bool Start(const std::string& mode = "normal") {
     if (!testing::MakePki(tls.pki)) return false;
     token_log = tls.dir.path() + "/token.log";
     tokens = std::make_unique<FixtureServer>(
         "token_server.py",
         std::vector<std::string>{"--cert", tls.pki + "/server.crt", "--key", tls.pki + "/server.key", "--user",
                                  "alice:s3cret", "--signing-key", tls.pki + "/token.key", "--signing-cert",
-                                 tls.pki + "/token.crt", "--log", token_log});
+                                 tls.pki + "/token.crt", "--log", token_log, "--mode", mode,
+                                 "--slow-seconds", "20"});
     if (!tokens->ok()) return false;
     return tls.Start("auth:\n  token:\n    realm: https://localhost:" + std::to_string(tokens->port()) +
                      "/token\n    service: berth-test-registry\n    issuer: berth-test-issuer\n"
@@ -204,6 +205,27 @@ TEST(TokenAuthRegistry, InspectUsesOneRequestPerReferenceOnceATokenIsCached) {
   EXPECT_TRUE(anonymous.error().kind() == ErrorKind::kForbidden ||
               anonymous.error().kind() == ErrorKind::kUnauthorized)
       << anonymous.error().message();
+}
+
+TEST(TokenAuthRegistry, BrokenTokenServersGiveTheEnginesErrors) {
+  for (auto [mode, expected] : std::vector<std::pair<std::string, std::string>>{
+           {"no-token", "authorization server did not include a token in the response"},
+           {"junk", "unable to decode token response: invalid character"},
+           {"slow", "imed out"}}) {
+    SCOPED_TRACE(mode);
+    TokenRegistry token;
+    ASSERT_TRUE(token.Start(mode));
+    RegistryClientOptions options;
+    options.auth_timeout = std::chrono::milliseconds(1500);
+    RegistryClient client(*token.tls.service, options);
+    auto start = std::chrono::steady_clock::now();
+    Result<AuthenticateOKBody> r = client.Login(Credentials(token.tls.name, "alice", "s3cret"));
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.error().kind(), ErrorKind::kSystem);
+    EXPECT_NE(r.error().message().find(expected), std::string::npos) << r.error().message();
+    EXPECT_EQ(r.error().message().find("s3cret"), std::string::npos);
+    EXPECT_LT(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(), 5);
+  }
 }
 
 }  // namespace
