@@ -49,7 +49,11 @@ Result<DistributionInspect> RegistryClient::Inspect(std::string_view name, const
 std::vector<Result<DistributionInspect>> RegistryClient::InspectMany(const std::vector<std::string>& names,
                                                                      const AuthConfig& auth, int concurrency) {
   std::vector<Result<DistributionInspect>> results(names.size(), Error(ErrorKind::kSystem, "not inspected"));
-  std::atomic<std::size_t> next{0};
+  if (names.empty()) return results;
+  // The first alone: it learns the registry's challenges and fetches the
+  // token the others then share, instead of every worker doing so at once.
+  results[0] = Inspect(names[0], auth);
+  std::atomic<std::size_t> next{1};
   auto work = [&] {
     for (std::size_t i = next++; i < names.size(); i = next++) results[i] = Inspect(names[i], auth);
   };
