@@ -1,0 +1,56 @@
+// Everything a registry or token server sends is untrusted: any body under
+// any status, content type and challenge header goes through the error
+// wording and every document decoder without a crash, and a document the
+// decoder accepts is valid JSON by the scanner.
+#include <cstdint>
+#include <cstdlib>
+#include <string_view>
+
+#include "berth/registry_client.h"
+#include "json/scanner.h"
+#include "registry/documents.h"
+#include "registry/registry_errors.h"
+
+namespace {
+
+template <class T>
+void Decode(std::string_view body) {
+  T value{};
+  if (berth::registry::DecodeDocument(body, value).ok() &&
+      berth::json_detail::Scan(body, berth::json_detail::ScanMode::kWhole).kind !=
+          berth::json_detail::ScanResult::kValue) {
+    std::abort();
+  }
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  if (size < 2) return 0;
+  static constexpr long kStatuses[] = {200, 400, 401, 403, 404, 429, 500, 503};
+  static constexpr const char* kTypes[] = {"", "application/json", "application/json; charset=utf-8",
+                                           "text/plain", ";", "application/vnd.api+json"};
+  std::string_view rest(reinterpret_cast<const char*>(data + 2), size - 2);
+  // A line of challenge header, then the body.
+  std::size_t newline = rest.find('\n');
+  std::string_view challenge = newline == std::string_view::npos ? std::string_view() : rest.substr(0, newline);
+  std::string_view body = newline == std::string_view::npos ? rest : rest.substr(newline + 1);
+
+  berth::http::Response response;
+  response.status = kStatuses[data[0] % 8];
+  response.status_line = std::to_string(response.status) + " X";
+  if (const char* type = kTypes[data[1] % 6]; *type) response.headers.emplace("content-type", type);
+  if (!challenge.empty()) response.headers.emplace("www-authenticate", std::string(challenge));
+  response.body = std::string(body);
+  berth::Error e = berth::registry::ErrorFromResponse(response);
+  if (e.message().empty()) std::abort();
+
+  Decode<berth::registry::ManifestDocument>(body);
+  Decode<berth::registry::ImageConfigDocument>(body);
+  Decode<berth::registry::TokenResponse>(body);
+  Decode<berth::registry::RegistryErrorsDocument>(body);
+  Decode<berth::registry::CatalogDocument>(body);
+  Decode<berth::registry::V1PingDocument>(body);
+  (void)berth::ParseSearchFilters(body);
+  return 0;
+}
