@@ -87,6 +87,19 @@ Error UrlError(const Request& request, ErrorKind kind, const std::string& what) 
   return Error(kind, GoMethod(request.method) + " \"" + request.url + "\": " + what);
 }
 
+// Go's ProxyFromEnvironment never proxies loopback; libcurl would, when
+// http_proxy is set and no_proxy does not name the host.
+bool IsLoopbackUrl(std::string_view url) {
+  std::size_t start = url.find("://");
+  if (start == std::string_view::npos) return false;
+  std::string_view host = url.substr(start + 3);
+  host = host.substr(0, host.find_first_of("/?#"));
+  if (std::size_t at = host.rfind('@'); at != std::string_view::npos) host = host.substr(at + 1);
+  if (host.rfind("[::1]", 0) == 0) return true;
+  host = host.substr(0, host.find(':'));
+  return host == "localhost" || host.rfind("127.", 0) == 0;
+}
+
 void SetTls(CURL* c, const TlsMaterial* tls) {
   if (tls == nullptr) return;
   if (!tls->verify) {
@@ -203,6 +216,7 @@ Result<Response> HttpClient::Do(const Request& request) {
   // A declared Content-Length over the cap fails before any byte is read.
   curl_easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(request.max_body));
   SetTls(c, request.tls);
+  if (IsLoopbackUrl(request.url)) curl_easy_setopt(c, CURLOPT_PROXY, "");
   curl_slist* headers = nullptr;
   for (const auto& [name, value] : request.headers)
     headers = curl_slist_append(headers, (name + ": " + value).c_str());

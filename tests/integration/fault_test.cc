@@ -18,6 +18,7 @@ struct Outcome {
   Result<DistributionInspect> result = Error(ErrorKind::kSystem, "not run");
   double seconds = 0;
   RegistryClientStats stats;
+  std::vector<RegistryRateLimit> rate_limits;
   std::string log;
 };
 
@@ -46,6 +47,7 @@ Outcome InspectFaulty(const std::vector<std::string>& args, const AuthConfig& au
   out.result = client.Inspect("127.0.0.1:" + std::to_string(fault.port()) + "/test/image:1.0", auth);
   out.seconds = std::chrono::duration<double>(Clock::now() - start).count();
   out.stats = client.Stats();
+  out.rate_limits = client.RateLimits();
   out.log = testing::ReadFile(out.log);
   return out;
 }
@@ -57,6 +59,13 @@ TEST(Faults, HealthyBaselineAnswers) {
   ASSERT_TRUE(o.result.ok()) << ErrorOf(o);
   EXPECT_EQ(o.result->descriptor.media_type, "application/vnd.oci.image.index.v1+json");
   EXPECT_EQ(o.result->platforms.size(), 2u);
+  // The rate limit the registry reported is kept for it.
+  ASSERT_EQ(o.rate_limits.size(), 1u);
+  EXPECT_EQ(o.rate_limits[0].registry.rfind("127.0.0.1:", 0), 0u);
+  EXPECT_EQ(o.rate_limits[0].limit, 100);
+  EXPECT_EQ(o.rate_limits[0].remaining, 76);
+  EXPECT_EQ(o.rate_limits[0].window_seconds, 21600);
+  EXPECT_EQ(o.rate_limits[0].source, "127.0.0.1");
 }
 
 TEST(Faults, RegistryDown) {

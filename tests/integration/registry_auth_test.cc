@@ -207,6 +207,35 @@ TEST(TokenAuthRegistry, InspectUsesOneRequestPerReferenceOnceATokenIsCached) {
       << anonymous.error().message();
 }
 
+TEST(TokenAuthRegistry, SearchWithAnIdentityTokenListsTheCatalog) {
+  TokenRegistry token;
+  ASSERT_TRUE(token.Start());
+  PushedImages pushed = token.tls.Push("alice:s3cret");
+  ASSERT_TRUE(pushed.ok) << pushed.error;
+  RegistryClient client(*token.tls.service);
+  Result<AuthenticateOKBody> login = client.Login(Credentials(token.tls.name, "alice", "s3cret"));
+  ASSERT_TRUE(login.ok()) << login.error().message();
+  // The Engine's "v2 auth" search client: user name plus identity token, the
+  // OAuth refresh flow; the CNCF registry has no v1 search, so the catalog.
+  AuthConfig auth;
+  auth.username = "alice";
+  auth.identity_token = login->identity_token;
+  SearchRequest request;
+  request.term = token.tls.name + "/nested";
+  Result<SearchOutcome> found = client.Search(request, auth);
+  ASSERT_TRUE(found.ok()) << found.error().message();
+  EXPECT_EQ(found->method, SearchMethod::kV2Catalog);
+  ASSERT_EQ(found->results.size(), 1u);
+  EXPECT_EQ(found->results[0].name, token.tls.name + "/berth/deep/nested/name");
+  EXPECT_GE(testing::CountLines(token.token_log, {"POST /token", "grant_type=refresh_token"}), 1);
+  // Without credentials the catalog is refused, with the registry's words.
+  Result<SearchOutcome> refused = client.Search(request, {});
+  ASSERT_FALSE(refused.ok());
+  EXPECT_TRUE(refused.error().kind() == ErrorKind::kUnauthorized ||
+              refused.error().kind() == ErrorKind::kForbidden)
+      << refused.error().message();
+}
+
 TEST(TokenAuthRegistry, BrokenTokenServersGiveTheEnginesErrors) {
   for (auto [mode, expected] : std::vector<std::pair<std::string, std::string>>{
            {"no-token", "authorization server did not include a token in the response"},
