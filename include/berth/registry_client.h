@@ -7,6 +7,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <set>
@@ -77,6 +78,10 @@ struct SearchOutcome {
   std::string endpoint;  // the URL that answered
 };
 
+// Credentials for a registry, chosen once its index is known (from a
+// CredentialStore, say); an error stops the operation for that registry.
+using AuthResolver = std::function<Result<AuthConfig>(const IndexInfo& index)>;
+
 // The Engine's filters.FromJSON ({"k":{"v":true}} or {"k":["v"]}); "" is no
 // filters. Error: kInvalidParameter "invalid filter".
 Result<SearchFilters> ParseSearchFilters(std::string_view json);
@@ -98,16 +103,22 @@ class RegistryClient {
   // GET /images/search: filters checked, then v1 search; where the registry
   // has no v1 search, its v2 catalog.
   Result<SearchOutcome> Search(const SearchRequest& request, const AuthConfig& auth);
+  // The same with credentials chosen per registry.
+  Result<SearchOutcome> SearchWith(const SearchRequest& request, const AuthResolver& auth_for);
 
   // GET /distribution/{name}/json: the descriptor of the manifest `name`
   // points at (verified against its digest) and its platforms.
   Result<DistributionInspect> Inspect(std::string_view name, const AuthConfig& auth);
+  Result<DistributionInspect> InspectWith(std::string_view name, const AuthResolver& auth_for);
 
   // Inspect for many names at once over shared connections, `concurrency`
   // at a time; results in the order of `names`.
   std::vector<Result<DistributionInspect>> InspectMany(const std::vector<std::string>& names,
                                                        const AuthConfig& auth,
                                                        int concurrency = 8);
+  std::vector<Result<DistributionInspect>> InspectManyWith(const std::vector<std::string>& names,
+                                                           const AuthResolver& auth_for,
+                                                           int concurrency = 8);
 
   std::vector<RegistryRateLimit> RateLimits() const;
   RegistryClientStats Stats() const;

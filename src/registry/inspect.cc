@@ -125,7 +125,7 @@ Result<DistributionInspect> FetchFromEndpoint(SharedState& state, Session& sessi
 }  // namespace
 
 Result<DistributionInspect> Inspect(const RegistryService& service, SharedState& state, std::string_view name,
-                                    const AuthConfig& auth) {
+                                    const AuthResolver& auth_for) {
   Result<Reference> ref = ParseAnyReference(name);
   if (!ref) return ref.error();
   if (!ref->named()) return Error(ErrorKind::kSystem, "no manifest found for full image ID");
@@ -134,13 +134,15 @@ Result<DistributionInspect> Inspect(const RegistryService& service, SharedState&
   if (repo->name.FamiliarName() == "scratch") {
     return Error(ErrorKind::kForbidden, "'scratch' is a reserved name");
   }
+  Result<AuthConfig> auth = auth_for(repo->index);
+  if (!auth) return auth.error();
   Result<std::vector<Endpoint>> endpoints = service.PullEndpoints(repo->index.name);
   if (!endpoints) return endpoints.error();
   if (endpoints->empty()) return Error(ErrorKind::kSystem, "no endpoints for " + repo->index.name);
   std::optional<Error> last;
   for (Endpoint& endpoint : *endpoints) {
     // Mirrors never see the registry's credentials.
-    Credentials credentials = endpoint.mirror ? Credentials{} : CredentialsFrom(auth);
+    Credentials credentials = endpoint.mirror ? Credentials{} : CredentialsFrom(*auth);
     Session session(state, std::move(endpoint), std::move(credentials));
     Result<DistributionInspect> result = FetchFromEndpoint(state, session, repo->name.path(), *ref);
     if (result) return result;

@@ -14,10 +14,10 @@ namespace berth::registry {
 Result<AuthenticateOKBody> Login(const RegistryService& service, SharedState& state, const AuthConfig& auth);
 
 Result<DistributionInspect> Inspect(const RegistryService& service, SharedState& state, std::string_view name,
-                                    const AuthConfig& auth);
+                                    const AuthResolver& auth_for);
 
 Result<SearchOutcome> Search(const RegistryService& service, SharedState& state, const SearchRequest& request,
-                             const AuthConfig& auth);
+                             const AuthResolver& auth_for);
 
 }  // namespace berth::registry
 

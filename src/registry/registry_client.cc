@@ -38,24 +38,47 @@ Result<AuthenticateOKBody> RegistryClient::Login(const AuthConfig& auth) {
   return registry::Login(impl_->service, impl_->state, auth);
 }
 
+namespace {
+
+// The same credentials whatever the registry (the Engine's X-Registry-Auth).
+AuthResolver Always(const AuthConfig& auth) {
+  return [&auth](const IndexInfo&) -> Result<AuthConfig> { return auth; };
+}
+
+}  // namespace
+
 Result<SearchOutcome> RegistryClient::Search(const SearchRequest& request, const AuthConfig& auth) {
-  return registry::Search(impl_->service, impl_->state, request, auth);
+  return SearchWith(request, Always(auth));
+}
+
+Result<SearchOutcome> RegistryClient::SearchWith(const SearchRequest& request, const AuthResolver& auth_for) {
+  return registry::Search(impl_->service, impl_->state, request, auth_for);
 }
 
 Result<DistributionInspect> RegistryClient::Inspect(std::string_view name, const AuthConfig& auth) {
-  return registry::Inspect(impl_->service, impl_->state, name, auth);
+  return InspectWith(name, Always(auth));
+}
+
+Result<DistributionInspect> RegistryClient::InspectWith(std::string_view name, const AuthResolver& auth_for) {
+  return registry::Inspect(impl_->service, impl_->state, name, auth_for);
 }
 
 std::vector<Result<DistributionInspect>> RegistryClient::InspectMany(const std::vector<std::string>& names,
                                                                      const AuthConfig& auth, int concurrency) {
+  return InspectManyWith(names, Always(auth), concurrency);
+}
+
+std::vector<Result<DistributionInspect>> RegistryClient::InspectManyWith(const std::vector<std::string>& names,
+                                                                         const AuthResolver& auth,
+                                                                         int concurrency) {
   std::vector<Result<DistributionInspect>> results(names.size(), Error(ErrorKind::kSystem, "not inspected"));
   if (names.empty()) return results;
   // The first alone: it learns the registry's challenges and fetches the
   // token the others then share, instead of every worker doing so at once.
-  results[0] = Inspect(names[0], auth);
+  results[0] = InspectWith(names[0], auth);
   std::atomic<std::size_t> next{1};
   auto work = [&] {
-    for (std::size_t i = next++; i < names.size(); i = next++) results[i] = Inspect(names[i], auth);
+    for (std::size_t i = next++; i < names.size(); i = next++) results[i] = InspectWith(names[i], auth);
   };
   const std::size_t threads =
       std::min<std::size_t>(names.size(), static_cast<std::size_t>(std::max(concurrency, 1)));

@@ -204,7 +204,7 @@ Result<SearchOutcome> SearchCatalog(const RegistryService& service, SharedState&
 }  // namespace
 
 Result<SearchOutcome> Search(const RegistryService& service, SharedState& state, const SearchRequest& request,
-                             const AuthConfig& auth) {
+                             const AuthResolver& auth_for) {
   Result<CheckedFilters> filters = CheckSearchFilters(request.filters);
   if (!filters) return filters.error();
   // The Engine checks the limit only after pinging a private registry;
@@ -222,6 +222,9 @@ Result<SearchOutcome> Search(const RegistryService& service, SharedState& state,
   Result<IndexInfo> index = service.ResolveIndex(index_name);
   if (!index) return Error(ErrorKind::kInvalidParameter, index.error().message());
   if (index->official && StartsWith(remote, "library/")) remote = remote.substr(8);
+  Result<AuthConfig> resolved = auth_for(*index);
+  if (!resolved) return resolved.error();
+  const AuthConfig& auth = *resolved;
 
   Result<V1Endpoint> v1 = FindV1Endpoint(*index, state);
   if (!v1) return v1.error();

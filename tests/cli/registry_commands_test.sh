@@ -77,7 +77,11 @@ check "search table" 0 "$table" "" -- "$berth" search "$plain/docker-l"
 check "search bad filter" 1 "" "berth: invalid filter 'type'" -- "$berth" search "$plain/x" --filter type=custom
 check "search bad limit" 1 "" "berth: limit 101 is outside the range of [1, 100]" -- "$berth" search "$plain/x" --limit 101
 
-check "login without auth" 0 "Login Succeeded" "" -- "$berth" login "$plain"
+export DOCKER_CONFIG=$dir/docker  # never the user's own ~/.docker
+check "login to a registry without auth" 0 "Login Succeeded" "" -- \
+  bash -c "echo any | '$berth' login '$plain' -u anyone --password-stdin"
+check "login asks, and there is no terminal" 1 "" "berth: Cannot perform an interactive login from a non TTY device" -- \
+  setsid "$berth" login "$plain" --config "$dir/empty"
 
 htpasswd -Bbn alice s3cret > "$dir/htpasswd"
 start_registry basic "auth:
@@ -92,7 +96,11 @@ check "login with a wrong password" 1 "" "berth: login attempt to http://$basic/
   bash -c "echo nope | '$berth' login '$basic' -u alice --password-stdin"
 check "credentials belong to one registry" 1 "" "credentials given on the command line are for one registry" -- \
   bash -c "echo s3cret | '$berth' inspect '$basic/a:1' '$plain/berth/multi:1.0' -u alice --password-stdin"
-check "inspect without credentials" 1 "" "no basic auth credentials" -- "$berth" inspect "$basic/berth/multi:1.0"
+check "inspect without credentials" 1 "" "no basic auth credentials" -- \
+  "$berth" inspect "$basic/berth/multi:1.0" --config "$dir/empty"
+# With those `berth login` stored: the registry lets us in and has no such image.
+check "inspect with stored credentials" 1 "" "manifest unknown: manifest unknown" -- \
+  "$berth" inspect "$basic/berth/multi:1.0"
 if grep -q s3cret "$dir/err" "$dir/basic/registry.log"; then
   fail=$((fail + 1)); echo "FAIL a password reached a log"
 else

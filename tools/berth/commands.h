@@ -3,6 +3,7 @@
 #ifndef BERTH_TOOLS_BERTH_COMMANDS_H_
 #define BERTH_TOOLS_BERTH_COMMANDS_H_
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -78,9 +79,32 @@ CommandOutput PingShow(const ConfigRequest& config, std::string_view target,
 Result<std::unique_ptr<RegistryService>> ServiceFor(const ConfigRequest& config, const std::string& certs_dir,
                                                     std::vector<std::string>& warnings);
 
-// `berth login [SERVER]`: the Engine's POST /auth with the credentials
-// given; prints the Status line, or exits 1 with the Engine's error.
-CommandOutput LoginRun(const ConfigRequest& config, const std::string& certs_dir, const AuthConfig& auth);
+// Asks the user on the terminal: nullopt when there is none.
+using Prompt = std::function<std::optional<std::string>(const std::string& question, bool echo)>;
+
+struct LoginArgs {
+  std::string server;    // "" is Docker Hub
+  std::string username;  // -u
+  std::optional<std::string> password;  // -p or --password-stdin
+  std::string config_dir;  // --config, else $DOCKER_CONFIG, else ~/.docker
+};
+
+// `berth login [SERVER]`: the docker CLI's login — stored credentials tried
+// first when none are given, else asked for on the terminal — then the
+// Engine's POST /auth against the registry, and the credentials (the
+// identity token instead of the password when the registry issued one)
+// stored where the docker CLI would store them. Prints the Status line.
+CommandOutput LoginRun(const ConfigRequest& config, const std::string& certs_dir, const LoginArgs& args,
+                       const Prompt& prompt);
+
+// `berth logout [SERVER]`: removes the credentials for SERVER (and the
+// variants the docker CLI removes) from the file or the store.
+CommandOutput LogoutRun(const std::string& config_dir, const std::string& server);
+
+// `berth auth encode --from-config REFERENCE`: the X-Registry-Auth value the
+// docker CLI sends for that image, from the stored credentials.
+CommandOutput AuthEncodeFromConfig(const ConfigRequest& config, const std::string& certs_dir,
+                                   const std::string& config_dir, const std::string& reference);
 
 struct SearchArgs {
   std::string term;
@@ -91,16 +115,19 @@ struct SearchArgs {
 
 // `berth search TERM`: the Engine's GET /images/search (json: the route's
 // array, byte for byte), with the method that answered on stderr.
+// Without credentials on the command line, those stored for the registry.
 CommandOutput SearchRun(const ConfigRequest& config, const std::string& certs_dir, const SearchArgs& args,
-                        const AuthConfig& auth);
+                        const AuthConfig& auth, const std::string& config_dir);
 
 // `berth inspect REFERENCE…`: one DistributionInspect JSON line per
 // reference as GET /distribution/{name}/json writes it, resolved
 // concurrently; failures on stderr, exit 1 if any. Credentials given on the
 // command line go only to the registry of the references, which must then
-// all be on one registry.
+// all be on one registry; without them each registry's stored credentials
+// are used.
 CommandOutput InspectRun(const ConfigRequest& config, const std::string& certs_dir,
-                         const std::vector<std::string>& references, const AuthConfig& auth);
+                         const std::vector<std::string>& references, const AuthConfig& auth,
+                         const std::string& config_dir);
 
 // The TYPE names `berth json` takes.
 const std::vector<std::string>& JsonTypeNames();

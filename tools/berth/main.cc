@@ -1,5 +1,7 @@
 // berth — the command-line face of the library. Flag parsing and I/O only;
 // the work is in commands.cc.
+#include <fcntl.h>
+#include <termios.h>
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
@@ -88,30 +90,82 @@ void AddRegistryTargetOptions(CLI::App* cmd, RegistryArgs& args) {
 }
 
 // Credentials on the command line: -u USER and the password on stdin.
+// Credentials on the command line (-u, -p or --password-stdin) and where
+// stored ones live (--config).
 struct CredentialArgs {
   std::string username;
+  std::string password;
   bool password_stdin = false;
+  std::string config_dir;
 
-  // nullopt when stdin could not be read.
-  std::optional<berth::AuthConfig> Read() const {
-    berth::AuthConfig auth;
-    auth.username = username;
-    if (password_stdin) {
-      if (username.empty()) {
-        std::cerr << "berth: --password-stdin needs --username\n";
+  // The password given, if any; nullopt in *ok = false when the flags
+  // conflict or stdin could not be read (the message is printed).
+  std::optional<std::string> Password(bool* ok) const {
+    *ok = true;
+    if (!password.empty()) {
+      std::cerr << "WARNING! Using --password via the CLI is insecure. Use --password-stdin.\n";
+      if (password_stdin) {
+        std::cerr << "berth: --password and --password-stdin are mutually exclusive\n";
+        *ok = false;
         return std::nullopt;
       }
-      std::optional<std::string> password = ArgumentOrStdin(std::nullopt, true);
-      if (!password) return std::nullopt;
-      auth.password = std::move(*password);
+      return password;
     }
+    if (!password_stdin) return std::nullopt;
+    if (username.empty()) {
+      std::cerr << "berth: Must provide --username with --password-stdin\n";
+      *ok = false;
+      return std::nullopt;
+    }
+    std::optional<std::string> read = ArgumentOrStdin(std::nullopt, true);
+    if (!read) *ok = false;
+    return read;
+  }
+
+  // For commands that only use credentials: nullopt when they are unusable.
+  std::optional<berth::AuthConfig> Read() const {
+    bool ok = false;
+    std::optional<std::string> given = Password(&ok);
+    if (!ok) return std::nullopt;
+    berth::AuthConfig auth;
+    auth.username = username;
+    auth.password = given.value_or("");
     return auth;
   }
 };
 
 void AddCredentialOptions(CLI::App* cmd, CredentialArgs& args) {
   cmd->add_option("-u,--username", args.username, "user name at the registry");
+  cmd->add_option("-p,--password", args.password, "password (insecure: use --password-stdin)");
   cmd->add_flag("--password-stdin", args.password_stdin, "read the password from standard input");
+  cmd->add_option("--config", args.config_dir,
+                  "the docker CLI's configuration directory (default $DOCKER_CONFIG, else ~/.docker)");
+}
+
+// Asks on the terminal (/dev/tty), without echo for secrets; nullopt when
+// there is no terminal.
+std::optional<std::string> AskTerminal(const std::string& question, bool echo) {
+  int fd = ::open("/dev/tty", O_RDWR | O_CLOEXEC);
+  if (fd < 0) return std::nullopt;
+  termios saved{};
+  bool restore = false;
+  if (!echo && ::tcgetattr(fd, &saved) == 0) {
+    termios quiet = saved;
+    quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
+    restore = ::tcsetattr(fd, TCSAFLUSH, &quiet) == 0;
+  }
+  ssize_t ignored = ::write(fd, question.data(), question.size());
+  std::string answer;
+  char c;
+  while (::read(fd, &c, 1) == 1 && c != '\n') answer += c;
+  if (restore) {
+    ::tcsetattr(fd, TCSAFLUSH, &saved);
+    ignored = ::write(fd, "\n", 1);
+  }
+  (void)ignored;
+  ::close(fd);
+  if (!answer.empty() && answer.back() == '\r') answer.pop_back();
+  return answer;
 }
 
 int Emit(const berth::cli::CommandOutput& r) {
@@ -135,10 +189,24 @@ int main(int argc, char** argv) {
   auth->require_subcommand(1);
 
   std::optional<std::string> encode_json;
+  std::string encode_reference;
+  RegistryArgs encode_args;
+  std::string encode_config_dir;
   CLI::App* encode = auth->add_subcommand(
-      "encode", "AuthConfig JSON (argument or stdin) to a header value");
+      "encode", "AuthConfig JSON (argument or stdin) to a header value, or with --from-config the header "
+                "the docker CLI sends for an image");
   encode->add_option("JSON", encode_json, "AuthConfig as JSON");
+  encode->add_option("--from-config", encode_reference, "an image reference: its stored credentials");
+  encode->add_option("--config", encode_config_dir,
+                     "the docker CLI's configuration directory (default $DOCKER_CONFIG, else ~/.docker)");
+  encode->add_option("--certs-dir", encode_args.certs_dir, "per-registry TLS material")->capture_default_str();
+  AddRegistryConfigOptions(encode, encode_args);
   encode->callback([&] {
+    if (!encode_reference.empty()) {
+      exit_code = Emit(berth::cli::AuthEncodeFromConfig(encode_args.Request(), encode_args.certs_dir,
+                                                        encode_config_dir, encode_reference));
+      return;
+    }
     auto in = ArgumentOrStdin(encode_json, false);
     exit_code = in ? Emit(berth::cli::AuthEncode(*in)) : 1;
   });
@@ -234,14 +302,27 @@ int main(int argc, char** argv) {
   AddRegistryConfigOptions(login, login_args);
   AddCredentialOptions(login, login_credentials);
   login->callback([&] {
-    std::optional<berth::AuthConfig> credentials = login_credentials.Read();
-    if (!credentials) {
+    bool ok = false;
+    berth::cli::LoginArgs args;
+    args.password = login_credentials.Password(&ok);
+    if (!ok) {
       exit_code = 1;
       return;
     }
-    credentials->server_address = login_server;
-    exit_code = Emit(berth::cli::LoginRun(login_args.Request(), login_args.certs_dir, *credentials));
+    args.server = login_server;
+    args.username = login_credentials.username;
+    args.config_dir = login_credentials.config_dir;
+    exit_code = Emit(berth::cli::LoginRun(login_args.Request(), login_args.certs_dir, args, AskTerminal));
   });
+
+  // berth logout [SERVER]
+  std::string logout_server, logout_config_dir;
+  CLI::App* logout = app.add_subcommand("logout", "Remove the stored credentials for a registry (Docker Hub when "
+                                                  "SERVER is not given)");
+  logout->add_option("SERVER", logout_server, "registry host[:port] or URL");
+  logout->add_option("--config", logout_config_dir,
+                     "the docker CLI's configuration directory (default $DOCKER_CONFIG, else ~/.docker)");
+  logout->callback([&] { exit_code = Emit(berth::cli::LogoutRun(logout_config_dir, logout_server)); });
 
   // berth search TERM
   RegistryArgs search_args;
@@ -261,7 +342,8 @@ int main(int argc, char** argv) {
   search->callback([&] {
     std::optional<berth::AuthConfig> credentials = search_credentials.Read();
     exit_code = credentials ? Emit(berth::cli::SearchRun(search_args.Request(), search_args.certs_dir,
-                                                         search_request, *credentials))
+                                                         search_request, *credentials,
+                                                         search_credentials.config_dir))
                      : 1;
   });
 
@@ -278,7 +360,8 @@ int main(int argc, char** argv) {
   inspect->callback([&] {
     std::optional<berth::AuthConfig> credentials = inspect_credentials.Read();
     exit_code = credentials ? Emit(berth::cli::InspectRun(inspect_args.Request(), inspect_args.certs_dir,
-                                                          inspect_refs, *credentials))
+                                                          inspect_refs, *credentials,
+                                                          inspect_credentials.config_dir))
                      : 1;
   });
 

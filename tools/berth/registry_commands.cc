@@ -2,6 +2,8 @@
 // operations with the Engine's results and messages.
 #include <algorithm>
 
+#include "berth/auth_header.h"
+#include "berth/credentials.h"
 #include "berth/json.h"
 #include "berth/reference.h"
 #include "berth/registry_client.h"
@@ -48,18 +50,148 @@ std::string SearchTable(const std::vector<SearchResult>& results) {
 
 }  // namespace
 
-CommandOutput LoginRun(const ConfigRequest& config, const std::string& certs_dir, const AuthConfig& auth) {
+CommandOutput LoginRun(const ConfigRequest& config, const std::string& certs_dir, const LoginArgs& args,
+                       const Prompt& prompt) {
   std::vector<std::string> warnings;
   auto service = ServiceFor(config, certs_dir, warnings);
   if (!service) return Failure(service.error().message());
+  auto store = CredentialStore::Open(DockerConfigDir(args.config_dir));
+  if (!store) return Failure(store.error().message());
+  const std::string key = CredentialKey(args.server);
+  const bool hub = key == kIndexServer;
   RegistryClient client(**service);
-  Result<AuthenticateOKBody> ok = client.Login(auth);
-  if (!ok) return {"", Joined(warnings) + (warnings.empty() ? "" : "\n") + "berth: " + ok.error().message(), 1};
+
+  // Stored credentials first when none were given (the CLI's
+  // loginWithCredStoreCreds); a failure there falls back to asking.
+  std::optional<AuthenticateOKBody> ok;
+  AuthConfig auth;
+  auth.server_address = key;
+  if (args.username.empty() && !args.password) {
+    Result<AuthConfig> stored = (*store)->Get(key);
+    if (!stored) return Failure(stored.error().message());
+    if (!stored->username.empty() && (!stored->password.empty() || !stored->identity_token.empty())) {
+      auth = *stored;
+      auth.server_address = key;
+      if (Result<AuthenticateOKBody> tried = client.Login(auth); tried) {
+        ok = *tried;
+        warnings.push_back("Authenticating with existing credentials...");
+      }
+    }
+  }
+  if (!ok) {
+    // The CLI's ConfigureAuth: what was not given is asked for.
+    std::string username = args.username;
+    if (username.empty()) {
+      std::string question = "Username: ";
+      if (!auth.username.empty()) question = "Username (" + auth.username + "): ";
+      std::optional<std::string> answer = prompt(question, true);
+      if (!answer) return Failure("Cannot perform an interactive login from a non TTY device");
+      username = answer->empty() ? auth.username : *answer;
+    }
+    if (username.empty()) return Failure("Non-null Username Required");
+    std::string password;
+    if (args.password) {
+      password = *args.password;
+    } else {
+      std::optional<std::string> answer = prompt("Password: ", false);
+      if (!answer) return Failure("Cannot perform an interactive login from a non TTY device");
+      password = *answer;
+    }
+    if (password.empty()) return Failure("Password Required");
+    auth = AuthConfig{};
+    auth.username = username;
+    auth.password = password;
+    auth.server_address = hub ? std::string(kIndexServer) : key;
+    Result<AuthenticateOKBody> tried = client.Login(auth);
+    if (!tried) return Failure(tried.error().message());
+    ok = *tried;
+  }
+  // A registry that issued a refresh token gets it stored, not the password.
+  if (!ok->identity_token.empty()) {
+    auth.password.clear();
+    auth.identity_token = ok->identity_token;
+  }
+  auth.server_address = key;
+  if (Status stored = (*store)->Store(auth); !stored.ok()) {
+    return Failure("Error saving credentials: " + stored.message());
+  }
+  if ((*store)->StoreFor(key) == "file" && auth.identity_token.empty()) {
+    warnings.push_back("WARNING! Your password will be stored unencrypted in " + (*store)->config_path() + ".\n"
+                       "Configure a credential helper to remove this warning. See\n"
+                       "https://docs.docker.com/engine/reference/commandline/login/#credential-stores");
+  }
   return {ok->status, Joined(warnings), 0};
 }
 
+CommandOutput LogoutRun(const std::string& config_dir, const std::string& server) {
+  auto store = CredentialStore::Open(DockerConfigDir(config_dir));
+  if (!store) return Failure(store.error().message());
+  const std::string key = CredentialKey(server);
+  // The CLI's variants: as typed, the host name, and with either scheme.
+  std::vector<std::string> keys{key};
+  std::string shown = key;
+  if (key != kIndexServer) {
+    keys = {server, key, "http://" + key, "https://" + key};
+  }
+  std::string out = "Removing login credentials for " + shown;
+  std::vector<std::string> errors;
+  bool found = false;
+  for (const std::string& k : keys) {
+    Result<bool> erased = (*store)->Erase(k);
+    if (!erased) {
+      errors.push_back(k + ": " + erased.error().message());
+    } else {
+      found = found || *erased;
+    }
+  }
+  if (errors.size() == keys.size()) {
+    std::string err = "WARNING: could not erase credentials:";
+    for (const std::string& e : errors) err += "\n" + e;
+    return {out, err, 1};
+  }
+  if (!found) return {out, "Not logged in to " + shown, 0};
+  return {out, "", 0};
+}
+
+CommandOutput AuthEncodeFromConfig(const ConfigRequest& config, const std::string& certs_dir,
+                                   const std::string& config_dir, const std::string& reference) {
+  std::vector<std::string> warnings;
+  auto service = ServiceFor(config, certs_dir, warnings);
+  if (!service) return Failure(service.error().message());
+  Result<Reference> ref = ParseNormalizedNamed(reference);
+  if (!ref) return Failure(ref.error().message());
+  Result<RepositoryInfo> repo = (*service)->ResolveRepository(*ref);
+  if (!repo) return Failure(repo.error().message());
+  auto store = CredentialStore::Open(DockerConfigDir(config_dir));
+  if (!store) return Failure(store.error().message());
+  Result<AuthConfig> auth = (*store)->ForIndex(repo->index);
+  if (!auth) return Failure(auth.error().message());
+  return {EncodeAuthConfig(*auth), Joined(warnings), 0};
+}
+
+namespace {
+
+bool HasCredentials(const AuthConfig& auth) {
+  return !auth.username.empty() || !auth.password.empty() || !auth.identity_token.empty() ||
+         !auth.registry_token.empty();
+}
+
+// Credentials given on the command line, or else the stored ones per
+// registry.
+Result<AuthResolver> Resolver(const AuthConfig& given, const std::string& config_dir,
+                              std::shared_ptr<CredentialStore>& holder) {
+  if (HasCredentials(given)) return AuthResolver([given](const IndexInfo&) -> Result<AuthConfig> { return given; });
+  auto store = CredentialStore::Open(DockerConfigDir(config_dir));
+  if (!store) return store.error();
+  holder = std::move(*store);
+  CredentialStore* raw = holder.get();
+  return AuthResolver([raw](const IndexInfo& index) { return raw->ForIndex(index); });
+}
+
+}  // namespace
+
 CommandOutput SearchRun(const ConfigRequest& config, const std::string& certs_dir, const SearchArgs& args,
-                        const AuthConfig& auth) {
+                        const AuthConfig& auth, const std::string& config_dir) {
   if (args.format != "table" && args.format != "json") {
     return Failure("unknown format \"" + args.format + "\" (one of: table, json)");
   }
@@ -74,8 +206,11 @@ CommandOutput SearchRun(const ConfigRequest& config, const std::string& certs_di
   std::vector<std::string> warnings;
   auto service = ServiceFor(config, certs_dir, warnings);
   if (!service) return Failure(service.error().message());
+  std::shared_ptr<CredentialStore> store;
+  Result<AuthResolver> auth_for = Resolver(auth, config_dir, store);
+  if (!auth_for) return Failure(auth_for.error().message());
   RegistryClient client(**service);
-  Result<SearchOutcome> outcome = client.Search(request, auth);
+  Result<SearchOutcome> outcome = client.SearchWith(request, *auth_for);
   if (!outcome) return Failure(outcome.error().message());
   std::string note = "berth: answered by " + std::string(SearchMethodName(outcome->method)) + " at " +
                      outcome->endpoint;
@@ -92,13 +227,12 @@ CommandOutput SearchRun(const ConfigRequest& config, const std::string& certs_di
 }
 
 CommandOutput InspectRun(const ConfigRequest& config, const std::string& certs_dir,
-                         const std::vector<std::string>& references, const AuthConfig& auth) {
+                         const std::vector<std::string>& references, const AuthConfig& auth,
+                         const std::string& config_dir) {
   std::vector<std::string> warnings;
   auto service = ServiceFor(config, certs_dir, warnings);
   if (!service) return Failure(service.error().message());
-  const bool credentials = !auth.username.empty() || !auth.password.empty() || !auth.identity_token.empty() ||
-                           !auth.registry_token.empty();
-  if (credentials) {
+  if (HasCredentials(auth)) {
     // Credentials from the command line belong to one registry.
     std::string registry;
     for (const std::string& name : references) {
@@ -111,8 +245,11 @@ CommandOutput InspectRun(const ConfigRequest& config, const std::string& certs_d
       }
     }
   }
+  std::shared_ptr<CredentialStore> store;
+  Result<AuthResolver> auth_for = Resolver(auth, config_dir, store);
+  if (!auth_for) return Failure(auth_for.error().message());
   RegistryClient client(**service);
-  std::vector<Result<DistributionInspect>> results = client.InspectMany(references, auth, 8);
+  std::vector<Result<DistributionInspect>> results = client.InspectManyWith(references, *auth_for, 8);
   CommandOutput out;
   out.err = Joined(warnings);
   for (std::size_t i = 0; i < results.size(); ++i) {

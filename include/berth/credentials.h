@@ -1,0 +1,81 @@
+// Credentials where the docker CLI keeps them: config.json (`auths`), a
+// credential store (`credsStore`) or per-registry helpers (`credHelpers`),
+// read and written exactly as the CLI does, so `docker login` and
+// `berth login` can be used in turn. A helper that is named but missing or
+// failing is an error for that registry — never a silent fall back to
+// another entry.
+#ifndef BERTH_CREDENTIALS_H_
+#define BERTH_CREDENTIALS_H_
+
+#include <chrono>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+
+#include "berth/error.h"
+#include "berth/types.h"
+
+namespace berth {
+
+struct CredentialStoreOptions {
+  // Each call of a docker-credential-* helper; past it the helper is killed.
+  std::chrono::milliseconds helper_timeout{30000};
+};
+
+// The docker CLI's configuration directory: `dir` when given (--config),
+// else $DOCKER_CONFIG, else $HOME/.docker.
+std::string DockerConfigDir(std::string_view dir = {});
+
+// The CLI's ConvertToHostname: "https://reg:5000/v1/" → "reg:5000".
+std::string ConvertToHostname(std::string_view url);
+
+// The key `login SERVER` stores credentials under: Docker Hub's
+// "https://index.docker.io/v1/" for an empty SERVER or any of Hub's
+// names, else SERVER's host[:port].
+std::string CredentialKey(std::string_view server);
+
+class CredentialStore {
+ public:
+  // Reads DIR/config.json (a missing file is an empty configuration).
+  // Errors name the file; the file is never changed by a failed read.
+  static Result<std::unique_ptr<CredentialStore>> Open(const std::string& config_dir,
+                                                       CredentialStoreOptions options = {});
+
+  const std::string& config_path() const { return path_; }
+
+  // "file", or the helper (credHelpers[key], else credsStore) that holds
+  // the credentials for `key`.
+  std::string StoreFor(const std::string& key) const;
+
+  // The CLI's GetAuthConfig(key): from the helper for `key`, else from the
+  // file (an exact key first, then legacy keys whose hostname is `key`).
+  // Empty when there are none. Results are kept for the store's life (one
+  // helper call per key and command). Safe from several threads.
+  Result<AuthConfig> Get(const std::string& key);
+  // The credentials the CLI would send for images of `index` (Docker Hub's
+  // under "https://index.docker.io/v1/", others under the index name).
+  Result<AuthConfig> ForIndex(const IndexInfo& index);
+
+  // Stores `auth` under auth.server_address as the CLI does: in the helper
+  // (identity tokens under the username "<token>") with only the email left
+  // in the file, or in the file. Every other entry is left untouched.
+  Status Store(const AuthConfig& auth);
+  // Removes the credentials under `key`; whether there were any.
+  Result<bool> Erase(const std::string& key);
+
+ private:
+  CredentialStore() = default;
+
+  std::string path_;
+  CredentialStoreOptions options_;
+  std::string creds_store_;
+  std::map<std::string, std::string> cred_helpers_;
+  std::mutex mu_;
+  std::map<std::string, Result<AuthConfig>> cache_;
+};
+
+}  // namespace berth
+
+#endif  // BERTH_CREDENTIALS_H_

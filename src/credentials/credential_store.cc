@@ -1,0 +1,155 @@
+#include <cstdlib>
+#include <filesystem>
+
+#include "berth/credentials.h"
+#include "berth/registry_service.h"
+#include "credentials/config_file.h"
+#include "credentials/helper.h"
+#include "go_url.h"
+
+namespace berth {
+namespace {
+
+using credentials::ConfigFile;
+using credentials::CredentialHelper;
+using credentials::HelperCredentials;
+
+bool IsHubName(std::string_view s) {
+  return s == kIndexServer || s == "index.docker.io" || s == "docker.io" || s == "registry-1.docker.io" ||
+         s == "https://index.docker.io" || s == "https://index.docker.io/v1" || s == "https://docker.io";
+}
+
+// The file's entry for `key`: the exact key, else the first legacy key
+// whose hostname is `key` (the CLI's fileStore.Get).
+Result<std::optional<AuthConfig>> FileEntry(const ConfigFile& file, const std::string& key) {
+  Result<std::optional<AuthConfig>> exact = file.Entry(key);
+  if (!exact || *exact) return exact;
+  for (const std::string& other : file.AuthKeys()) {
+    if (ConvertToHostname(other) == key) return file.Entry(other);
+  }
+  return std::optional<AuthConfig>();
+}
+
+}  // namespace
+
+std::string DockerConfigDir(std::string_view dir) {
+  if (!dir.empty()) return std::string(dir);
+  if (const char* env = std::getenv("DOCKER_CONFIG"); env && *env) return env;
+  const char* home = std::getenv("HOME");
+  return std::string(home && *home ? home : ".") + "/.docker";
+}
+
+std::string ConvertToHostname(std::string_view url) {
+  std::string_view stripped = url;
+  if (std::size_t scheme = stripped.find("://"); scheme != std::string_view::npos) {
+    stripped = stripped.substr(scheme + 3);
+  }
+  return std::string(stripped.substr(0, stripped.find('/')));
+}
+
+std::string CredentialKey(std::string_view server) {
+  if (server.empty() || IsHubName(server)) return std::string(kIndexServer);
+  return ConvertToHostname(server);
+}
+
+Result<std::unique_ptr<CredentialStore>> CredentialStore::Open(const std::string& config_dir,
+                                                               CredentialStoreOptions options) {
+  std::unique_ptr<CredentialStore> store(new CredentialStore());
+  store->path_ = (std::filesystem::path(config_dir) / "config.json").string();
+  store->options_ = options;
+  Result<ConfigFile> file = ConfigFile::Load(store->path_);
+  if (!file) return file.error();
+  store->creds_store_ = file->CredsStore();
+  store->cred_helpers_ = file->CredHelpers();
+  return store;
+}
+
+std::string CredentialStore::StoreFor(const std::string& key) const {
+  if (auto it = cred_helpers_.find(key); it != cred_helpers_.end() && !key.empty()) return it->second;
+  return creds_store_.empty() ? "file" : creds_store_;
+}
+
+Result<AuthConfig> CredentialStore::Get(const std::string& key) {
+  std::lock_guard lock(mu_);
+  if (auto it = cache_.find(key); it != cache_.end()) return it->second;
+  Result<AuthConfig> result = [&]() -> Result<AuthConfig> {
+    Result<ConfigFile> file = ConfigFile::Load(path_);
+    if (!file) return file.error();
+    const std::string store = StoreFor(key);
+    if (store == "file") {
+      Result<std::optional<AuthConfig>> entry = FileEntry(*file, key);
+      if (!entry) return entry.error();
+      return entry->value_or(AuthConfig{});
+    }
+    CredentialHelper helper(store, options_.helper_timeout);
+    Result<std::optional<HelperCredentials>> got = helper.Get(key);
+    if (!got) return got.error();
+    AuthConfig auth;
+    // The email, if any, stays in the file (the CLI's nativeStore.Get).
+    if (Result<std::optional<AuthConfig>> entry = file->Entry(key); entry && *entry) auth.email = (*entry)->email;
+    if (*got) {
+      if ((*got)->username == credentials::kTokenUsername) {
+        auth.identity_token = (*got)->secret;
+      } else {
+        auth.username = (*got)->username;
+        auth.password = (*got)->secret;
+      }
+      auth.server_address = key;
+    }
+    return auth;
+  }();
+  cache_.emplace(key, result);
+  return result;
+}
+
+Result<AuthConfig> CredentialStore::ForIndex(const IndexInfo& index) { return Get(AuthConfigKey(index)); }
+
+Status CredentialStore::Store(const AuthConfig& auth) {
+  const std::string key = auth.server_address;
+  if (key.empty()) return Error(ErrorKind::kInvalidParameter, "no server address to store credentials for");
+  const std::string store = StoreFor(key);
+  AuthConfig in_file = auth;
+  if (store != "file") {
+    HelperCredentials credentials{key, auth.username, auth.password};
+    if (!auth.identity_token.empty()) {
+      credentials.username = std::string(credentials::kTokenUsername);
+      credentials.secret = auth.identity_token;
+    }
+    if (Status stored = CredentialHelper(store, options_.helper_timeout).Store(credentials); !stored.ok()) {
+      return stored;
+    }
+    in_file = AuthConfig{};
+    in_file.email = auth.email;
+  }
+  Status saved = credentials::UpdateConfigFile(path_, [&](ConfigFile& file) -> Status {
+    file.SetEntry(key, in_file);
+    return {};
+  });
+  if (saved.ok()) {
+    std::lock_guard lock(mu_);
+    cache_.erase(key);
+  }
+  return saved;
+}
+
+Result<bool> CredentialStore::Erase(const std::string& key) {
+  const std::string store = StoreFor(key);
+  bool found = false;
+  if (store != "file") {
+    CredentialHelper helper(store, options_.helper_timeout);
+    Result<std::optional<HelperCredentials>> had = helper.Get(key);
+    if (!had) return had.error();
+    found = had->has_value();
+    if (Status erased = helper.Erase(key); !erased.ok()) return erased.error();
+  }
+  Status saved = credentials::UpdateConfigFile(path_, [&](ConfigFile& file) -> Status {
+    found = file.EraseEntry(key) || found;
+    return {};
+  });
+  if (!saved.ok()) return saved.error();
+  std::lock_guard lock(mu_);
+  cache_.erase(key);
+  return found;
+}
+
+}  // namespace berth
