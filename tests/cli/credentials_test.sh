@@ -1,0 +1,120 @@
+#!/bin/bash
+# Credentials shared with the docker CLI (the `docker` on PATH: the
+# machine's own, else Debian's docker.io that scripts/setup installs):
+# `berth login` writes config.json, the docker CLI uses it against a real
+# docker-registry this script starts (htpasswd, 127.0.0.1) and rewrites it
+# on `docker logout`, and berth reads what docker wrote. Unknown keys
+# survive berth's rewrites; a corrupted file is left alone.
+set -u
+berth=$1
+fixtures=$(cd "$(dirname "$0")/../fixtures" && pwd)
+pass=0 fail=0
+dir=$(mktemp -d)
+pids=()
+cleanup() {
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done
+  rm -rf "$dir"
+}
+trap cleanup EXIT
+export DOCKER_CONFIG=$dir/docker  # never the user's own ~/.docker
+export HOME=$dir
+
+start_registry() {  # NAME EXTRA_YAML; sets port
+  port=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+  mkdir -p "$dir/$1"
+  printf 'version: 0.1\nlog:\n  level: error\nstorage:\n  filesystem:\n    rootdirectory: %s/data\nhttp:\n  addr: 127.0.0.1:%s\n%s' \
+    "$dir/$1" "$port" "$2" > "$dir/$1/config.yml"
+  docker-registry serve "$dir/$1/config.yml" >"$dir/$1/registry.log" 2>&1 &
+  pids+=($!)
+  for _ in $(seq 1 150); do
+    if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then return 0; fi
+    sleep 0.1
+  done
+  echo "docker-registry did not start:"; cat "$dir/$1/registry.log"
+  return 1
+}
+
+ok() { pass=$((pass + 1)); }
+bad() { fail=$((fail + 1)); echo "FAIL $*"; }
+expect_eq() {  # NAME GOT WANT
+  if [[ $2 == "$3" ]]; then ok; else bad "$1"; echo "  got:  $2"; echo "  want: $3"; fi
+}
+
+htpasswd -Bbn alice s3cret > "$dir/htpasswd"
+start_registry secure "auth:
+  htpasswd:
+    realm: berth-test
+    path: $dir/htpasswd
+" || exit 1
+reg=127.0.0.1:$port
+start_registry open "" || exit 1
+open=127.0.0.1:$port
+bash "$fixtures/make_images.sh" "$reg" "$dir/images" --creds alice:s3cret --tls-verify=false >"$dir/push.log" 2>&1 \
+  || { echo "make_images.sh failed:"; cat "$dir/push.log"; exit 1; }
+echo "using $(command -v docker): $(docker --version)"
+
+# berth login writes the entry exactly as the docker CLI does.
+out=$(echo s3cret | "$berth" login "$reg" -u alice --password-stdin 2>"$dir/err")
+expect_eq "login prints the status" "$out" "Login Succeeded"
+grep -q "WARNING! Your password will be stored unencrypted in $DOCKER_CONFIG/config.json." "$dir/err" \
+  && ok || bad "the unencrypted-password warning"
+expect_eq "config.json as docker writes it" "$(cat "$DOCKER_CONFIG/config.json")" "$(printf '{\n\t"auths": {\n\t\t"%s": {\n\t\t\t"auth": "YWxpY2U6czNjcmV0"\n\t\t}\n\t}\n}' "$reg")"
+expect_eq "mode 0600" "$(stat -c %a "$DOCKER_CONFIG/config.json")" "600"
+
+# The docker CLI uses berth's file against the registry.
+if docker manifest inspect --insecure "$reg/berth/multi:1.0" >"$dir/manifest.json" 2>"$dir/err" \
+   && grep -q application/vnd.oci.image.index.v1+json "$dir/manifest.json"; then ok
+else bad "docker manifest inspect with berth's credentials"; cat "$dir/err"; fi
+
+# Keys berth does not know survive its rewrites.
+# (Appended as text: the number must stay "2.50", as written.)
+/usr/bin/python3 - "$DOCKER_CONFIG/config.json" <<'PY'
+import sys
+p = sys.argv[1]
+text = open(p).read().rstrip()
+assert text.endswith("}")
+open(p, "w").write(text[:-1].rstrip() + ',\n\t"psFormat": "table {{.ID}}",\n\t"x-berth-test": {"keep": [1, 2.50, null]}\n}')
+PY
+echo any | "$berth" login "$open" -u bob --password-stdin >/dev/null 2>&1 || bad "login to the open registry"
+/usr/bin/python3 - "$DOCKER_CONFIG/config.json" "$reg" "$open" <<'PY' && ok || bad "unknown keys kept, both entries there"
+import json, sys
+c = json.load(open(sys.argv[1]))
+assert c["psFormat"] == "table {{.ID}}", c
+assert c["x-berth-test"] == {"keep": [1, 2.5, None]}, c
+assert set(c["auths"]) == {sys.argv[2], sys.argv[3]}, c
+PY
+grep -q '2.50' "$DOCKER_CONFIG/config.json" && ok || bad "a number kept as written"
+
+# The header the docker CLI would send for an image, from the stored entry.
+header=$("$berth" auth encode --from-config "$reg/berth/multi:1.0")
+expect_eq "auth encode --from-config" "$("$berth" auth decode "$header")" \
+  "{\"username\":\"alice\",\"password\":\"s3cret\",\"serveraddress\":\"$reg\"}"
+expect_eq "no credentials: {}" "$("$berth" auth encode --from-config "127.0.0.1:1/x")" "e30="
+
+# docker rewrites the file on logout; berth reads what docker wrote.
+docker logout "$reg" >/dev/null 2>&1 || bad "docker logout"
+header=$("$berth" auth encode --from-config "$open/some/image")
+expect_eq "berth reads docker's file" "$("$berth" auth decode "$header")" \
+  "{\"username\":\"bob\",\"password\":\"any\",\"serveraddress\":\"$open\"}"
+out=$("$berth" inspect "$reg/berth/multi:1.0" 2>&1)
+[[ $out == *"no basic auth credentials"* ]] && ok || bad "logged out: $out"
+
+# berth logout removes only that entry.
+expect_eq "berth logout" "$("$berth" logout "$open" 2>&1)" "Removing login credentials for $open"
+expect_eq "not logged in" "$("$berth" logout "$open" 2>&1)" "Removing login credentials for $open
+Not logged in to $open"
+/usr/bin/python3 -c "import json,sys; c=json.load(open(sys.argv[1])); assert c['auths']=={}, c" \
+  "$DOCKER_CONFIG/config.json" && ok || bad "auths empty after logout"
+
+# A corrupted file is left exactly as it is, and said so.
+printf '{"auths": {"%s": {"auth": "YWxpY2U6czNjcmV0"}}, oops' "$reg" > "$DOCKER_CONFIG/config.json"
+cp "$DOCKER_CONFIG/config.json" "$dir/corrupt.copy"
+out=$(echo s3cret | "$berth" login "$reg" -u alice --password-stdin 2>&1)
+code=$?
+expect_eq "corrupted: exit 1" "$code" "1"
+[[ $out == *"config file $DOCKER_CONFIG/config.json: invalid character 'o'"* ]] && ok || bad "corrupted: $out"
+cmp -s "$DOCKER_CONFIG/config.json" "$dir/corrupt.copy" && ok || bad "corrupted file changed"
+[[ $out != *s3cret* ]] && ok || bad "a password in an error"
+
+echo "credentials: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]
