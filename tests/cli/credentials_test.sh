@@ -116,5 +116,72 @@ expect_eq "corrupted: exit 1" "$code" "1"
 cmp -s "$DOCKER_CONFIG/config.json" "$dir/corrupt.copy" && ok || bad "corrupted file changed"
 [[ $out != *s3cret* ]] && ok || bad "a password in an error"
 
+# On a terminal, login asks for what was not given; the password is not
+# echoed. (A pseudo-terminal from Python's pty module.)
+rm -f "$DOCKER_CONFIG/config.json"
+/usr/bin/python3 - "$berth" "$reg" <<'PY' && ok || bad "login on a terminal"
+import os, pty, sys, time
+berth, reg = sys.argv[1], sys.argv[2]
+pid, fd = pty.fork()
+if pid == 0:
+    os.execv(berth, [berth, "login", reg])
+seen = b""
+def expect(what, timeout=20):
+    global seen
+    end = time.time() + timeout
+    while what not in seen and time.time() < end:
+        try:
+            seen += os.read(fd, 1024)
+        except OSError:
+            break
+    assert what in seen, seen
+expect(b"Username: ")
+os.write(fd, b"alice\n")
+expect(b"Password: ")
+os.write(fd, b"s3cret\n")
+expect(b"Login Succeeded")
+_, status = os.waitpid(pid, 0)
+assert os.WEXITSTATUS(status) == 0, status
+assert b"s3cret" not in seen, seen  # not echoed
+PY
+grep -q YWxpY2U6czNjcmV0 "$DOCKER_CONFIG/config.json" && ok || bad "the terminal login was stored"
+out=$("$berth" login "$reg" -u alice -p s3cret 2>&1)
+[[ $out == *"WARNING! Using --password via the CLI is insecure. Use --password-stdin."*"Login Succeeded"* ]] \
+  && ok || bad "-p warns: $out"
+
+# A token registry: the identity token the token server issues is stored
+# instead of the password, and later commands use it (the OAuth flow).
+bash "$fixtures/make_pki.sh" "$dir/pki"
+tport=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+/usr/bin/python3 "$fixtures/token_server.py" --port "$tport" --cert "$dir/pki/server.crt" --key "$dir/pki/server.key" \
+  --user alice:s3cret --signing-key "$dir/pki/token.key" --signing-cert "$dir/pki/token.crt" \
+  --log "$dir/token.log" >/dev/null &
+pids+=($!)
+start_registry token "  tls:
+    certificate: $dir/pki/server.crt
+    key: $dir/pki/server.key
+auth:
+  token:
+    realm: https://127.0.0.1:$tport/token
+    service: berth-test-registry
+    issuer: berth-test-issuer
+    rootcertbundle: $dir/pki/ca.crt
+" || exit 1
+tokreg=127.0.0.1:$port
+bash "$fixtures/make_images.sh" "$tokreg" "$dir/tokimages" --creds alice:s3cret --cert-dir "$dir/pki/cadir" \
+  >"$dir/push2.log" 2>&1 || { echo "make_images.sh (token) failed:"; cat "$dir/push2.log"; exit 1; }
+out=$(echo s3cret | "$berth" login "$tokreg" -u alice --password-stdin 2>/dev/null)
+expect_eq "token login" "$out" "Login Succeeded"
+/usr/bin/python3 - "$DOCKER_CONFIG/config.json" "$tokreg" <<'PY' && ok || bad "identity token stored, not the password"
+import json, sys
+e = json.load(open(sys.argv[1]))["auths"][sys.argv[2]]
+assert e["auth"] == "YWxpY2U6", e  # base64 "alice:"
+assert e["identitytoken"], e
+PY
+if "$berth" inspect "$tokreg/berth/multi:1.0" >/dev/null 2>"$dir/err" \
+   && grep -q "POST /token" "$dir/token.log"; then ok
+else bad "inspect with the stored identity token"; cat "$dir/err"; fi
+! grep -q s3cret "$dir/token.log" && ok || bad "a password in the token server's log"
+
 echo "credentials: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
