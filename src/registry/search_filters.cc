@@ -40,8 +40,9 @@ Error InvalidFilter(const std::string& what) {
   return Error(ErrorKind::kInvalidParameter, "invalid filter '" + what + "'");
 }
 
-// strconv.Atoi, with its error text.
-Result<std::int64_t> Atoi(const std::string& s) {
+}  // namespace
+
+Result<std::int64_t> GoAtoi(const std::string& s) {
   std::size_t i = 0;
   bool negative = false;
   if (!s.empty() && (s[0] == '+' || s[0] == '-')) {
@@ -66,6 +67,8 @@ Result<std::int64_t> Atoi(const std::string& s) {
   if (negative) return v == 9223372036854775808ULL ? std::numeric_limits<std::int64_t>::min() : -static_cast<std::int64_t>(v);
   return static_cast<std::int64_t>(v);
 }
+
+namespace {
 
 // A boolean filter: all values true-ish or all false-ish.
 Result<std::optional<bool>> BoolFilter(const SearchFilters& filters, const std::string& key) {
@@ -101,7 +104,7 @@ Result<CheckedFilters> CheckSearchFilters(const SearchFilters& filters) {
   if (auto it = filters.find("stars"); it != filters.end()) {
     std::int64_t threshold = 0;
     for (const std::string& v : it->second) {
-      Result<std::int64_t> n = Atoi(v);
+      Result<std::int64_t> n = GoAtoi(v);
       if (!n) return Error(ErrorKind::kInvalidParameter, "invalid filter 'stars=" + v + "': " + n.error().message());
       threshold = std::max(threshold, *n);
     }

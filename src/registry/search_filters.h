@@ -20,6 +20,9 @@ struct CheckedFilters {
 // 'is-official=[a b]'", "invalid filter 'stars=x': strconv.Atoi: …".
 Result<CheckedFilters> CheckSearchFilters(const SearchFilters& filters);
 
+// strconv.Atoi with its error text: `strconv.Atoi: parsing "x": invalid syntax`.
+Result<std::int64_t> GoAtoi(const std::string& s);
+
 // Whether a result passes: is-automated, then is-official, then stars.
 bool PassesFilters(const CheckedFilters& filters, const SearchResult& result);
 

@@ -244,6 +244,8 @@ bool IsRegistryHost(std::string_view target) {
 
 }  // namespace
 
+Result<ServiceOptions> LoadRegistryOptions(const ConfigRequest& config) { return LoadOptions(config); }
+
 Result<std::unique_ptr<RegistryService>> ServiceFor(const ConfigRequest& config, const std::string& certs_dir,
                                                     std::vector<std::string>& warnings) {
   Result<ServiceOptions> options = LoadOptions(config);

@@ -74,6 +74,10 @@ CommandOutput EndpointsShow(const ConfigRequest& config, std::string_view target
 CommandOutput PingShow(const ConfigRequest& config, std::string_view target,
                        const std::string& certs_dir);
 
+// The registry options of a daemon.json and dockerd's flags, merged and
+// checked as dockerd does (the Engine's messages).
+Result<ServiceOptions> LoadRegistryOptions(const ConfigRequest& config);
+
 // The registry service the configuration describes (certs from certs_dir);
 // warnings (an http:// prefix dropped) collected.
 Result<std::unique_ptr<RegistryService>> ServiceFor(const ConfigRequest& config, const std::string& certs_dir,

@@ -1,0 +1,218 @@
+// EngineApi: routing and dockerd's version middleware in front of the
+// route handlers; per-route metrics.
+#include <map>
+#include <mutex>
+
+#include "berth/engine.h"
+#include "engine/routes.h"
+
+namespace berth {
+
+using engine::CompareVersions;
+using engine::Context;
+using engine::ErrorResponse;
+using engine::JsonResponse;
+
+std::string EngineRequest::Header(std::string_view lower_name) const {
+  for (const auto& [name, value] : headers)
+    if (name == lower_name) return value;
+  return {};
+}
+
+struct EngineApi::Impl {
+  Impl(const RegistryService& s, EngineOptions o)
+      : service(s), options(std::move(o)), client(s, options.client),
+        cache(options.inspect_cache_ttl, options.inspect_cache_entries) {}
+
+  const RegistryService& service;
+  EngineOptions options;
+  RegistryClient client;
+  engine::InspectCache cache;
+
+  mutable std::mutex mu;
+  std::map<std::pair<std::string, int>, std::uint64_t> requests;  // (route, status) → count
+
+  EngineResponse Route(const EngineRequest& request);
+  std::string MetricsText() const;
+};
+
+namespace {
+
+EngineResponse PageNotFound() {
+  EngineResponse r = JsonResponse(404, "{\"message\":\"page not found\"}");
+  r.route = "unknown";
+  return r;
+}
+
+// "/v1.44/rest" → ("1.44", "/rest"); no prefix → ("", path).
+std::pair<std::string, std::string> SplitVersion(const std::string& path) {
+  if (path.size() > 2 && path[0] == '/' && path[1] == 'v') {
+    std::size_t end = 2;
+    while (end < path.size() && ((path[end] >= '0' && path[end] <= '9') || path[end] == '.')) ++end;
+    if (end > 2 && end < path.size() && path[end] == '/') return {path.substr(2, end - 2), path.substr(end)};
+  }
+  return {"", path};
+}
+
+}  // namespace
+
+EngineResponse EngineApi::Impl::Route(const EngineRequest& request) {
+  if (request.method == "OPTIONS") {
+    EngineResponse r;
+    r.route = "OPTIONS";
+    return r;
+  }
+  std::string_view target = request.target;
+  std::string_view raw_path = target.substr(0, target.find('?'));
+  std::string_view raw_query = target.find('?') == std::string_view::npos ? "" : target.substr(target.find('?') + 1);
+  Result<std::string> path = engine::UnescapePath(raw_path);
+  if (!path) return ErrorResponse(path.error(), kEngineApiVersion);
+  auto [version, rest] = SplitVersion(*path);
+
+  // Which route, before any middleware: unknown ones are dockerd's 404.
+  enum class Which { kPing, kVersion, kInfo, kAuth, kSearch, kDistribution, kMetrics, kNone } which = Which::kNone;
+  std::string name;
+  const std::string& m = request.method;
+  if (rest == "/_ping" && (m == "GET" || m == "HEAD")) {
+    which = Which::kPing;
+  } else if (rest == "/version" && m == "GET") {
+    which = Which::kVersion;
+  } else if (rest == "/info" && m == "GET") {
+    which = Which::kInfo;
+  } else if (rest == "/auth" && m == "POST") {
+    which = Which::kAuth;
+  } else if (rest == "/images/search" && m == "GET") {
+    which = Which::kSearch;
+  } else if (rest == "/metrics" && m == "GET" && version.empty()) {
+    which = Which::kMetrics;
+  } else if (m == "GET" && rest.rfind("/distribution/", 0) == 0 && rest.size() > 19 &&
+             rest.compare(rest.size() - 5, 5, "/json") == 0) {
+    which = Which::kDistribution;
+    name = rest.substr(14, rest.size() - 19);
+  }
+  if (which == Which::kNone) return PageNotFound();
+  if (which == Which::kMetrics) {
+    EngineResponse r;
+    r.headers.emplace_back("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
+    r.body = MetricsText();
+    r.route = "/metrics";
+    return r;
+  }
+
+  // dockerd's version middleware: its headers first, then the check.
+  const std::string api_version = version.empty() ? std::string(kEngineApiVersion) : version;
+  EngineResponse response;
+  if (CompareVersions(api_version, kEngineMinApiVersion) < 0) {
+    response = ErrorResponse(Error(ErrorKind::kInvalidParameter,
+                                   "client version " + api_version + " is too old. Minimum supported API version is " +
+                                       std::string(kEngineMinApiVersion) +
+                                       ", please upgrade your client to a newer version"),
+                             version);
+  } else if (CompareVersions(api_version, kEngineApiVersion) > 0) {
+    response = ErrorResponse(Error(ErrorKind::kInvalidParameter, "client version " + api_version +
+                                                                     " is too new. Maximum supported API version is " +
+                                                                     std::string(kEngineApiVersion)),
+                             version);
+  } else {
+    Context c{service, options, client, cache, api_version};
+    switch (which) {
+      case Which::kPing: response = engine::PingRoute(c, m == "HEAD"); break;
+      case Which::kVersion: response = engine::VersionRoute(c); break;
+      case Which::kInfo: response = engine::InfoRoute(c); break;
+      case Which::kAuth: response = engine::AuthRoute(c, request); break;
+      case Which::kSearch: {
+        engine::Query query;
+        Status parsed = engine::ParseQuery(raw_query, query);
+        response = parsed.ok() ? engine::SearchRoute(c, request, query) : ErrorResponse(parsed.error(), api_version);
+        response.route = "/images/search";
+        break;
+      }
+      case Which::kDistribution: response = engine::DistributionRoute(c, request, name); break;
+      default: break;
+    }
+    response.headers.emplace_back("Docker-Experimental", "false");
+  }
+  static constexpr const char* kRoutes[] = {"/_ping", "/version", "/info", "/auth",
+                                            "/images/search", "/distribution/{name}/json"};
+  response.route = kRoutes[static_cast<int>(which)];
+  std::vector<std::pair<std::string, std::string>> headers{
+      {"Api-Version", std::string(kEngineApiVersion)},
+      {"Ostype", "linux"},
+      {"Server", "berthd/" + options.version + " (linux)"}};
+  headers.insert(headers.end(), response.headers.begin(), response.headers.end());
+  response.headers = std::move(headers);
+  return response;
+}
+
+namespace {
+
+// A Prometheus label value: backslash, quote and newline escaped.
+std::string Label(std::string_view v) {
+  std::string out;
+  for (char c : v) {
+    if (c == '\\' || c == '"') out += '\\';
+    if (c == '\n') {
+      out += "\\n";
+      continue;
+    }
+    out += c;
+  }
+  return out;
+}
+
+void Counter(std::string& out, const char* name, const char* help, std::uint64_t value) {
+  out += std::string("# HELP ") + name + " " + help + "\n# TYPE " + name + " counter\n" + name + " " +
+         std::to_string(value) + "\n";
+}
+
+}  // namespace
+
+std::string EngineApi::Impl::MetricsText() const {
+  std::string out =
+      "# HELP berthd_requests_total Engine API requests by route and status.\n"
+      "# TYPE berthd_requests_total counter\n";
+  {
+    std::lock_guard lock(mu);
+    for (const auto& [key, count] : requests) {
+      out += "berthd_requests_total{route=\"" + Label(key.first) + "\",status=\"" + std::to_string(key.second) +
+             "\"} " + std::to_string(count) + "\n";
+    }
+  }
+  RegistryClientStats stats = client.Stats();
+  Counter(out, "berthd_registry_requests_total", "Requests sent to registries and mirrors.", stats.registry_requests);
+  Counter(out, "berthd_token_requests_total", "Requests sent to token servers.", stats.token_requests);
+  Counter(out, "berthd_token_cache_hits_total", "Requests authorized with a cached token.", stats.token_cache_hits);
+  Counter(out, "berthd_registry_retries_total", "429/503 answers waited out.", stats.retries);
+  Counter(out, "berthd_registry_connections_total", "Connections opened to registries.", stats.connections);
+  Counter(out, "berthd_inspect_cache_hits_total", "Distribution inspect answers from the cache.", cache.hits());
+  Counter(out, "berthd_inspect_cache_misses_total", "Distribution inspect lookups not in the cache.", cache.misses());
+  std::vector<RegistryRateLimit> limits = client.RateLimits();
+  out += "# HELP berthd_registry_ratelimit_limit The rate limit a registry last reported.\n"
+         "# TYPE berthd_registry_ratelimit_limit gauge\n";
+  for (const RegistryRateLimit& l : limits)
+    if (l.limit >= 0)
+      out += "berthd_registry_ratelimit_limit{registry=\"" + Label(l.registry) + "\"} " + std::to_string(l.limit) + "\n";
+  out += "# HELP berthd_registry_ratelimit_remaining What a registry last reported as left of its rate limit.\n"
+         "# TYPE berthd_registry_ratelimit_remaining gauge\n";
+  for (const RegistryRateLimit& l : limits)
+    if (l.remaining >= 0)
+      out += "berthd_registry_ratelimit_remaining{registry=\"" + Label(l.registry) + "\"} " +
+             std::to_string(l.remaining) + "\n";
+  return out;
+}
+
+std::string EngineApi::Metrics() const { return impl_->MetricsText(); }
+
+EngineApi::EngineApi(const RegistryService& service, EngineOptions options)
+    : impl_(std::make_unique<Impl>(service, std::move(options))) {}
+
+EngineApi::~EngineApi() = default;
+
+EngineResponse EngineApi::Handle(const EngineRequest& request) {
+  EngineResponse response = impl_->Route(request);
+  std::lock_guard lock(impl_->mu);
+  ++impl_->requests[{response.route, response.status}];
+  return response;
+}
+
+}  // namespace berth

@@ -1,0 +1,37 @@
+// The route handlers of EngineApi, and what they share. Private.
+#ifndef BERTH_SRC_ENGINE_ROUTES_H_
+#define BERTH_SRC_ENGINE_ROUTES_H_
+
+#include <string>
+#include <string_view>
+
+#include "berth/engine.h"
+#include "engine/http_util.h"
+#include "engine/inspect_cache.h"
+
+namespace berth::engine {
+
+struct Context {
+  const RegistryService& service;
+  const EngineOptions& options;
+  RegistryClient& client;
+  InspectCache& cache;
+  std::string api_version;  // of the request ("1.44" without a prefix)
+};
+
+// A JSON body as the Engine writes it: Content-Type set, "\n" after.
+EngineResponse JsonResponse(int status, std::string json);
+// {"message":"…"} (plain text for API versions before 1.24), the status
+// from the error's class.
+EngineResponse ErrorResponse(const Error& error, std::string_view api_version);
+
+EngineResponse PingRoute(const Context& c, bool head);
+EngineResponse VersionRoute(const Context& c);
+EngineResponse InfoRoute(const Context& c);
+EngineResponse AuthRoute(const Context& c, const EngineRequest& request);
+EngineResponse SearchRoute(const Context& c, const EngineRequest& request, const Query& query);
+EngineResponse DistributionRoute(const Context& c, const EngineRequest& request, const std::string& name);
+
+}  // namespace berth::engine
+
+#endif  // BERTH_SRC_ENGINE_ROUTES_H_

@@ -1,0 +1,105 @@
+#!/bin/bash
+# berthd with the real clients, as users run them: the docker CLI (the
+# `docker` on PATH — the machine's own, else Debian's docker.io from
+# scripts/setup) and docker-py 5.0.3 (Debian's python3-docker, on
+# /usr/bin/python3), against berthd and docker-registry instances this
+# script starts on 127.0.0.1 and a unix socket in a temporary directory.
+set -u
+berthd=$1
+berth=$2
+fixtures=$(cd "$(dirname "$0")/../fixtures" && pwd)
+here=$(cd "$(dirname "$0")" && pwd)
+pass=0 fail=0
+dir=$(mktemp -d)
+pids=()
+cleanup() {
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done
+  rm -rf "$dir"
+}
+trap cleanup EXIT
+export DOCKER_CONFIG=$dir/docker HOME=$dir
+unset DOCKER_HOST DOCKER_CONTEXT DOCKER_API_VERSION
+
+free_port() { /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+wait_port() { for _ in $(seq 1 150); do (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0; sleep 0.1; done; return 1; }
+ok() { pass=$((pass + 1)); }
+bad() { fail=$((fail + 1)); echo "FAIL $*"; }
+expect_has() {  # NAME HAYSTACK NEEDLE
+  if [[ $2 == *"$3"* ]]; then ok; else bad "$1"; echo "  got: $2"; echo "  want to contain: $3"; fi
+}
+
+# A registry with htpasswd and test images.
+htpasswd -Bbn alice s3cret > "$dir/htpasswd"
+rport=$(free_port)
+printf 'version: 0.1\nlog:\n  level: error\nstorage:\n  filesystem:\n    rootdirectory: %s/data\nhttp:\n  addr: 127.0.0.1:%s\nauth:\n  htpasswd:\n    realm: berth-test\n    path: %s/htpasswd\n' \
+  "$dir" "$rport" "$dir" > "$dir/registry.yml"
+docker-registry serve "$dir/registry.yml" >"$dir/registry.log" 2>&1 &
+pids+=($!)
+wait_port "$rport" || { echo "docker-registry did not start"; cat "$dir/registry.log"; exit 1; }
+reg=127.0.0.1:$rport
+bash "$fixtures/make_images.sh" "$reg" "$dir/images" --creds alice:s3cret --tls-verify=false >"$dir/push.log" 2>&1 \
+  || { echo "make_images.sh failed:"; cat "$dir/push.log"; exit 1; }
+
+# berthd on TCP and a unix socket.
+bport=$(free_port)
+sock=$dir/berth.sock
+"$berthd" -H "tcp://127.0.0.1:$bport" -H "unix://$sock" --pidfile "$dir/berthd.pid" --certs-dir "$dir/certs.d" \
+  --log-level debug >"$dir/berthd.log" 2>&1 &
+berthd_pid=$!
+pids+=($berthd_pid)
+wait_port "$bport" || { echo "berthd did not start"; cat "$dir/berthd.log"; exit 1; }
+tcp=tcp://127.0.0.1:$bport
+echo "docker CLI: $(command -v docker) ($(docker --version)); docker-py: $(/usr/bin/python3 -c 'import docker; print(docker.__version__)')"
+
+# --- the docker CLI -----------------------------------------------------------
+out=$(docker -H "$tcp" version 2>&1)
+expect_has "docker version" "$out" "API version:      1.44 (minimum version 1.24)"
+expect_has "docker version: no downgrade below 1.44" "$out" "(downgraded from"
+out=$(docker -H "unix://$sock" info 2>&1)
+expect_has "docker info over the unix socket" "$out" "Insecure Registries:"
+expect_has "docker info: 127.0.0.0/8" "$out" "127.0.0.0/8"
+out=$(docker -H "$tcp" info --format '{{json .RegistryConfig.IndexConfigs}}' 2>&1)
+expect_has "docker info --format RegistryConfig" "$out" '"docker.io":{"Name":"docker.io","Mirrors":[],"Secure":true,"Official":true}'
+
+out=$(echo nope | docker -H "$tcp" login "$reg" -u alice --password-stdin 2>&1)
+expect_has "docker login, wrong password" "$out" "Error response from daemon: login attempt to http://$reg/v2/ failed with status: 401 Unauthorized"
+[ ! -e "$DOCKER_CONFIG/config.json" ] || ! grep -q "$reg" "$DOCKER_CONFIG/config.json" && ok || bad "nothing stored after a failed login"
+out=$(echo s3cret | docker -H "$tcp" login "$reg" -u alice --password-stdin 2>&1)
+expect_has "docker login" "$out" "Login Succeeded"
+header=$("$berth" auth encode --from-config "$reg/berth/multi:1.0")
+expect_has "berth reads what docker login stored" "$("$berth" auth decode "$header")" \
+  "{\"username\":\"alice\",\"password\":\"s3cret\",\"serveraddress\":\"$reg\"}"
+
+out=$(docker -H "$tcp" search "$reg/multi" 2>&1)
+expect_has "docker search (the v2 catalog behind berthd)" "$out" "$reg/berth/multi"
+out=$(docker -H "$tcp" search --limit 101 "$reg/multi" 2>&1)
+expect_has "docker search --limit 101" "$out" "limit 101 is outside the range of [1, 100]"
+out=$(docker -H "$tcp" logout "$reg" 2>&1)
+expect_has "docker logout" "$out" "Removing login credentials for $reg"
+
+# --- docker-py ----------------------------------------------------------------
+if /usr/bin/python3 "$here/docker_py_e2e.py" "$tcp" "unix://$sock" "$reg" "$dir/images/digests.txt" >"$dir/py.log" 2>&1; then
+  ok
+else
+  bad "docker-py"; cat "$dir/py.log"
+fi
+pass=$((pass + $(grep -c '^ok ' "$dir/py.log" || true)))
+
+# --- the daemon itself ------------------------------------------------------------
+out=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$bport/v1.45/_ping")
+expect_has "a version above 1.44 is refused" "$out" "400"
+out=$(curl -s "http://127.0.0.1:$bport/nope")
+expect_has "unknown routes" "$out" '{"message":"page not found"}'
+out=$(curl -s -o /dev/null -w '%{http_code}' -H "X-Big: $(head -c 1100000 /dev/zero | tr '\0' a)" "http://127.0.0.1:$bport/_ping")
+expect_has "oversized headers: 431" "$out" "431"
+out=$(curl -s "http://127.0.0.1:$bport/metrics")
+expect_has "metrics" "$out" 'berthd_requests_total{route="/auth",status="200"}'
+if grep -q s3cret "$dir/berthd.log"; then bad "a password in berthd's log"; else ok; fi
+kill -TERM "$berthd_pid"
+for _ in $(seq 1 100); do kill -0 "$berthd_pid" 2>/dev/null || break; sleep 0.1; done
+if kill -0 "$berthd_pid" 2>/dev/null; then bad "berthd did not stop on SIGTERM"; else ok; fi
+[ ! -e "$sock" ] && [ ! -e "$dir/berthd.pid" ] && ok || bad "socket and pid file removed on stop"
+expect_has "graceful stop logged" "$(cat "$dir/berthd.log")" "berthd shutdown complete"
+
+echo "berthd e2e: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]

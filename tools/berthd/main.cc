@@ -1,0 +1,223 @@
+// berthd: the Docker Engine API's registry routes, served to the docker CLI
+// and docker-py. Flags, configuration, signals, pid file and logs here; the
+// routes are berth::EngineApi, the HTTP server src/server.
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <random>
+#include <thread>
+
+#include "berth/engine.h"
+#include "commands.h"
+#include "logger.h"
+#include "server/http_server.h"
+
+namespace {
+
+namespace fs = std::filesystem;
+using berthd::Level;
+
+constexpr const char* kDefaultConfigFile = "/etc/berth/daemon.json";
+
+struct Flags {
+  std::vector<std::string> hosts;
+  std::string config_file;
+  berth::cli::ConfigRequest registry;
+  std::string certs_dir = "/etc/docker/certs.d";
+  std::string pidfile = "/run/berthd.pid";
+  std::string log_level = "info";
+  std::string log_format = "text";
+  bool debug = false;
+  double inspect_cache_ttl = 30;
+  int worker_threads = 16;
+
+  berth::cli::ConfigRequest Registry() const {
+    berth::cli::ConfigRequest r = registry;
+    if (!config_file.empty()) {
+      r.config_file = config_file;
+    } else if (fs::exists(kDefaultConfigFile)) {
+      r.config_file = kDefaultConfigFile;
+    }
+    return r;
+  }
+};
+
+// The pid file, refused while another live process holds it (as dockerd).
+berth::Status WritePidFile(const std::string& path) {
+  if (path.empty()) return {};
+  std::ifstream existing(path);
+  long pid = 0;
+  if (existing >> pid && pid > 0 && pid != ::getpid() && ::kill(static_cast<pid_t>(pid), 0) == 0) {
+    return berth::Error(berth::ErrorKind::kSystem, "pid file found, ensure berthd is not running or delete " + path);
+  }
+  std::error_code ec;
+  fs::create_directories(fs::path(path).parent_path(), ec);
+  std::ofstream out(path, std::ios::trunc);
+  out << ::getpid() << "\n";
+  if (!out) return berth::Error(berth::ErrorKind::kSystem, "cannot write pid file " + path);
+  return {};
+}
+
+std::string ReadFirstLine(const char* path) {
+  std::ifstream in(path);
+  std::string line;
+  std::getline(in, line);
+  return line;
+}
+
+// What /info and /version report about this machine.
+berth::EngineOptions MachineOptions(const Flags& flags) {
+  berth::EngineOptions o;
+  utsname u{};
+  if (::uname(&u) == 0) {
+    o.kernel_version = u.release;
+    o.architecture = u.machine;
+    o.name = u.nodename;
+  }
+  o.go_arch = o.architecture == "x86_64" ? "amd64" : o.architecture == "aarch64" ? "arm64" : o.architecture;
+  std::ifstream release("/etc/os-release");
+  for (std::string line; std::getline(release, line);) {
+    if (line.rfind("PRETTY_NAME=", 0) == 0) {
+      o.operating_system = line.substr(12);
+      if (o.operating_system.size() >= 2 && o.operating_system.front() == '"') {
+        o.operating_system = o.operating_system.substr(1, o.operating_system.size() - 2);
+      }
+    }
+  }
+  o.ncpu = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  std::ifstream meminfo("/proc/meminfo");
+  std::string key;
+  long long kb = 0;
+  if (meminfo >> key >> kb && key == "MemTotal:") o.mem_total = kb * 1024;
+  // A stable ID for this machine, as dockerd keeps one per install.
+  std::string machine_id = ReadFirstLine("/etc/machine-id");
+  o.id = machine_id.empty() ? "berthd-" + std::to_string(std::random_device{}()) : machine_id;
+  o.debug = flags.debug;
+  o.inspect_cache_ttl = std::chrono::milliseconds(static_cast<long long>(flags.inspect_cache_ttl * 1000));
+  return o;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"berthd: the Docker Engine API's registry routes (/_ping, /version, /info, /auth, /images/search, "
+               "/distribution/{name}/json), served to the docker CLI and docker-py"};
+  app.set_version_flag("-v,--version", std::string("berthd ") + BERTH_VERSION);
+  Flags flags;
+  app.add_option("-H,--host", flags.hosts,
+                 "where to listen: unix:///path or tcp://host:port (repeatable; default unix:///run/berth.sock)");
+  app.add_option("--config-file", flags.config_file,
+                 std::string("daemon.json with the registry options (default ") + kDefaultConfigFile +
+                     " if it exists)");
+  app.add_option("--registry-mirror", flags.registry.registry_mirrors, "a registry mirror for docker.io (repeatable)");
+  app.add_option("--insecure-registry", flags.registry.insecure_registries,
+                 "a registry (host[:port] or CIDR) reached without TLS verification (repeatable)");
+  app.add_option("--allow-nondistributable-artifacts", flags.registry.allow_nondistributable_artifacts,
+                 "a registry (host[:port] or CIDR) to push non-distributable artifacts to (repeatable)");
+  app.add_option("--certs-dir", flags.certs_dir, "per-registry TLS material and hosts.toml: DIR/HOST[:PORT]/")
+      ->capture_default_str();
+  app.add_option("-p,--pidfile", flags.pidfile, "the pid file (empty: none)")->capture_default_str();
+  app.add_option("-l,--log-level", flags.log_level, "debug, info, warn, error or fatal")->capture_default_str();
+  app.add_option("--log-format", flags.log_format, "text or json")->capture_default_str();
+  app.add_flag("-D,--debug", flags.debug, "debug logging (every request)");
+  app.add_option("--inspect-cache-ttl", flags.inspect_cache_ttl,
+                 "seconds a distribution inspect by tag is answered from the cache (0: no cache; by digest: "
+                 "until evicted)")
+      ->capture_default_str();
+  app.add_option("--worker-threads", flags.worker_threads, "threads that run requests")->capture_default_str();
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e) == 0 ? 0 : 1;
+  }
+  if (flags.hosts.empty()) flags.hosts.push_back("unix:///run/berth.sock");
+  if (flags.debug) flags.log_level = "debug";
+
+  berthd::Logger log;
+  if (!log.Configure(flags.log_level, flags.log_format)) {
+    std::cerr << "berthd: unknown --log-level or --log-format\n";
+    return 1;
+  }
+  berth::server::ServerOptions server_options;
+  for (const std::string& h : flags.hosts) {
+    berth::Result<berth::server::ListenAddress> a = berth::server::ParseListenAddress(h);
+    if (!a) {
+      log.Log(Level::kFatal, a.error().message());
+      return 1;
+    }
+    server_options.listen.push_back(*a);
+  }
+
+  std::vector<std::string> warnings;
+  auto service = berth::cli::ServiceFor(flags.Registry(), flags.certs_dir, warnings);
+  for (const std::string& w : warnings) log.Log(Level::kWarn, w);
+  if (!service) {
+    log.Log(Level::kFatal, "failed to load the registry configuration: " + service.error().message());
+    return 1;
+  }
+
+  // Signals go to one thread that waits for them: SIGHUP reloads, SIGTERM
+  // and SIGINT stop.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGHUP);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  ::signal(SIGPIPE, SIG_IGN);
+
+  if (berth::Status pid = WritePidFile(flags.pidfile); !pid.ok()) {
+    log.Log(Level::kFatal, pid.message());
+    return 1;
+  }
+  berth::EngineApi api(**service, MachineOptions(flags));
+  server_options.worker_threads = flags.worker_threads;
+  server_options.on_request = [&log](const berth::server::AccessLog& a) {
+    if (log.Enabled(Level::kDebug)) {
+      log.Log(Level::kDebug, "Calling " + a.method + " " + a.target + " -> " + std::to_string(a.status) + " in " +
+                                 std::to_string(a.seconds * 1000).substr(0, 6) + " ms");
+    }
+    if (a.status >= 500) log.Log(Level::kError, "Handler for " + a.method + " " + a.target + " returned error status " +
+                                                     std::to_string(a.status));
+  };
+  berth::server::HttpServer server(api, server_options);
+  if (berth::Status started = server.Start(); !started.ok()) {
+    log.Log(Level::kFatal, started.message());
+    if (!flags.pidfile.empty()) ::unlink(flags.pidfile.c_str());
+    return 1;
+  }
+  for (const auto& a : server_options.listen) log.Log(Level::kInfo, "API listen on " + a.String());
+  log.Log(Level::kInfo, "berthd " + std::string(BERTH_VERSION) + " has completed initialization");
+
+  for (;;) {
+    int sig = 0;
+    if (sigwait(&signals, &sig) != 0) continue;
+    if (sig == SIGHUP) {
+      // As dockerd: the new registry options, or the old ones kept.
+      berth::Result<berth::ServiceOptions> options = berth::cli::LoadRegistryOptions(flags.Registry());
+      std::vector<std::string> reload_warnings;
+      berth::Status reloaded = options ? (*service)->Reload(*options, &reload_warnings) : berth::Status(options.error());
+      for (const std::string& w : reload_warnings) log.Log(Level::kWarn, w);
+      if (reloaded.ok()) {
+        log.Log(Level::kInfo, "Reloaded configuration: registry options");
+      } else {
+        log.Log(Level::kError, "Error reconfiguring the daemon, keeping the old configuration: " + reloaded.message());
+      }
+      continue;
+    }
+    log.Log(Level::kInfo, std::string("Processing signal '") + (sig == SIGTERM ? "terminated" : "interrupt") + "'");
+    break;
+  }
+  server.Stop();
+  if (!flags.pidfile.empty()) ::unlink(flags.pidfile.c_str());
+  log.Log(Level::kInfo, "berthd shutdown complete");
+  return 0;
+}
