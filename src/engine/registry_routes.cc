@@ -6,6 +6,7 @@
 #include "berth/json.h"
 #include "berth/reference.h"
 #include "engine/routes.h"
+#include "json/writer.h"
 #include "registry/search_filters.h"
 
 namespace berth::engine {

@@ -115,7 +115,7 @@ class Session : public std::enable_shared_from_this<Session<Protocol>> {
   void Read() {
     if (server_.stopping) return Close();
     parser_.emplace();
-    parser_->header_limit(static_cast<std::uint32_t>(server_.options.max_header_bytes));
+    parser_->header_limit(static_cast<std::uint32_t>(std::min<std::size_t>(server_.options.max_header_bytes, 60u << 10)));
     parser_->body_limit(server_.options.max_body_bytes);
     stream_.expires_after(server_.options.request_timeout);
     http::async_read(stream_, buffer_, *parser_,
@@ -128,7 +128,7 @@ class Session : public std::enable_shared_from_this<Session<Protocol>> {
       return Close();
     }
     if (ec == http::error::header_limit) return Refuse(431, "Request Header Fields Too Large");
-    if (ec == http::error::body_limit) return Refuse(413, "Request Entity Too Large");
+    if (ec == http::error::body_limit) return Refuse(413, "Payload Too Large");
     if (ec) return Refuse(400, "Bad Request");
     http::request<http::string_body>& req = parser_->get();
     keep_alive_ = req.keep_alive();
@@ -183,10 +183,28 @@ class Session : public std::enable_shared_from_this<Session<Protocol>> {
     response_.keep_alive(false);
     response_.prepare_payload();
     stream_.expires_after(std::chrono::seconds(5));
-    http::async_write(stream_, response_, [self = this->shared_from_this()](beast::error_code, std::size_t) {
+    http::async_write(stream_, response_, [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
       self->Finished();
-      self->Close();
+      if (ec) return self->Close();
+      // A lingering close: the client may still be sending what was
+      // refused; closing now would reset the connection before it reads
+      // the answer. Read and drop a bounded amount for a short while.
+      beast::error_code ignored;
+      self->stream_.socket().shutdown(Protocol::socket::shutdown_send, ignored);
+      self->drained_ = 0;
+      self->stream_.expires_after(std::chrono::seconds(2));
+      self->Drain();
     });
+  }
+
+  void Drain() {
+    drain_buffer_.resize(64 * 1024);
+    stream_.async_read_some(asio::buffer(drain_buffer_),
+                            [self = this->shared_from_this()](beast::error_code ec, std::size_t n) {
+                              self->drained_ += n;
+                              if (ec || self->drained_ > (16u << 20)) return self->Close();
+                              self->Drain();
+                            });
   }
 
   void Finished() {
@@ -207,6 +225,8 @@ class Session : public std::enable_shared_from_this<Session<Protocol>> {
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
   http::response<http::string_body> response_;
+  std::vector<char> drain_buffer_;
+  std::size_t drained_ = 0;
   bool keep_alive_ = false, head_ = false;
   unsigned version_ = 11;
   Clock::time_point started_;
@@ -278,7 +298,19 @@ Status HttpServer::Start() {
   }
   for (auto& a : s.unix_acceptors) s.Accept<unix_socket>(a);
   for (auto& a : s.tcp_acceptors) s.Accept<tcp>(a);
-  for (int i = 0; i < std::max(1, s.options.io_threads); ++i) s.threads.emplace_back([&s] { s.io.run(); });
+  for (int i = 0; i < std::max(1, s.options.io_threads); ++i) {
+    s.threads.emplace_back([&s] {
+      // An exception out of one connection's handler must not end the
+      // server: that connection is dropped, the others go on.
+      for (;;) {
+        try {
+          s.io.run();
+          return;
+        } catch (const std::exception&) {
+        }
+      }
+    });
+  }
   return {};
 }
 

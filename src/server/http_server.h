@@ -43,7 +43,9 @@ struct ServerOptions {
   std::vector<ListenAddress> listen;
   int io_threads = 2;
   int worker_threads = 16;
-  std::size_t max_header_bytes = 1u << 20;  // Go's http.DefaultMaxHeaderBytes
+  // Go allows 1 MiB; Beast stores each field in at most 64 KiB, so the
+  // whole header block is capped below that (431 beyond).
+  std::size_t max_header_bytes = 60u << 10;
   std::size_t max_body_bytes = 1u << 20;
   // From the end of one response (or the connection's start) the whole next
   // request must have arrived within this, or the connection is closed:
@@ -74,8 +76,10 @@ class HttpServer {
   // The TCP ports actually bound (for tcp://127.0.0.1:0), in listen order.
   std::vector<unsigned short> BoundPorts() const;
 
- private:
+  // Defined in http_server.cc; named here so its connections can use it.
   struct Impl;
+
+ private:
   std::unique_ptr<Impl> impl_;
 };
 

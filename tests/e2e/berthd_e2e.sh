@@ -19,6 +19,12 @@ cleanup() {
 trap cleanup EXIT
 export DOCKER_CONFIG=$dir/docker HOME=$dir
 unset DOCKER_HOST DOCKER_CONTEXT DOCKER_API_VERSION
+# Both clients keep credentials in the test helper (tests/credentials), which
+# stands in for a keychain: docker would otherwise pick pass or secretservice
+# on its own for a config without credentials, and find them uninitialized.
+export PATH=$here/../credentials:$PATH BERTH_TEST_HELPER_DIR=$dir/keychain
+mkdir -p "$DOCKER_CONFIG" "$BERTH_TEST_HELPER_DIR"
+echo '{"credsStore": "berth-test"}' > "$DOCKER_CONFIG/config.json"
 
 free_port() { /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 wait_port() { for _ in $(seq 1 150); do (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0; sleep 0.1; done; return 1; }
@@ -39,6 +45,16 @@ wait_port "$rport" || { echo "docker-registry did not start"; cat "$dir/registry
 reg=127.0.0.1:$rport
 bash "$fixtures/make_images.sh" "$reg" "$dir/images" --creds alice:s3cret --tls-verify=false >"$dir/push.log" 2>&1 \
   || { echo "make_images.sh failed:"; cat "$dir/push.log"; exit 1; }
+# And one without auth, for docker-py's search (it sends no credentials).
+oport=$(free_port)
+printf 'version: 0.1\nlog:\n  level: error\nstorage:\n  filesystem:\n    rootdirectory: %s/odata\nhttp:\n  addr: 127.0.0.1:%s\n' \
+  "$dir" "$oport" > "$dir/open.yml"
+docker-registry serve "$dir/open.yml" >"$dir/open.log" 2>&1 &
+pids+=($!)
+wait_port "$oport" || { echo "docker-registry (open) did not start"; cat "$dir/open.log"; exit 1; }
+open=127.0.0.1:$oport
+bash "$fixtures/make_images.sh" "$open" "$dir/openimages" --tls-verify=false >"$dir/push2.log" 2>&1 \
+  || { echo "make_images.sh failed:"; cat "$dir/push2.log"; exit 1; }
 
 # berthd on TCP and a unix socket.
 bport=$(free_port)
@@ -66,6 +82,7 @@ expect_has "docker login, wrong password" "$out" "Error response from daemon: lo
 [ ! -e "$DOCKER_CONFIG/config.json" ] || ! grep -q "$reg" "$DOCKER_CONFIG/config.json" && ok || bad "nothing stored after a failed login"
 out=$(echo s3cret | docker -H "$tcp" login "$reg" -u alice --password-stdin 2>&1)
 expect_has "docker login" "$out" "Login Succeeded"
+expect_has "docker stored through the helper" "$(cat "$BERTH_TEST_HELPER_DIR/calls" 2>/dev/null)" "store $reg alice"
 header=$("$berth" auth encode --from-config "$reg/berth/multi:1.0")
 expect_has "berth reads what docker login stored" "$("$berth" auth decode "$header")" \
   "{\"username\":\"alice\",\"password\":\"s3cret\",\"serveraddress\":\"$reg\"}"
@@ -78,7 +95,8 @@ out=$(docker -H "$tcp" logout "$reg" 2>&1)
 expect_has "docker logout" "$out" "Removing login credentials for $reg"
 
 # --- docker-py ----------------------------------------------------------------
-if /usr/bin/python3 "$here/docker_py_e2e.py" "$tcp" "unix://$sock" "$reg" "$dir/images/digests.txt" >"$dir/py.log" 2>&1; then
+if /usr/bin/python3 "$here/docker_py_e2e.py" "$tcp" "unix://$sock" "$reg" "$dir/images/digests.txt" "$open" \
+   >"$dir/py.log" 2>&1; then
   ok
 else
   bad "docker-py"; cat "$dir/py.log"
@@ -90,8 +108,27 @@ out=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$bport/v1.45/_pin
 expect_has "a version above 1.44 is refused" "$out" "400"
 out=$(curl -s "http://127.0.0.1:$bport/nope")
 expect_has "unknown routes" "$out" '{"message":"page not found"}'
-out=$(curl -s -o /dev/null -w '%{http_code}' -H "X-Big: $(head -c 1100000 /dev/zero | tr '\0' a)" "http://127.0.0.1:$bport/_ping")
-expect_has "oversized headers: 431" "$out" "431"
+out=$(/usr/bin/python3 - "$bport" <<'PY'
+import socket, sys
+port = int(sys.argv[1])
+answers = []
+# A 100 KiB header, a 1 MiB header, a 2 MB body: each refused, the daemon stays up.
+for request in (b"GET /_ping HTTP/1.1\r\nHost: x\r\nX-Big: " + b"a" * 100000 + b"\r\n\r\n",
+                b"GET /_ping HTTP/1.1\r\nHost: x\r\nX-Big: " + b"a" * 1100000 + b"\r\n\r\n",
+                b"POST /auth HTTP/1.1\r\nHost: x\r\nContent-Length: 2000000\r\n\r\n" + b"{" * 1000):
+    s = socket.create_connection(("127.0.0.1", port))
+    try:
+        s.sendall(request)
+    except OSError:
+        pass
+    answers.append(s.recv(100).split(b"\r\n")[0].decode())
+    s.close()
+print(" | ".join(answers))
+PY
+)
+expect_has "oversized headers and bodies refused" "$out" "HTTP/1.1 431 Request Header Fields Too Large | HTTP/1.1 431 Request Header Fields Too Large | HTTP/1.1 413 Payload Too Large"
+out=$(curl -s "http://127.0.0.1:$bport/_ping")
+expect_has "still serving" "$out" "OK"
 out=$(curl -s "http://127.0.0.1:$bport/metrics")
 expect_has "metrics" "$out" 'berthd_requests_total{route="/auth",status="200"}'
 if grep -q s3cret "$dir/berthd.log"; then bad "a password in berthd's log"; else ok; fi

@@ -1,13 +1,14 @@
 #!/usr/bin/python3
 """docker-py 5.0.3 (Debian's python3-docker) against berthd: ping, version,
 info, login, search, inspect_distribution — over TCP and a unix socket.
-Usage: docker_py_e2e.py TCP_URL UNIX_URL REGISTRY DIGESTS_TXT
+Usage: docker_py_e2e.py TCP_URL UNIX_URL REGISTRY DIGESTS_TXT OPEN_REGISTRY
+(REGISTRY needs alice:s3cret; OPEN_REGISTRY no credentials.)
 Prints "ok NAME" per check; exits 1 on the first failure."""
 import sys
 
 import docker
 
-tcp, unix, registry, digests_path = sys.argv[1:5]
+tcp, unix, registry, digests_path, open_registry = sys.argv[1:6]
 digests = {}
 for line in open(digests_path):
     name, media_type, digest, size = line.split()
@@ -41,8 +42,8 @@ except docker.errors.APIError as e:
     check("login with a wrong password fails", e.status_code == 500
           and "failed with status: 401 Unauthorized" in str(e), e)
 
-results = client.search(registry + "/multi")
-check("search", [r["name"] for r in results] == [registry + "/berth/multi"], results)
+results = client.search(open_registry + "/multi")
+check("search", [r["name"] for r in results] == [open_registry + "/berth/multi"], results)
 
 auth = {"username": "alice", "password": "s3cret"}
 for name, (media_type, digest, size) in digests.items():
@@ -59,8 +60,10 @@ for bad, status in (("Bad/Name", 400), (registry + "/berth/none:1.0", 404), ("sc
         check("inspect_distribution %s fails" % bad, False)
     except docker.errors.APIError as e:
         check("inspect_distribution %s: %d" % (bad, status), e.status_code == status, e)
+# A new client: docker-py keeps login() credentials in memory.
+fresh = docker.APIClient(base_url=tcp, version="auto", timeout=60)
 try:
-    client.inspect_distribution(registry + "/berth/multi:1.0")
+    fresh.inspect_distribution(registry + "/berth/multi:1.0")
     check("inspect without credentials fails", False)
 except docker.errors.APIError as e:
     check("inspect without credentials: 500, no basic auth credentials",

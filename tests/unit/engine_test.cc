@@ -9,7 +9,7 @@ namespace berth {
 namespace {
 
 struct Api {
-  std::unique_ptr<RegistryService> service = std::move(*RegistryService::Create({}));
+  std::unique_ptr<RegistryService> service = RegistryService::Create({}).value();
   EngineApi api{*service, EngineOptions{}};
 
   EngineResponse Call(std::string method, std::string target, std::string body = "",
