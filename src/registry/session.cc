@@ -264,6 +264,17 @@ void SharedState::DropToken(const std::string& key) {
   tokens_.erase(key);
 }
 
+void SharedState::MarkUnreachable(const std::string& api_root) {
+  std::lock_guard lock(mu_);
+  unreachable_until_[api_root] = Clock::now() + std::chrono::seconds(30);
+}
+
+bool SharedState::RecentlyUnreachable(const std::string& api_root) const {
+  std::lock_guard lock(mu_);
+  auto it = unreachable_until_.find(api_root);
+  return it != unreachable_until_.end() && Clock::now() < it->second;
+}
+
 std::vector<RegistryRateLimit> SharedState::RateLimits() const {
   std::lock_guard lock(mu_);
   std::vector<RegistryRateLimit> out;
@@ -355,6 +366,7 @@ Result<http::Response> Session::FollowRedirects(http::Request request, const std
       RemoveHeader(request, "Authorization");
     }
     Result<http::Response> response = state_.Send(request, to_token_server);
+    if (!to_token_server) unreachable_ = !response;
     if (!response || !IsRedirect(response->status) || hop == 5) return response;
     std::string location = response->Header("location");
     if (location.empty()) return response;

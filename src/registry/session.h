@@ -75,6 +75,12 @@ class SharedState {
   std::vector<RegistryRateLimit> RateLimits() const;
   RegistryClientStats Stats() const;
 
+  // Endpoints that could not be reached (no HTTP answer at all) are skipped
+  // for a while when a later endpoint can serve: an insecure registry's
+  // https attempt costs one failed connection per client, not per request.
+  void MarkUnreachable(const std::string& api_root);
+  bool RecentlyUnreachable(const std::string& api_root) const;
+
  private:
   std::unique_ptr<http::HttpClient> Acquire();
   void Release(std::unique_ptr<http::HttpClient> client);
@@ -93,6 +99,7 @@ class SharedState {
   };
   std::map<std::string, Token> tokens_;
   std::map<std::string, RegistryRateLimit> rate_limits_;
+  std::map<std::string, std::chrono::steady_clock::time_point> unreachable_until_;
 
   std::atomic<std::uint64_t> registry_requests_{0}, token_requests_{0}, token_cache_hits_{0},
       retries_{0}, connections_{0};
@@ -107,6 +114,9 @@ class Session {
   const Endpoint& endpoint() const { return endpoint_; }
   // The credentials after any refresh token the token server issued.
   const Credentials& credentials() const { return credentials_; }
+  // Whether the last request got no HTTP answer at all (connection, TLS,
+  // timeout), as opposed to an answer or an authorization error.
+  bool unreachable() const { return unreachable_; }
 
   // GET api_root without credentials (auth timeout); any status is an
   // answer, and the challenges of a 401 are remembered.
@@ -140,6 +150,7 @@ class Session {
   Credentials credentials_;
   std::string api_root_;
   std::string origin_;
+  bool unreachable_ = false;
 };
 
 }  // namespace berth::registry

@@ -59,8 +59,9 @@ bash "$fixtures/make_images.sh" "$open" "$dir/openimages" --tls-verify=false >"$
 # berthd on TCP and a unix socket.
 bport=$(free_port)
 sock=$dir/berth.sock
+echo '{"insecure-registries": ["registry.one.test:5000"]}' > "$dir/daemon.json"
 "$berthd" -H "tcp://127.0.0.1:$bport" -H "unix://$sock" --pidfile "$dir/berthd.pid" --certs-dir "$dir/certs.d" \
-  --log-level debug >"$dir/berthd.log" 2>&1 &
+  --config-file "$dir/daemon.json" --request-timeout 2 --log-level debug >"$dir/berthd.log" 2>&1 &
 berthd_pid=$!
 pids+=($berthd_pid)
 wait_port "$bport" || { echo "berthd did not start"; cat "$dir/berthd.log"; exit 1; }
@@ -131,6 +132,54 @@ out=$(curl -s "http://127.0.0.1:$bport/_ping")
 expect_has "still serving" "$out" "OK"
 out=$(curl -s "http://127.0.0.1:$bport/metrics")
 expect_has "metrics" "$out" 'berthd_requests_total{route="/auth",status="200"}'
+metric() { curl -s "http://127.0.0.1:$bport/metrics" | awk -v m="$1" '$1 == m { print $2 }'; }
+# An uncached inspect with the registry's challenge already known: one
+# registry request; the same again: from the cache, none.
+# (A serveraddress makes these credentials differ from docker-py's: nothing cached yet.)
+auth=$(printf '{"username":"alice","password":"s3cret","serveraddress":"'"$reg"'"}' | base64 -w0 | tr '+/' '-_')
+curl -s -H "X-Registry-Auth: $auth" "http://127.0.0.1:$bport/v1.44/distribution/$reg/berth/multi:t1/json" >/dev/null
+before=$(metric berthd_registry_requests_total)
+body=$(curl -s -H "X-Registry-Auth: $auth" "http://127.0.0.1:$bport/v1.44/distribution/$reg/berth/multi:t2/json")
+expect_has "inspect through berthd" "$body" '"mediaType":"application/vnd.oci.image.index.v1+json"'
+expect_has "one registry request for an uncached inspect" "$(( $(metric berthd_registry_requests_total) - before ))" "1"
+hits=$(metric berthd_inspect_cache_hits_total)
+again=$(curl -s -H "X-Registry-Auth: $auth" "http://127.0.0.1:$bport/v1.44/distribution/$reg/berth/multi:t2/json")
+expect_has "the same answer from the cache" "$again" "$body"
+expect_has "a cache hit, no registry request" "$(( $(metric berthd_inspect_cache_hits_total) - hits )) $(( $(metric berthd_registry_requests_total) - before ))" "1 1"
+nocreds=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$bport/v1.44/distribution/$reg/berth/multi:t2/json")
+expect_has "the cache never answers another client's credentials" "$nocreds" "500"
+
+# Many clients at once.
+clients=()
+for i in $(seq 1 40); do curl -s "http://127.0.0.1:$bport/v1.44/version" -o "$dir/par.$i" & clients+=($!); done
+wait "${clients[@]}"
+good=0; for i in $(seq 1 40); do grep -q '"ApiVersion":"1.44"' "$dir/par.$i" && good=$((good + 1)); done
+expect_has "40 concurrent clients" "$good" "40"
+
+# A slow client (half a request) is dropped after --request-timeout (2 s).
+out=$(/usr/bin/python3 - "$bport" <<'PY'
+import socket, sys, time
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
+s.sendall(b"GET /_ping HTTP/1.1\r\nHost: x\r\n")
+s.settimeout(10)
+start = time.time()
+data = s.recv(100)
+print("closed" if data == b"" else "answered", round(time.time() - start))
+PY
+)
+expect_has "slow client dropped" "$out" "closed 2"
+
+# SIGHUP: new registry options, or the old ones kept when they are invalid.
+echo '{"insecure-registries": ["registry.two.test:5000"]}' > "$dir/daemon.json"
+kill -HUP "$berthd_pid"; sleep 0.5
+out=$(docker -H "$tcp" info --format '{{json .RegistryConfig.IndexConfigs}}' 2>&1)
+expect_has "reloaded on SIGHUP" "$out" '"registry.two.test:5000"'
+echo '{"insecure-registries": ' > "$dir/daemon.json"
+kill -HUP "$berthd_pid"; sleep 0.5
+out=$(docker -H "$tcp" info --format '{{json .RegistryConfig.IndexConfigs}}' 2>&1)
+expect_has "an invalid configuration keeps the old one" "$out" '"registry.two.test:5000"'
+expect_has "and says so" "$(cat "$dir/berthd.log")" "keeping the old configuration"
+
 if grep -q s3cret "$dir/berthd.log"; then bad "a password in berthd's log"; else ok; fi
 kill -TERM "$berthd_pid"
 for _ in $(seq 1 100); do kill -0 "$berthd_pid" 2>/dev/null || break; sleep 0.1; done

@@ -37,6 +37,7 @@ struct Flags {
   std::string log_format = "text";
   bool debug = false;
   double inspect_cache_ttl = 30;
+  double request_timeout = 30;
   int worker_threads = 16;
 
   berth::cli::ConfigRequest Registry() const {
@@ -133,6 +134,9 @@ int main(int argc, char** argv) {
                  "until evicted)")
       ->capture_default_str();
   app.add_option("--worker-threads", flags.worker_threads, "threads that run requests")->capture_default_str();
+  app.add_option("--request-timeout", flags.request_timeout,
+                 "seconds a client has to send a whole request (idle keep-alive connections too)")
+      ->capture_default_str();
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -180,6 +184,7 @@ int main(int argc, char** argv) {
   }
   berth::EngineApi api(**service, MachineOptions(flags));
   server_options.worker_threads = flags.worker_threads;
+  server_options.request_timeout = std::chrono::milliseconds(static_cast<long long>(flags.request_timeout * 1000));
   server_options.on_request = [&log](const berth::server::AccessLog& a) {
     if (log.Enabled(Level::kDebug)) {
       log.Log(Level::kDebug, "Calling " + a.method + " " + a.target + " -> " + std::to_string(a.status) + " in " +
