@@ -8,6 +8,7 @@
 
 #include <chrono>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -67,6 +68,12 @@ class EngineApi {
   EngineApi& operator=(const EngineApi&) = delete;
 
   EngineResponse Handle(const EngineRequest& request);
+
+  // The answer when it needs no registry and cannot block (/_ping,
+  // /version, /info, /metrics, errors found before any request, inspect
+  // cache hits); nullopt otherwise — then Handle, on a thread that may
+  // block. Lets a server answer these on its I/O threads.
+  std::optional<EngineResponse> HandleWithoutBlocking(const EngineRequest& request);
 
   // GET /metrics: Prometheus text (requests by route and status, registry
   // round trips, cache hits, retries, rate limits).

@@ -1,5 +1,7 @@
 // EngineApi: routing and dockerd's version middleware in front of the
 // route handlers; per-route metrics.
+#include <array>
+#include <atomic>
 #include <map>
 #include <mutex>
 
@@ -32,9 +34,38 @@ struct EngineApi::Impl {
   mutable std::mutex mu;
   std::map<std::pair<std::string, int>, std::uint64_t> requests;  // (route, status) → count
 
-  EngineResponse Route(const EngineRequest& request);
+  // With may_block false, nullopt where answering would need a registry.
+  std::optional<EngineResponse> Route(const EngineRequest& request, bool may_block);
   std::string MetricsText() const;
+  void Count(const EngineResponse& response);
+
+  // Requests per route answered 200, without a lock; other statuses below.
+  static constexpr std::size_t kRouteCount = 9;
+  std::array<std::atomic<std::uint64_t>, kRouteCount> ok_requests{};
 };
+
+namespace {
+
+constexpr std::array<std::string_view, 9> kRouteNames{
+    "/_ping", "/version", "/info", "/auth", "/images/search", "/distribution/{name}/json", "/metrics", "unknown",
+    "OPTIONS"};
+
+std::size_t RouteIndex(std::string_view route) {
+  for (std::size_t i = 0; i < kRouteNames.size(); ++i)
+    if (kRouteNames[i] == route) return i;
+  return 7;
+}
+
+}  // namespace
+
+void EngineApi::Impl::Count(const EngineResponse& response) {
+  if (response.status == 200) {
+    ++ok_requests[RouteIndex(response.route)];
+    return;
+  }
+  std::lock_guard lock(mu);
+  ++requests[{response.route, response.status}];
+}
 
 namespace {
 
@@ -56,7 +87,7 @@ std::pair<std::string, std::string> SplitVersion(const std::string& path) {
 
 }  // namespace
 
-EngineResponse EngineApi::Impl::Route(const EngineRequest& request) {
+std::optional<EngineResponse> EngineApi::Impl::Route(const EngineRequest& request, bool may_block) {
   if (request.method == "OPTIONS") {
     EngineResponse r;
     r.route = "OPTIONS";
@@ -115,7 +146,18 @@ EngineResponse EngineApi::Impl::Route(const EngineRequest& request) {
                              version);
   } else {
     Context c{service, options, client, cache, api_version};
-    switch (which) {
+    if (!may_block) {
+      // Only what cannot wait on a registry.
+      if (which == Which::kDistribution) {
+        std::optional<EngineResponse> cached = engine::CachedDistribution(c, request, name);
+        if (!cached) return std::nullopt;
+        response = std::move(*cached);
+        which = Which::kDistribution;
+      } else if (which != Which::kPing && which != Which::kVersion && which != Which::kInfo) {
+        return std::nullopt;
+      }
+    }
+    if (may_block || which != Which::kDistribution) switch (which) {
       case Which::kPing: response = engine::PingRoute(c, m == "HEAD"); break;
       case Which::kVersion: response = engine::VersionRoute(c); break;
       case Which::kInfo: response = engine::InfoRoute(c); break;
@@ -171,6 +213,11 @@ std::string EngineApi::Impl::MetricsText() const {
   std::string out =
       "# HELP berthd_requests_total Engine API requests by route and status.\n"
       "# TYPE berthd_requests_total counter\n";
+  for (std::size_t i = 0; i < kRouteCount; ++i) {
+    if (std::uint64_t n = ok_requests[i].load())
+      out += "berthd_requests_total{route=\"" + std::string(kRouteNames[i]) + "\",status=\"200\"} " +
+             std::to_string(n) + "\n";
+  }
   {
     std::lock_guard lock(mu);
     for (const auto& [key, count] : requests) {
@@ -209,9 +256,14 @@ EngineApi::EngineApi(const RegistryService& service, EngineOptions options)
 EngineApi::~EngineApi() = default;
 
 EngineResponse EngineApi::Handle(const EngineRequest& request) {
-  EngineResponse response = impl_->Route(request);
-  std::lock_guard lock(impl_->mu);
-  ++impl_->requests[{response.route, response.status}];
+  EngineResponse response = std::move(*impl_->Route(request, true));
+  impl_->Count(response);
+  return response;
+}
+
+std::optional<EngineResponse> EngineApi::HandleWithoutBlocking(const EngineRequest& request) {
+  std::optional<EngineResponse> response = impl_->Route(request, false);
+  if (response) impl_->Count(*response);
   return response;
 }
 

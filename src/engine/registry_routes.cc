@@ -111,15 +111,21 @@ EngineResponse SearchRoute(const Context& c, const EngineRequest& request, const
   return JsonResponse(200, std::move(out));
 }
 
+std::optional<EngineResponse> CachedDistribution(const Context& c, const EngineRequest& request,
+                                                 const std::string& name) {
+  if (!c.cache.enabled()) return std::nullopt;
+  std::optional<std::string> cached = c.cache.Get(InspectCache::Key(name, HeaderAuth(request)));
+  if (!cached) return std::nullopt;
+  EngineResponse r;
+  r.headers.emplace_back("Content-Type", "application/json");
+  r.body = std::move(*cached);
+  return r;
+}
+
 EngineResponse DistributionRoute(const Context& c, const EngineRequest& request, const std::string& name) {
+  if (std::optional<EngineResponse> cached = CachedDistribution(c, request, name)) return std::move(*cached);
   AuthConfig auth = HeaderAuth(request);
   const std::string key = InspectCache::Key(name, auth);
-  if (std::optional<std::string> cached = c.cache.Get(key)) {
-    EngineResponse r;
-    r.headers.emplace_back("Content-Type", "application/json");
-    r.body = std::move(*cached);
-    return r;
-  }
   Result<DistributionInspect> inspected = c.client.Inspect(name, auth);
   if (!inspected) return ErrorResponse(inspected.error(), c.api_version);
   EngineResponse r = JsonResponse(200, Marshal(*inspected, MarshalOptions{.escape_html = false}));

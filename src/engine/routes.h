@@ -31,6 +31,9 @@ EngineResponse InfoRoute(const Context& c);
 EngineResponse AuthRoute(const Context& c, const EngineRequest& request);
 EngineResponse SearchRoute(const Context& c, const EngineRequest& request, const Query& query);
 EngineResponse DistributionRoute(const Context& c, const EngineRequest& request, const std::string& name);
+// The cached answer of DistributionRoute, if there is one.
+std::optional<EngineResponse> CachedDistribution(const Context& c, const EngineRequest& request,
+                                                 const std::string& name);
 
 }  // namespace berth::engine
 

@@ -141,7 +141,15 @@ class Session : public std::enable_shared_from_this<Session<Protocol>> {
     request.body = std::move(req.body());
     started_ = Clock::now();
     ++server_.in_flight;
-    // Handlers may block on registries: never on an I/O thread.
+    // What needs no registry is answered right here; the rest may block and
+    // goes to the workers, never onto an I/O thread.
+    if (std::optional<EngineResponse> now = server_.api.HandleWithoutBlocking(request)) {
+      if (server_.options.on_request) {
+        double seconds = std::chrono::duration<double>(Clock::now() - started_).count();
+        server_.options.on_request(AccessLog{request.method, request.target, now->route, now->status, seconds});
+      }
+      return Write(std::move(*now));
+    }
     asio::post(server_.workers, [self = this->shared_from_this(), request = std::move(request)]() mutable {
       EngineResponse response = self->server_.api.Handle(request);
       if (self->server_.options.on_request) {
