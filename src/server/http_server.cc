@@ -144,7 +144,7 @@ class Session : public std::enable_shared_from_this<Session<Protocol>> {
     // What needs no registry is answered right here; the rest may block and
     // goes to the workers, never onto an I/O thread.
     if (std::optional<EngineResponse> now = server_.api.HandleWithoutBlocking(request)) {
-      if (server_.options.on_request) {
+      if (server_.options.on_request && (server_.options.log_every_request || now->status >= 500)) {
         double seconds = std::chrono::duration<double>(Clock::now() - started_).count();
         server_.options.on_request(AccessLog{request.method, request.target, now->route, now->status, seconds});
       }
@@ -152,7 +152,8 @@ class Session : public std::enable_shared_from_this<Session<Protocol>> {
     }
     asio::post(server_.workers, [self = this->shared_from_this(), request = std::move(request)]() mutable {
       EngineResponse response = self->server_.api.Handle(request);
-      if (self->server_.options.on_request) {
+      const ServerOptions& o = self->server_.options;
+      if (o.on_request && (o.log_every_request || response.status >= 500)) {
         double seconds = std::chrono::duration<double>(Clock::now() - self->started_).count();
         self->server_.options.on_request(
             AccessLog{request.method, request.target, response.route, response.status, seconds});

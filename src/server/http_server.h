@@ -41,7 +41,7 @@ struct AccessLog {
 
 struct ServerOptions {
   std::vector<ListenAddress> listen;
-  int io_threads = 2;
+  int io_threads = 1;
   int worker_threads = 16;
   // Go allows 1 MiB; Beast stores each field in at most 64 KiB, so the
   // whole header block is capped below that (431 beyond).
@@ -53,7 +53,10 @@ struct ServerOptions {
   std::chrono::milliseconds request_timeout{30000};
   std::chrono::milliseconds shutdown_grace{10000};
   unsigned unix_socket_mode = 0660;
-  std::function<void(const AccessLog&)> on_request;  // called after each response
+  // Called after each response with status >= 500, or after every response
+  // when log_every_request is set (building the entry costs on hot routes).
+  std::function<void(const AccessLog&)> on_request;
+  bool log_every_request = false;
 };
 
 class HttpServer {

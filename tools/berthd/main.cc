@@ -39,6 +39,7 @@ struct Flags {
   double inspect_cache_ttl = 30;
   double request_timeout = 30;
   int worker_threads = 16;
+  int io_threads = 0;  // 0: one per CPU
 
   berth::cli::ConfigRequest Registry() const {
     berth::cli::ConfigRequest r = registry;
@@ -133,7 +134,10 @@ int main(int argc, char** argv) {
                  "seconds a distribution inspect by tag is answered from the cache (0: no cache; by digest: "
                  "until evicted)")
       ->capture_default_str();
-  app.add_option("--worker-threads", flags.worker_threads, "threads that run requests")->capture_default_str();
+  app.add_option("--worker-threads", flags.worker_threads, "threads that run requests that may wait on registries")
+      ->capture_default_str();
+  app.add_option("--io-threads", flags.io_threads, "threads that read and write connections (0: one per CPU)")
+      ->capture_default_str();
   app.add_option("--request-timeout", flags.request_timeout,
                  "seconds a client has to send a whole request (idle keep-alive connections too)")
       ->capture_default_str();
@@ -184,7 +188,10 @@ int main(int argc, char** argv) {
   }
   berth::EngineApi api(**service, MachineOptions(flags));
   server_options.worker_threads = flags.worker_threads;
+  server_options.io_threads =
+      flags.io_threads > 0 ? flags.io_threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   server_options.request_timeout = std::chrono::milliseconds(static_cast<long long>(flags.request_timeout * 1000));
+  server_options.log_every_request = log.Enabled(Level::kDebug);
   server_options.on_request = [&log](const berth::server::AccessLog& a) {
     if (log.Enabled(Level::kDebug)) {
       log.Log(Level::kDebug, "Calling " + a.method + " " + a.target + " -> " + std::to_string(a.status) + " in " +
