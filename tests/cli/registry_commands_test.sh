@@ -5,29 +5,7 @@
 set -u
 berth=$1
 fixtures=$(cd "$(dirname "$0")/../fixtures" && pwd)
-pass=0 fail=0
-dir=$(mktemp -d)
-pids=()
-cleanup() {
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done
-  rm -rf "$dir"
-}
-trap cleanup EXIT
-
-start_registry() {  # NAME EXTRA_YAML; sets port
-  port=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-  mkdir -p "$dir/$1"
-  printf 'version: 0.1\nlog:\n  level: error\nstorage:\n  filesystem:\n    rootdirectory: %s/data\nhttp:\n  addr: 127.0.0.1:%s\n%s' \
-    "$dir/$1" "$port" "$2" > "$dir/$1/config.yml"
-  docker-registry serve "$dir/$1/config.yml" >"$dir/$1/registry.log" 2>&1 &
-  pids+=($!)
-  for _ in $(seq 1 150); do
-    if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then return 0; fi
-    sleep 0.1
-  done
-  echo "docker-registry did not start:"; cat "$dir/$1/registry.log"
-  return 1
-}
+. "$(dirname "$0")/../lib/peers.sh"
 
 check() {  # NAME WANT_EXIT WANT_STDOUT WANT_STDERR_PART -- COMMAND...
   local name=$1 want_exit=$2 want_out=$3 want_err=$4

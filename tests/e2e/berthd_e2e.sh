@@ -9,14 +9,7 @@ berthd=$1
 berth=$2
 fixtures=$(cd "$(dirname "$0")/../fixtures" && pwd)
 here=$(cd "$(dirname "$0")" && pwd)
-pass=0 fail=0
-dir=$(mktemp -d)
-pids=()
-cleanup() {
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done
-  rm -rf "$dir"
-}
-trap cleanup EXIT
+. "$(dirname "$0")/../lib/peers.sh"
 export DOCKER_CONFIG=$dir/docker HOME=$dir
 unset DOCKER_HOST DOCKER_CONTEXT DOCKER_API_VERSION
 # Both clients keep credentials in the test helper (tests/credentials), which
@@ -26,10 +19,6 @@ export PATH=$here/../credentials:$PATH BERTH_TEST_HELPER_DIR=$dir/keychain
 mkdir -p "$DOCKER_CONFIG" "$BERTH_TEST_HELPER_DIR"
 echo '{"credsStore": "berth-test"}' > "$DOCKER_CONFIG/config.json"
 
-free_port() { /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-wait_port() { for _ in $(seq 1 150); do (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0; sleep 0.1; done; return 1; }
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL $*"; }
 expect_has() {  # NAME HAYSTACK NEEDLE
   if [[ $2 == *"$3"* ]]; then ok; else bad "$1"; echo "  got: $2"; echo "  want to contain: $3"; fi
 }

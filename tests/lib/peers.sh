@@ -1,0 +1,35 @@
+# Sourced by the shell tests that start real peers on 127.0.0.1: a scratch
+# directory and the background processes, both cleaned up on exit; free
+# ports; docker-registry instances; pass/fail counting.
+#   dir, pids, pass, fail          set here
+#   free_port                      prints a port free on 127.0.0.1
+#   wait_port PORT                 waits (15 s at most) until it accepts
+#   start_registry NAME YAML       docker-registry in $dir/NAME, extra config YAML; sets $port
+#   ok / bad MESSAGE               count a check
+# shellcheck shell=bash
+pass=0 fail=0
+dir=$(mktemp -d)
+pids=()
+peers_cleanup() {
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done
+  rm -rf "$dir"
+}
+trap peers_cleanup EXIT
+
+free_port() { /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+wait_port() { for _ in $(seq 1 150); do (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0; sleep 0.1; done; return 1; }
+
+start_registry() {  # NAME EXTRA_YAML; sets port
+  port=$(free_port)
+  mkdir -p "$dir/$1"
+  printf 'version: 0.1\nlog:\n  level: error\nstorage:\n  filesystem:\n    rootdirectory: %s/data\nhttp:\n  addr: 127.0.0.1:%s\n%s' \
+    "$dir/$1" "$port" "$2" > "$dir/$1/config.yml"
+  docker-registry serve "$dir/$1/config.yml" >"$dir/$1/registry.log" 2>&1 &
+  pids+=($!)
+  wait_port "$port" && return 0
+  echo "docker-registry did not start:"; cat "$dir/$1/registry.log"
+  return 1
+}
+
+ok() { pass=$((pass + 1)); }
+bad() { fail=$((fail + 1)); echo "FAIL $*"; }
