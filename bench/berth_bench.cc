@@ -7,6 +7,7 @@
 #include <string>
 
 #include "berth/auth_header.h"
+#include "berth/engine.h"
 #include "berth/json.h"
 #include "berth/reference.h"
 
@@ -113,3 +114,16 @@ BENCHMARK(BM_ParseNormalizedNamed);
 }  // namespace
 
 BENCHMARK_MAIN();
+
+// berthd's hottest route without the socket: what EngineApi costs per
+// GET /_ping (bench/berthd_compare measures it with the server).
+static void BM_EnginePing(benchmark::State& state) {
+  auto service = berth::RegistryService::Create({}).value();
+  berth::EngineApi api(*service, berth::EngineOptions{});
+  berth::EngineRequest request{"GET", "/v1.44/_ping", {{"host", "127.0.0.1"}, {"user-agent", "wrk"}}, ""};
+  for (auto _ : state) {
+    std::optional<berth::EngineResponse> r = api.HandleWithoutBlocking(request);
+    benchmark::DoNotOptimize(r);
+  }
+}
+BENCHMARK(BM_EnginePing);
