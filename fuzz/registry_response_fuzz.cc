@@ -46,7 +46,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (e.message().empty()) std::abort();
 
   Decode<berth::registry::ManifestDocument>(body);
-  Decode<berth::registry::ImageConfigDocument>(body);
   Decode<berth::registry::TokenResponse>(body);
   Decode<berth::registry::RegistryErrorsDocument>(body);
   Decode<berth::registry::CatalogDocument>(body);

@@ -25,19 +25,6 @@ struct Schema<registry::ManifestDocument> {
 };
 
 template <>
-struct Schema<registry::ImageConfigDocument> {
-  static constexpr std::string_view kName = "Image";
-  static constexpr std::string_view kGoType = "v1.Image";
-  using S = registry::ImageConfigDocument;
-  static constexpr auto kFields = std::make_tuple(
-      Field<S, std::string>{"architecture", &S::architecture, false},
-      Field<S, std::string>{"os", &S::os, false},
-      Field<S, std::string>{"os.version", &S::os_version, true},
-      Field<S, List<std::string>>{"os.features", &S::os_features, true},
-      Field<S, std::string>{"variant", &S::variant, true});
-};
-
-template <>
 struct Schema<registry::TokenResponse> {
   static constexpr std::string_view kName = "getTokenResponse";
   static constexpr std::string_view kGoType = "auth.getTokenResponse";
@@ -98,7 +85,6 @@ namespace berth::registry {
   }
 
 BERTH_DOCUMENT_DEFINE(ManifestDocument)
-BERTH_DOCUMENT_DEFINE(ImageConfigDocument)
 BERTH_DOCUMENT_DEFINE(TokenResponse)
 BERTH_DOCUMENT_DEFINE(RegistryErrorsDocument)
 BERTH_DOCUMENT_DEFINE(CatalogDocument)

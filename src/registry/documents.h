@@ -1,6 +1,7 @@
 // What registries and token servers send, as berth reads it: manifests
 // (OCI index, Docker manifest list, OCI and Docker image manifests,
-// schema1), image configs, token responses, error bodies, the catalog.
+// schema1), token responses, error bodies, the catalog. (An image config's
+// platform members are a Platform's: berth::Unmarshal reads them.)
 // Decoded with Go's json.Unmarshal semantics, the same decoder as the wire
 // types, so error texts match the Engine's ("unable to decode token
 // response: invalid character …"). Unknown members are skipped.
@@ -30,17 +31,6 @@ struct ManifestDocument {
   std::string name, tag;             // schema1
 
   friend bool operator==(const ManifestDocument&, const ManifestDocument&) = default;
-};
-
-// The platform members at the top of an image config blob.
-struct ImageConfigDocument {
-  std::string architecture;
-  std::string os;
-  std::string os_version;
-  List<std::string> os_features;
-  std::string variant;
-
-  friend bool operator==(const ImageConfigDocument&, const ImageConfigDocument&) = default;
 };
 
 // A token server's answer (GET and OAuth POST flows alike).
@@ -91,7 +81,6 @@ using LegacyFilterDocument = std::optional<std::map<std::string, List<std::strin
 
 // json.Unmarshal of the whole input.
 Status DecodeDocument(std::string_view data, ManifestDocument& out);
-Status DecodeDocument(std::string_view data, ImageConfigDocument& out);
 Status DecodeDocument(std::string_view data, TokenResponse& out);
 Status DecodeDocument(std::string_view data, RegistryErrorsDocument& out);
 Status DecodeDocument(std::string_view data, CatalogDocument& out);

@@ -4,6 +4,7 @@
 // digest verified; for an image manifest, one more GET of its config blob.
 #include <optional>
 
+#include "berth/json.h"
 #include "registry/digest.h"
 #include "registry/documents.h"
 #include "registry/media_types.h"
@@ -61,10 +62,12 @@ std::optional<Platform> ConfigPlatform(Session& session, const std::string& repo
   Result<http::Response> response = session.Fetch(request, scopes);
   if (!response || response->status != 200) return std::nullopt;
   if (!VerifyDigest(config.digest, response->body).ok()) return std::nullopt;
-  ImageConfigDocument image;
-  if (!DecodeDocument(response->body, image).ok()) return std::nullopt;
-  if (image.os.empty() && image.architecture.empty()) return std::nullopt;
-  return Platform{image.architecture, image.os, image.os_version, image.os_features, image.variant};
+  // The config's top-level architecture, os, os.version, os.features and
+  // variant are a Platform's members; the rest is skipped.
+  Platform platform;
+  if (!Unmarshal(response->body, platform).ok()) return std::nullopt;
+  if (platform.os.empty() && platform.architecture.empty()) return std::nullopt;
+  return platform;
 }
 
 Result<DistributionInspect> FetchFromEndpoint(SharedState& state, Session& session, const std::string& repository,
