@@ -24,12 +24,14 @@ std::string EngineRequest::Header(std::string_view lower_name) const {
 struct EngineApi::Impl {
   Impl(const RegistryService& s, EngineOptions o)
       : service(s), options(std::move(o)), client(s, options.client),
-        cache(options.inspect_cache_ttl, options.inspect_cache_entries) {}
+        cache(options.inspect_cache_ttl, options.inspect_cache_entries),
+        server_header("berthd/" + options.version + " (linux)") {}
 
   const RegistryService& service;
   EngineOptions options;
   RegistryClient client;
   engine::InspectCache cache;
+  const std::string server_header;
 
   mutable std::mutex mu;
   std::map<std::pair<std::string, int>, std::uint64_t> requests;  // (route, status) → count
@@ -76,7 +78,7 @@ EngineResponse PageNotFound() {
 }
 
 // "/v1.44/rest" → ("1.44", "/rest"); no prefix → ("", path).
-std::pair<std::string, std::string> SplitVersion(const std::string& path) {
+std::pair<std::string_view, std::string_view> SplitVersion(std::string_view path) {
   if (path.size() > 2 && path[0] == '/' && path[1] == 'v') {
     std::size_t end = 2;
     while (end < path.size() && ((path[end] >= '0' && path[end] <= '9') || path[end] == '.')) ++end;
@@ -96,13 +98,16 @@ std::optional<EngineResponse> EngineApi::Impl::Route(const EngineRequest& reques
   std::string_view target = request.target;
   std::string_view raw_path = target.substr(0, target.find('?'));
   std::string_view raw_query = target.find('?') == std::string_view::npos ? "" : target.substr(target.find('?') + 1);
-  Result<std::string> path = engine::UnescapePath(raw_path);
-  if (!path) return ErrorResponse(path.error(), kEngineApiVersion);
-  auto [version, rest] = SplitVersion(*path);
+  // Most paths have nothing escaped: no copy for them.
+  Result<std::string> unescaped = raw_path.find('%') == std::string_view::npos
+                                      ? Result<std::string>(std::string())
+                                      : engine::UnescapePath(raw_path);
+  if (!unescaped) return ErrorResponse(unescaped.error(), kEngineApiVersion);
+  auto [version, rest] = SplitVersion(raw_path.find('%') == std::string_view::npos ? raw_path : *unescaped);
 
   // Which route, before any middleware: unknown ones are dockerd's 404.
   enum class Which { kPing, kVersion, kInfo, kAuth, kSearch, kDistribution, kMetrics, kNone } which = Which::kNone;
-  std::string name;
+  std::string_view name;
   const std::string& m = request.method;
   if (rest == "/_ping" && (m == "GET" || m == "HEAD")) {
     which = Which::kPing;
@@ -131,25 +136,31 @@ std::optional<EngineResponse> EngineApi::Impl::Route(const EngineRequest& reques
   }
 
   // dockerd's version middleware: its headers first, then the check.
-  const std::string api_version = version.empty() ? std::string(kEngineApiVersion) : version;
+  const std::string_view api_version = version.empty() ? kEngineApiVersion : version;
   EngineResponse response;
-  if (CompareVersions(api_version, kEngineMinApiVersion) < 0) {
+  bool version_ok = false;
+  if (api_version == kEngineApiVersion) {
+    version_ok = true;  // the usual case: no comparisons
+  } else if (CompareVersions(api_version, kEngineMinApiVersion) < 0) {
     response = ErrorResponse(Error(ErrorKind::kInvalidParameter,
-                                   "client version " + api_version + " is too old. Minimum supported API version is " +
+                                   "client version " + std::string(api_version) + " is too old. Minimum supported API version is " +
                                        std::string(kEngineMinApiVersion) +
                                        ", please upgrade your client to a newer version"),
                              version);
   } else if (CompareVersions(api_version, kEngineApiVersion) > 0) {
-    response = ErrorResponse(Error(ErrorKind::kInvalidParameter, "client version " + api_version +
+    response = ErrorResponse(Error(ErrorKind::kInvalidParameter, "client version " + std::string(api_version) +
                                                                      " is too new. Maximum supported API version is " +
                                                                      std::string(kEngineApiVersion)),
                              version);
   } else {
+    version_ok = true;
+  }
+  if (version_ok) {
     Context c{service, options, client, cache, api_version};
     if (!may_block) {
       // Only what cannot wait on a registry.
       if (which == Which::kDistribution) {
-        std::optional<EngineResponse> cached = engine::CachedDistribution(c, request, name);
+        std::optional<EngineResponse> cached = engine::CachedDistribution(c, request, std::string(name));
         if (!cached) return std::nullopt;
         response = std::move(*cached);
         which = Which::kDistribution;
@@ -169,19 +180,22 @@ std::optional<EngineResponse> EngineApi::Impl::Route(const EngineRequest& reques
         response.route = "/images/search";
         break;
       }
-      case Which::kDistribution: response = engine::DistributionRoute(c, request, name); break;
+      case Which::kDistribution: response = engine::DistributionRoute(c, request, std::string(name)); break;
       default: break;
     }
-    response.headers.emplace_back("Docker-Experimental", "false");
   }
   static constexpr const char* kRoutes[] = {"/_ping", "/version", "/info", "/auth",
                                             "/images/search", "/distribution/{name}/json"};
   response.route = kRoutes[static_cast<int>(which)];
-  std::vector<std::pair<std::string, std::string>> headers{
-      {"Api-Version", std::string(kEngineApiVersion)},
-      {"Ostype", "linux"},
-      {"Server", "berthd/" + options.version + " (linux)"}};
-  headers.insert(headers.end(), response.headers.begin(), response.headers.end());
+  // dockerd's order: its middleware's headers, the handler's, then
+  // Docker-Experimental (not on a version error). Moved, not copied.
+  std::vector<std::pair<std::string, std::string>> headers;
+  headers.reserve(response.headers.size() + 4);
+  headers.emplace_back("Api-Version", kEngineApiVersion);
+  headers.emplace_back("Ostype", "linux");
+  headers.emplace_back("Server", server_header);
+  for (auto& h : response.headers) headers.push_back(std::move(h));
+  if (version_ok) headers.emplace_back("Docker-Experimental", "false");
   response.headers = std::move(headers);
   return response;
 }

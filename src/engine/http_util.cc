@@ -14,24 +14,22 @@ long long Component(std::string_view s) {
   return v;
 }
 
-std::vector<std::string_view> Split(std::string_view s) {
-  std::vector<std::string_view> out;
-  for (std::size_t start = 0;;) {
-    std::size_t dot = s.find('.', start);
-    out.push_back(s.substr(start, dot == std::string_view::npos ? dot : dot - start));
-    if (dot == std::string_view::npos) return out;
-    start = dot + 1;
-  }
+// The next dot-separated component of s from pos (pos moves past it); 0
+// once s is used up, so "1.44" and "1.44.0" compare equal.
+long long NextComponent(std::string_view s, std::size_t& pos) {
+  if (pos > s.size()) return 0;
+  std::size_t dot = s.find('.', pos);
+  std::string_view part = s.substr(pos, dot == std::string_view::npos ? dot : dot - pos);
+  pos = dot == std::string_view::npos ? s.size() + 1 : dot + 1;
+  return Component(part);
 }
 
 }  // namespace
 
 int CompareVersions(std::string_view a, std::string_view b) {
-  std::vector<std::string_view> x = Split(a), y = Split(b);
-  std::size_t n = std::max(x.size(), y.size());
-  for (std::size_t i = 0; i < n; ++i) {
-    long long p = i < x.size() ? Component(x[i]) : 0;
-    long long q = i < y.size() ? Component(y[i]) : 0;
+  std::size_t i = 0, j = 0;
+  while (i <= a.size() || j <= b.size()) {
+    long long p = NextComponent(a, i), q = NextComponent(b, j);
     if (p != q) return p < q ? -1 : 1;
   }
   return 0;

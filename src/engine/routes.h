@@ -16,7 +16,7 @@ struct Context {
   const EngineOptions& options;
   RegistryClient& client;
   InspectCache& cache;
-  std::string api_version;  // of the request ("1.44" without a prefix)
+  std::string_view api_version;  // of the request ("1.44" without a prefix)
 };
 
 // A JSON body as the Engine writes it: Content-Type set, "\n" after.

@@ -3,7 +3,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
+#include <ctime>
 #include <cstdlib>
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
@@ -74,17 +76,61 @@ Result<ListenAddress> ParseListenAddress(std::string_view spec) {
                "invalid address " + std::string(spec) + ": use unix:///path or tcp://host:port");
 }
 
+namespace {
+
+// An I/O thread and everything only it touches: its io_context (run by it
+// alone, so a connection's handlers never need a strand), the connections
+// it serves, the sweep that closes those past their deadline (one timer per
+// thread, not one per read and write), and the Date header of this second.
+struct IoThread {
+  IoThread() : io(1), sweep(io) {}
+  asio::io_context io;
+  asio::steady_timer sweep;
+  std::vector<std::weak_ptr<class Connection>> connections;
+  std::thread thread;
+  std::time_t date_second = 0;
+  std::string date;  // "Date: Fri, 27 Nov 2026 16:00:00 GMT\r\n"
+
+  const std::string& DateLine() {
+    std::time_t now = std::time(nullptr);
+    if (now != date_second) {
+      date_second = now;
+      std::tm tm{};
+      ::gmtime_r(&now, &tm);
+      char text[64];
+      std::size_t n = std::strftime(text, sizeof text, "Date: %a, %d %b %Y %H:%M:%S GMT\r\n", &tm);
+      date.assign(text, n);
+    }
+    return date;
+  }
+};
+
+// What the sweep needs of a connection, whatever its socket's protocol.
+class Connection {
+ public:
+  virtual ~Connection() = default;
+  // When the connection is closed unless it makes progress; max while a
+  // request is with the workers (a registry has its own timeouts).
+  Clock::time_point deadline = Clock::time_point::max();
+  virtual void Expire() = 0;
+};
+
+}  // namespace
+
 struct HttpServer::Impl {
-  Impl(EngineApi& a, ServerOptions o)
-      : api(a), options(std::move(o)), io(options.io_threads), workers(options.worker_threads) {}
+  Impl(EngineApi& a, ServerOptions o) : api(a), options(std::move(o)), workers(options.worker_threads) {
+    for (int i = 0; i < std::max(1, options.io_threads); ++i) io_threads.push_back(std::make_unique<IoThread>());
+  }
 
   EngineApi& api;
   ServerOptions options;
-  asio::io_context io;
+  // Before the workers: their queued tasks hold connections whose sockets
+  // belong to these, so the workers must go first.
+  std::vector<std::unique_ptr<IoThread>> io_threads;
   asio::thread_pool workers;
-  std::vector<std::thread> threads;
   std::vector<std::shared_ptr<tcp::acceptor>> tcp_acceptors;
   std::vector<std::shared_ptr<unix_socket::acceptor>> unix_acceptors;
+  std::size_t next_thread = 0;  // round robin; only the first I/O thread accepts
   std::vector<unsigned short> ports;
   std::atomic<bool> stopping{false};
   std::atomic<int> in_flight{0};
@@ -95,21 +141,40 @@ struct HttpServer::Impl {
 
   template <class Protocol>
   void Accept(std::shared_ptr<typename Protocol::acceptor> acceptor);
+  void Sweep(IoThread& t);
+  std::chrono::milliseconds SweepInterval() const {
+    // Fine enough for short timeouts (tests use fractions of a second).
+    return std::clamp(options.request_timeout / 4, std::chrono::milliseconds(10), std::chrono::milliseconds(1000));
+  }
 };
 
 namespace {
 
-// One connection: read a request, hand it to the workers, write the
-// answer, again while the client keeps the connection alive.
+void AppendHeaderText(std::string& out, std::string_view text) {
+  // Our own handlers write these, but some values come from registries
+  // (X-Meta-*): no line breaks may split a header.
+  if (text.find_first_of("\r\n") == std::string_view::npos) {
+    out += text;
+    return;
+  }
+  for (char c : text) out += (c == '\r' || c == '\n') ? ' ' : c;
+}
+
+// One connection: read a request, answer it (on this thread when no
+// registry is needed, else on the workers), again while the client keeps
+// the connection alive. Every handler runs on the connection's I/O thread.
 template <class Protocol>
-class Session : public std::enable_shared_from_this<Session<Protocol>> {
+class Session : public Connection, public std::enable_shared_from_this<Session<Protocol>> {
  public:
-  using Stream = beast::basic_stream<Protocol, asio::any_io_executor, beast::unlimited_rate_policy>;
+  Session(typename Protocol::socket socket, HttpServer::Impl& server, IoThread& thread)
+      : socket_(std::move(socket)), server_(server), thread_(thread) {}
 
-  Session(typename Protocol::socket socket, HttpServer::Impl& server)
-      : stream_(std::move(socket)), server_(server) {}
+  void Start() {
+    thread_.connections.push_back(this->shared_from_this());
+    Read();
+  }
 
-  void Start() { Read(); }
+  void Expire() override { Close(); }
 
  private:
   void Read() {
@@ -117,14 +182,14 @@ class Session : public std::enable_shared_from_this<Session<Protocol>> {
     parser_.emplace();
     parser_->header_limit(static_cast<std::uint32_t>(std::min<std::size_t>(server_.options.max_header_bytes, 60u << 10)));
     parser_->body_limit(server_.options.max_body_bytes);
-    stream_.expires_after(server_.options.request_timeout);
-    http::async_read(stream_, buffer_, *parser_,
+    deadline = Clock::now() + server_.options.request_timeout;
+    http::async_read(socket_, buffer_, *parser_,
                      [self = this->shared_from_this()](beast::error_code ec, std::size_t) { self->OnRead(ec); });
   }
 
   void OnRead(beast::error_code ec) {
-    if (ec == http::error::end_of_stream || ec == asio::error::eof || ec == beast::error::timeout ||
-        ec == asio::error::operation_aborted || ec == asio::error::connection_reset) {
+    if (ec == http::error::end_of_stream || ec == asio::error::eof || ec == asio::error::operation_aborted ||
+        ec == asio::error::connection_reset || ec == asio::error::bad_descriptor) {
       return Close();
     }
     if (ec == http::error::header_limit) return Refuse(431, "Request Header Fields Too Large");
@@ -148,8 +213,9 @@ class Session : public std::enable_shared_from_this<Session<Protocol>> {
         double seconds = std::chrono::duration<double>(Clock::now() - started_).count();
         server_.options.on_request(AccessLog{request.method, request.target, now->route, now->status, seconds});
       }
-      return Write(std::move(*now));
+      return Write(*now);
     }
+    deadline = Clock::time_point::max();
     asio::post(server_.workers, [self = this->shared_from_this(), request = std::move(request)]() mutable {
       EngineResponse response = self->server_.api.Handle(request);
       const ServerOptions& o = self->server_.options;
@@ -158,57 +224,86 @@ class Session : public std::enable_shared_from_this<Session<Protocol>> {
         self->server_.options.on_request(
             AccessLog{request.method, request.target, response.route, response.status, seconds});
       }
-      asio::post(self->stream_.get_executor(),
-                 [self, response = std::move(response)]() mutable { self->Write(std::move(response)); });
+      asio::post(self->socket_.get_executor(),
+                 [self, response = std::move(response)]() mutable { self->Write(response); });
     });
   }
 
-  void Write(EngineResponse response) {
-    response_ = {};
-    response_.version(version_);
-    response_.result(static_cast<unsigned>(response.status));
-    for (const auto& [name, value] : response.headers) response_.insert(name, value);
-    response_.body() = std::move(response.body);
-    response_.keep_alive(keep_alive_ && !server_.stopping);
-    response_.prepare_payload();
-    stream_.expires_after(server_.options.request_timeout);
-    http::async_write(stream_, response_, [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
+  // The whole answer in one buffer and one write: the status line, the
+  // handler's headers, Content-Length, Date, and the body (none for HEAD,
+  // whose Content-Length is still the body's, as Go's server does).
+  void Write(const EngineResponse& response) {
+    bool keep_alive = keep_alive_ && !server_.stopping;
+    StatusLine(response.status, version_);
+    bool has_length = false;
+    for (const auto& [name, value] : response.headers) {
+      if (beast::iequals(name, "Content-Length")) has_length = true;
+      AppendHeaderText(out_, name);
+      out_ += ": ";
+      AppendHeaderText(out_, value);
+      out_ += "\r\n";
+    }
+    bool bodyless_status = response.status < 200 || response.status == 204 || response.status == 304;
+    if (!has_length && !bodyless_status) {
+      out_ += "Content-Length: ";
+      out_ += std::to_string(response.body.size());
+      out_ += "\r\n";
+    }
+    out_ += thread_.DateLine();
+    if (!keep_alive) {
+      out_ += "Connection: close\r\n";
+    } else if (version_ < 11) {
+      out_ += "Connection: keep-alive\r\n";
+    }
+    out_ += "\r\n";
+    if (!head_ && !bodyless_status) out_ += response.body;
+    deadline = Clock::now() + server_.options.request_timeout;
+    asio::async_write(socket_, asio::buffer(out_), [self = this->shared_from_this(), keep_alive](beast::error_code ec, std::size_t) {
       self->Finished();
-      if (ec || !self->response_.keep_alive()) return self->Close();
+      if (ec || !keep_alive) return self->Close();
       self->Read();
     });
   }
 
+  void StatusLine(int status, unsigned version) {
+    out_.clear();
+    out_ += version < 11 ? "HTTP/1.0 " : "HTTP/1.1 ";
+    out_ += std::to_string(status);
+    out_ += ' ';
+    out_ += http::obsolete_reason(http::int_to_status(static_cast<unsigned>(status)));
+    out_ += "\r\n";
+  }
+
   // Limits and malformed requests: Go's http server answers these itself,
   // in plain text, and closes the connection.
-  void Refuse(unsigned status, const char* reason) {
+  void Refuse(int status, const char* reason) {
     ++server_.in_flight;
-    response_ = {};
-    response_.version(11);
-    response_.result(status);
-    response_.set(http::field::content_type, "text/plain; charset=utf-8");
-    response_.set(http::field::connection, "close");
-    response_.body() = std::to_string(status) + " " + reason;
-    response_.keep_alive(false);
-    response_.prepare_payload();
-    stream_.expires_after(std::chrono::seconds(5));
-    http::async_write(stream_, response_, [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
+    StatusLine(status, 11);
+    std::string body = std::to_string(status) + " " + reason;
+    out_ += "Content-Type: text/plain; charset=utf-8\r\nConnection: close\r\nContent-Length: ";
+    out_ += std::to_string(body.size());
+    out_ += "\r\n";
+    out_ += thread_.DateLine();
+    out_ += "\r\n";
+    out_ += body;
+    deadline = Clock::now() + std::chrono::seconds(5);
+    asio::async_write(socket_, asio::buffer(out_), [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
       self->Finished();
       if (ec) return self->Close();
       // A lingering close: the client may still be sending what was
       // refused; closing now would reset the connection before it reads
       // the answer. Read and drop a bounded amount for a short while.
       beast::error_code ignored;
-      self->stream_.socket().shutdown(Protocol::socket::shutdown_send, ignored);
+      self->socket_.shutdown(Protocol::socket::shutdown_send, ignored);
       self->drained_ = 0;
-      self->stream_.expires_after(std::chrono::seconds(2));
+      self->deadline = Clock::now() + std::chrono::seconds(2);
       self->Drain();
     });
   }
 
   void Drain() {
     drain_buffer_.resize(64 * 1024);
-    stream_.async_read_some(asio::buffer(drain_buffer_),
+    socket_.async_read_some(asio::buffer(drain_buffer_),
                             [self = this->shared_from_this()](beast::error_code ec, std::size_t n) {
                               self->drained_ += n;
                               if (ec || self->drained_ > (16u << 20)) return self->Close();
@@ -224,16 +319,19 @@ class Session : public std::enable_shared_from_this<Session<Protocol>> {
   }
 
   void Close() {
+    deadline = Clock::time_point::max();
+    if (!socket_.is_open()) return;
     beast::error_code ignored;
-    stream_.socket().shutdown(Protocol::socket::shutdown_send, ignored);
-    stream_.socket().close(ignored);
+    socket_.shutdown(Protocol::socket::shutdown_send, ignored);
+    socket_.close(ignored);
   }
 
-  Stream stream_;
+  typename Protocol::socket socket_;
   HttpServer::Impl& server_;
+  IoThread& thread_;
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
-  http::response<http::string_body> response_;
+  std::string out_;
   std::vector<char> drain_buffer_;
   std::size_t drained_ = 0;
   bool keep_alive_ = false, head_ = false;
@@ -245,11 +343,37 @@ class Session : public std::enable_shared_from_this<Session<Protocol>> {
 
 template <class Protocol>
 void HttpServer::Impl::Accept(std::shared_ptr<typename Protocol::acceptor> acceptor) {
-  acceptor->async_accept(asio::make_strand(io), [this, acceptor](beast::error_code ec,
-                                                                 typename Protocol::socket socket) {
+  IoThread& t = *io_threads[next_thread++ % io_threads.size()];
+  acceptor->async_accept(t.io, [this, acceptor, &t](beast::error_code ec, typename Protocol::socket socket) {
     if (stopping || !acceptor->is_open()) return;
-    if (!ec) std::make_shared<Session<Protocol>>(std::move(socket), *this)->Start();
+    if (!ec) {
+      if constexpr (std::is_same_v<Protocol, tcp>) {
+        beast::error_code ignored;
+        socket.set_option(tcp::no_delay(true), ignored);
+      }
+      auto session = std::make_shared<Session<Protocol>>(std::move(socket), *this, t);
+      asio::post(t.io, [session] { session->Start(); });
+    }
     Accept<Protocol>(acceptor);
+  });
+}
+
+void HttpServer::Impl::Sweep(IoThread& t) {
+  t.sweep.expires_after(SweepInterval());
+  t.sweep.async_wait([this, &t](beast::error_code ec) {
+    if (ec) return;
+    Clock::time_point now = Clock::now();
+    // Ended connections are dropped from the list as it is walked.
+    std::size_t kept = 0;
+    for (std::size_t i = 0; i < t.connections.size(); ++i) {
+      std::shared_ptr<Connection> c = t.connections[i].lock();
+      if (!c) continue;
+      if (c->deadline <= now) c->Expire();
+      if (kept != i) t.connections[kept] = std::move(t.connections[i]);  // never onto itself: that empties it
+      ++kept;
+    }
+    t.connections.resize(kept);
+    Sweep(t);
   });
 }
 
@@ -274,7 +398,7 @@ Status HttpServer::Start() {
         return Error(ErrorKind::kSystem, "fd://: no sockets passed by systemd (LISTEN_FDS)");
       }
       for (int fd = 3; fd < 3 + n; ++fd) {
-        auto acceptor = std::make_shared<unix_socket::acceptor>(s.io);
+        auto acceptor = std::make_shared<unix_socket::acceptor>(s.io_threads[0]->io);
         acceptor->assign(unix_socket(), fd, ec);
         if (ec) return Error(ErrorKind::kSystem, "fd://: socket " + std::to_string(fd) + ": " + ec.message());
         s.unix_acceptors.push_back(acceptor);
@@ -284,7 +408,7 @@ Status HttpServer::Start() {
     if (a.unix_socket) {
       struct stat st {};
       if (::lstat(a.path.c_str(), &st) == 0 && S_ISSOCK(st.st_mode)) ::unlink(a.path.c_str());
-      auto acceptor = std::make_shared<unix_socket::acceptor>(s.io);
+      auto acceptor = std::make_shared<unix_socket::acceptor>(s.io_threads[0]->io);
       acceptor->open(unix_socket(), ec);
       if (!ec) acceptor->bind(unix_socket::endpoint(a.path), ec);
       if (!ec) acceptor->listen(asio::socket_base::max_listen_connections, ec);
@@ -294,7 +418,7 @@ Status HttpServer::Start() {
     } else {
       auto address = asio::ip::make_address(a.host, ec);
       if (ec) return Error(ErrorKind::kInvalidParameter, "cannot listen on " + a.String() + ": " + ec.message());
-      auto acceptor = std::make_shared<tcp::acceptor>(s.io);
+      auto acceptor = std::make_shared<tcp::acceptor>(s.io_threads[0]->io);
       tcp::endpoint endpoint(address, a.port);
       acceptor->open(endpoint.protocol(), ec);
       if (!ec) acceptor->set_option(asio::socket_base::reuse_address(true), ec);
@@ -307,13 +431,14 @@ Status HttpServer::Start() {
   }
   for (auto& a : s.unix_acceptors) s.Accept<unix_socket>(a);
   for (auto& a : s.tcp_acceptors) s.Accept<tcp>(a);
-  for (int i = 0; i < std::max(1, s.options.io_threads); ++i) {
-    s.threads.emplace_back([&s] {
+  for (auto& t : s.io_threads) {
+    s.Sweep(*t);
+    t->thread = std::thread([&io = t->io] {
       // An exception out of one connection's handler must not end the
       // server: that connection is dropped, the others go on.
       for (;;) {
         try {
-          s.io.run();
+          io.run();
           return;
         } catch (const std::exception&) {
         }
@@ -327,7 +452,7 @@ void HttpServer::Stop() {
   Impl& s = *impl_;
   std::call_once(s.stop_once, [&s] {
     s.stopping = true;
-    asio::post(s.io, [&s] {
+    asio::post(s.io_threads[0]->io, [&s] {
       beast::error_code ignored;
       for (auto& a : s.tcp_acceptors) a->close(ignored);
       for (auto& a : s.unix_acceptors) a->close(ignored);
@@ -337,9 +462,9 @@ void HttpServer::Stop() {
       std::unique_lock lock(s.mu);
       s.cv.wait_for(lock, s.options.shutdown_grace, [&s] { return s.in_flight == 0; });
     }
-    s.io.stop();
-    for (std::thread& t : s.threads)
-      if (t.joinable()) t.join();
+    for (auto& t : s.io_threads) t->io.stop();
+    for (auto& t : s.io_threads)
+      if (t->thread.joinable()) t->thread.join();
     s.workers.stop();
     s.workers.join();
     for (const ListenAddress& a : s.options.listen)

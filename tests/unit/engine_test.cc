@@ -59,6 +59,17 @@ TEST(EngineApi, VersionRulesAndUnknownRoutes) {
   EXPECT_EQ(HeaderOf(missing, "Api-Version"), "<none>");
   EXPECT_EQ(a.Call("POST", "/_ping").status, 404);
   EXPECT_EQ(a.Call("OPTIONS", "/anything").status, 200);
+  // Versions compare by number, component by component; missing ones are 0.
+  EXPECT_EQ(a.Call("GET", "/v1.44.0/_ping").status, 200);
+  EXPECT_EQ(a.Call("GET", "/v1.30/_ping").status, 200);
+  EXPECT_EQ(a.Call("GET", "/v1.9/_ping").status, 400);
+  EXPECT_EQ(a.Call("GET", "/v1.100/_ping").status, 400);
+  EXPECT_EQ(a.Call("GET", "/v2/_ping").status, 400);
+  // The path is unescaped before routing; a bad escape is a 400.
+  EXPECT_EQ(a.Call("GET", "/v1.44/%5Fping").body, "OK");
+  EngineResponse bad = a.Call("GET", "/v1.44/%zz");
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_EQ(bad.body, "{\"message\":\"invalid URL escape \\\"%zz\\\"\"}\n");
 }
 
 TEST(EngineApi, VersionAndInfoAreWhatClientsRead) {
