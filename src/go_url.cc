@@ -123,6 +123,8 @@ std::string Escape(std::string_view s, Mode mode) {
 
 }  // namespace
 
+std::string EscapePath(std::string_view path) { return Escape(path, Mode::kPath); }
+
 std::string QueryEscape(std::string_view s) {
   std::string out;
   for (std::size_t start = 0;;) {

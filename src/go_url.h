@@ -40,6 +40,9 @@ Result<GoUrl> ParseGoUrl(std::string_view raw);
 
 // url.QueryEscape: space as "+", everything but A-Z a-z 0-9 - _ . ~ as %XX.
 std::string QueryEscape(std::string_view s);
+// How url.URL escapes a Path (URL.EscapedPath without a RawPath): "/" and
+// ":@$&+,;=" kept, "%", "?", "#", spaces and the like as %XX.
+std::string EscapePath(std::string_view path);
 // url.QueryUnescape: "+" as space, %XX decoded.
 Result<std::string> QueryUnescape(std::string_view s);
 

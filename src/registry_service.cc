@@ -71,6 +71,17 @@ std::string AuthConfigKey(const IndexInfo& index) {
   return index.official ? std::string(kIndexServer) : index.name;
 }
 
+std::pair<std::string, std::string> SplitSearchTerm(std::string_view term) {
+  std::size_t slash = term.find('/');
+  if (slash == std::string_view::npos) return {"docker.io", std::string(term)};
+  std::string_view first = term.substr(0, slash);
+  if (first.find('.') == std::string_view::npos && first.find(':') == std::string_view::npos &&
+      first != "localhost") {
+    return {"docker.io", std::string(term)};
+  }
+  return {std::string(first), std::string(term.substr(slash + 1))};
+}
+
 Result<std::unique_ptr<RegistryService>> RegistryService::Create(
     const ServiceOptions& options, RegistryServiceSettings settings,
     std::vector<std::string>* warnings) {

@@ -11,6 +11,7 @@
 #include <mutex>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "berth/certs.h"
@@ -65,6 +66,12 @@ struct RegistryServiceSettings {
 // The key credentials for an index are stored under: kIndexServer for
 // Docker Hub, else the index name.
 std::string AuthConfigKey(const IndexInfo& index);
+
+// A search term split as the Engine's splitReposSearchTerm splits it:
+// "reg:5000/team/app" → ("reg:5000", "team/app"); a first part without a
+// dot or colon that is not "localhost" is a Docker Hub name →
+// ("docker.io", term). The docker CLI picks credentials by the first.
+std::pair<std::string, std::string> SplitSearchTerm(std::string_view term);
 
 class RegistryService {
  public:

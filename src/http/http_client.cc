@@ -161,7 +161,10 @@ std::string_view StatusText(long code) {
 
 struct HttpClient::Impl {
   CURL* curl = nullptr;
+  bool connect_failed = false;
 };
+
+bool HttpClient::last_failure_was_connect() const { return impl_->connect_failed; }
 
 std::string MediaTypeOf(std::string_view content_type) {
   std::string_view t = content_type.substr(0, content_type.find(';'));
@@ -200,9 +203,10 @@ Result<Response> HttpClient::Do(const Request& request) {
   Sink sink{&response, request.max_body};
   char errbuf[CURL_ERROR_SIZE] = {0};
   curl_easy_setopt(c, CURLOPT_URL, request.url.c_str());
-  curl_easy_setopt(c, CURLOPT_USERAGENT, kUserAgent);
+  curl_easy_setopt(c, CURLOPT_USERAGENT, request.user_agent.empty() ? kUserAgent : request.user_agent.c_str());
   curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, 30000L);
+  curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(request.connect_timeout.count()));
+  if (!request.unix_socket.empty()) curl_easy_setopt(c, CURLOPT_UNIX_SOCKET_PATH, request.unix_socket.c_str());
   curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, static_cast<long>(request.timeout.count()));
   curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
   curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
@@ -216,10 +220,12 @@ Result<Response> HttpClient::Do(const Request& request) {
   // A declared Content-Length over the cap fails before any byte is read.
   curl_easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(request.max_body));
   SetTls(c, request.tls);
-  if (IsLoopbackUrl(request.url)) curl_easy_setopt(c, CURLOPT_PROXY, "");
+  if (IsLoopbackUrl(request.url) || !request.unix_socket.empty()) curl_easy_setopt(c, CURLOPT_PROXY, "");
   curl_slist* headers = nullptr;
   for (const auto& [name, value] : request.headers)
     headers = curl_slist_append(headers, (name + ": " + value).c_str());
+  // No "Expect: 100-continue" wait before a body: Go's client sends none.
+  if (request.method != "GET" && request.method != "HEAD") headers = curl_slist_append(headers, "Expect:");
   if (headers) curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers);
   if (request.method == "HEAD") {
     curl_easy_setopt(c, CURLOPT_NOBODY, 1L);
@@ -229,6 +235,7 @@ Result<Response> HttpClient::Do(const Request& request) {
     curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE, static_cast<long>(request.body.size()));
   }
   CURLcode rc = curl_easy_perform(c);
+  impl_->connect_failed = rc == CURLE_COULDNT_CONNECT || rc == CURLE_COULDNT_RESOLVE_HOST;
   curl_slist_free_all(headers);
   curl_easy_setopt(c, CURLOPT_ERRORBUFFER, nullptr);  // errbuf ends with this call
   if (sink.over || rc == CURLE_FILESIZE_EXCEEDED) {

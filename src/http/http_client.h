@@ -30,6 +30,11 @@ struct Request {
   // For https URLs: extra CAs, client certificates, verify=false. Null means
   // the system's CAs, verified. Must outlive the call.
   const TlsMaterial* tls = nullptr;
+  // Connect to this unix socket instead of the URL's host (which then only
+  // names the Host header).
+  std::string unix_socket;
+  std::chrono::milliseconds connect_timeout{30000};
+  std::string user_agent;  // "" is berth's own
 };
 
 struct Response {
@@ -60,6 +65,10 @@ class HttpClient {
   // kSystem as in the Engine: connection, TLS and timeout failures, a body
   // or header block over the cap.
   Result<Response> Do(const Request& request);
+  // Whether the last failed Do could not connect at all (refused, no such
+  // socket, no such host): callers that word that case apart (the docker
+  // CLI's "Cannot connect to the Docker daemon") ask here.
+  bool last_failure_was_connect() const;
 
  private:
   struct Impl;

@@ -120,17 +120,6 @@ Result<V1Endpoint> FindV1Endpoint(const IndexInfo& index, SharedState& state) {
   return out;
 }
 
-// Term → (index name, remote name), as the Engine splits it.
-std::pair<std::string, std::string> SplitTerm(const std::string& term) {
-  std::size_t slash = term.find('/');
-  if (slash == std::string::npos) return {"docker.io", term};
-  std::string first = term.substr(0, slash);
-  if (first.find('.') == std::string::npos && first.find(':') == std::string::npos && first != "localhost") {
-    return {"docker.io", term};
-  }
-  return {first, term.substr(slash + 1)};
-}
-
 // The next page of a paginated listing: Link: <URL>; rel="next".
 std::string NextLink(const http::Response& response, const std::string& current) {
   for (const std::string& link : response.HeaderValues("link")) {
@@ -218,7 +207,7 @@ Result<SearchOutcome> Search(const RegistryService& service, SharedState& state,
     return Error(ErrorKind::kInvalidParameter,
                  "invalid repository name: repository name (" + request.term + ") should not have a scheme");
   }
-  auto [index_name, remote] = SplitTerm(request.term);
+  auto [index_name, remote] = SplitSearchTerm(request.term);
   Result<IndexInfo> index = service.ResolveIndex(index_name);
   if (!index) return Error(ErrorKind::kInvalidParameter, index.error().message());
   if (index->official && StartsWith(remote, "library/")) remote = remote.substr(8);

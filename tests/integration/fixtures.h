@@ -30,6 +30,13 @@ class TempDir {
 // (stdout and stderr) in *output when given.
 int Run(const std::vector<std::string>& argv, std::string* output = nullptr);
 
+// A port the kernel says is free on 127.0.0.1 right now.
+int FreePort();
+// Whether something accepts connections on 127.0.0.1:port.
+bool Accepts(int port);
+// SIGTERM, then SIGKILL after two seconds; reaps it. No-op for pid <= 0.
+void StopProcess(pid_t pid);
+
 // The whole of a file ("" if unreadable).
 std::string ReadFile(const std::string& path);
 // Lines of a file that contain every one of `needles`.

@@ -1,5 +1,7 @@
 #include "local_registry.h"
 
+#include "fixtures.h"
+
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <signal.h>
@@ -14,37 +16,6 @@
 #include <thread>
 
 namespace berth::testing {
-namespace {
-
-// A port the kernel says is free on 127.0.0.1 right now.
-int FreePort() {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  addr.sin_port = 0;
-  socklen_t len = sizeof addr;
-  int port = -1;
-  if (bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0 &&
-      getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0)
-    port = ntohs(addr.sin_port);
-  close(fd);
-  return port;
-}
-
-bool Accepts(int port) {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  addr.sin_port = htons(static_cast<std::uint16_t>(port));
-  bool ok = connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
-  close(fd);
-  return ok;
-}
-
-}  // namespace
-
 LocalRegistry::LocalRegistry(const std::string& extra_yaml) {
   namespace fs = std::filesystem;
   char tmpl[] = "/tmp/berth-registry-XXXXXX";
@@ -92,20 +63,7 @@ LocalRegistry::LocalRegistry(const std::string& extra_yaml) {
 int LocalRegistry::port() const { return std::atoi(host_.c_str() + host_.find(':') + 1); }
 
 LocalRegistry::~LocalRegistry() {
-  if (pid_ > 0) {
-    kill(pid_, SIGTERM);
-    for (int i = 0; i < 100; ++i) {
-      if (waitpid(pid_, nullptr, WNOHANG) == pid_) {
-        pid_ = -1;
-        break;
-      }
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    }
-    if (pid_ > 0) {
-      kill(pid_, SIGKILL);
-      waitpid(pid_, nullptr, 0);
-    }
-  }
+  StopProcess(pid_);
   if (!dir_.empty()) std::filesystem::remove_all(dir_);
 }
 

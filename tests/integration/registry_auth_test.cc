@@ -13,6 +13,7 @@
 #include "berth/registry_client.h"
 #include "fixtures.h"
 #include "local_registry.h"
+#include "tls_registry.h"
 
 namespace berth {
 namespace {
@@ -21,43 +22,7 @@ namespace fs = std::filesystem;
 using testing::FixtureServer;
 using testing::PushedImages;
 using testing::TempDir;
-
-// A TLS registry with the given auth section, and what berth needs to reach
-// it: a certs.d with the CA, a service that sees localhost as secure.
-struct TlsRegistry {
-  TempDir dir;
-  std::string pki = dir.path() + "/pki";
-  std::string certs = dir.path() + "/certs.d";
-  std::unique_ptr<testing::LocalRegistry> registry;
-  std::unique_ptr<RegistryService> service;
-  std::string name;  // localhost:PORT
-
-  bool Start(const std::string& auth_yaml) {
-    if (!testing::MakePki(pki)) return false;
-    registry = std::make_unique<testing::LocalRegistry>("  tls:\n    certificate: " + pki + "/server.crt\n    key: " +
-                                                        pki + "/server.key\n" + auth_yaml);
-    if (!registry->ok()) return false;
-    name = "localhost:" + std::to_string(registry->port());
-    fs::create_directories(certs + "/" + name);
-    fs::copy_file(pki + "/ca.crt", certs + "/" + name + "/ca.crt");
-    return MakeService(certs);
-  }
-
-  bool MakeService(const std::string& certs_dir) {
-    RegistryServiceSettings settings;
-    settings.certs_dir = certs_dir;
-    settings.resolver = [](const std::string&) { return std::vector<std::vector<std::uint8_t>>{}; };
-    auto made = RegistryService::Create({}, settings);
-    if (!made.ok()) return false;
-    service = std::move(*made);
-    return true;
-  }
-
-  PushedImages Push(const std::string& creds) {
-    return testing::PushImages(registry->host(), dir.path() + "/images",
-                               {"--creds", creds, "--cert-dir", pki + "/cadir"});
-  }
-};
+using testing::TlsRegistry;
 
 AuthConfig Credentials(const std::string& server, const std::string& user, const std::string& password) {
   AuthConfig auth;

@@ -133,6 +133,29 @@ CommandOutput InspectRun(const ConfigRequest& config, const std::string& certs_d
                          const std::vector<std::string>& references, const AuthConfig& auth,
                          const std::string& config_dir);
 
+// Through an Engine (`berth -H HOST …`, or DOCKER_HOST): the same commands
+// as the docker CLI runs them against a daemon. `host` "" is DOCKER_HOST,
+// else unix:///var/run/docker.sock; DOCKER_TLS_VERIFY, DOCKER_CERT_PATH and
+// DOCKER_API_VERSION apply as for the CLI. Errors are the daemon's
+// ("Error response from daemon: …").
+
+// `berth info [--format table|json]`: GET /info — the registry
+// configuration as `docker info` prints it, or the daemon's JSON.
+CommandOutput InfoRun(const std::string& host, const std::string& format);
+// `berth -H HOST login`: POST /auth through the Engine, credentials stored
+// as by LoginRun.
+CommandOutput LoginThroughEngine(const std::string& host, const LoginArgs& args, const Prompt& prompt);
+// `berth -H HOST search`: GET /images/search with the X-Registry-Auth the
+// docker CLI sends (the given credentials, else those stored for the
+// term's registry; "e30=" for none).
+CommandOutput SearchThroughEngine(const std::string& host, const SearchArgs& args, const AuthConfig& auth,
+                                  const std::string& config_dir);
+// `berth -H HOST inspect`: GET /distribution/{name}/json for each
+// reference, with the credentials given or stored for its registry (as
+// `docker service create --with-registry-auth` sends them).
+CommandOutput InspectThroughEngine(const std::string& host, const std::vector<std::string>& references,
+                                   const AuthConfig& auth, const std::string& config_dir);
+
 // The TYPE names `berth json` takes.
 const std::vector<std::string>& JsonTypeNames();
 

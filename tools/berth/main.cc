@@ -6,6 +6,7 @@
 
 #include <CLI/CLI.hpp>
 #include <cstdio>
+#include <cstdlib>
 #include <iostream>
 #include <optional>
 #include <string>
@@ -184,6 +185,18 @@ int main(int argc, char** argv) {
 
   int exit_code = 0;
 
+  // -H/--host (or DOCKER_HOST): login, search and inspect go through that
+  // Engine instead of straight to the registry; info always does.
+  std::string engine_host;
+  app.add_option("-H,--host", engine_host,
+                 "an Engine to go through: unix:///PATH, tcp://HOST:PORT or https://HOST:PORT (default "
+                 "$DOCKER_HOST; none: straight to registries)");
+  app.fallthrough();
+  auto through_engine = [&engine_host]() {
+    const char* env = std::getenv("DOCKER_HOST");
+    return !engine_host.empty() || (env && *env);
+  };
+
   // berth auth encode|decode
   CLI::App* auth = app.add_subcommand("auth", "X-Registry-Auth header values");
   auth->require_subcommand(1);
@@ -312,7 +325,9 @@ int main(int argc, char** argv) {
     args.server = login_server;
     args.username = login_credentials.username;
     args.config_dir = login_credentials.config_dir;
-    exit_code = Emit(berth::cli::LoginRun(login_args.Request(), login_args.certs_dir, args, AskTerminal));
+    exit_code = Emit(through_engine()
+                         ? berth::cli::LoginThroughEngine(engine_host, args, AskTerminal)
+                         : berth::cli::LoginRun(login_args.Request(), login_args.certs_dir, args, AskTerminal));
   });
 
   // berth logout [SERVER]
@@ -341,10 +356,15 @@ int main(int argc, char** argv) {
   AddCredentialOptions(search, search_credentials);
   search->callback([&] {
     std::optional<berth::AuthConfig> credentials = search_credentials.Read();
-    exit_code = credentials ? Emit(berth::cli::SearchRun(search_args.Request(), search_args.certs_dir,
-                                                         search_request, *credentials,
-                                                         search_credentials.config_dir))
-                     : 1;
+    if (!credentials) {
+      exit_code = 1;
+    } else if (through_engine()) {
+      exit_code = Emit(
+          berth::cli::SearchThroughEngine(engine_host, search_request, *credentials, search_credentials.config_dir));
+    } else {
+      exit_code = Emit(berth::cli::SearchRun(search_args.Request(), search_args.certs_dir, search_request,
+                                             *credentials, search_credentials.config_dir));
+    }
   });
 
   // berth inspect REFERENCE...
@@ -359,11 +379,24 @@ int main(int argc, char** argv) {
   AddCredentialOptions(inspect, inspect_credentials);
   inspect->callback([&] {
     std::optional<berth::AuthConfig> credentials = inspect_credentials.Read();
-    exit_code = credentials ? Emit(berth::cli::InspectRun(inspect_args.Request(), inspect_args.certs_dir,
-                                                          inspect_refs, *credentials,
-                                                          inspect_credentials.config_dir))
-                     : 1;
+    if (!credentials) {
+      exit_code = 1;
+    } else if (through_engine()) {
+      exit_code = Emit(
+          berth::cli::InspectThroughEngine(engine_host, inspect_refs, *credentials, inspect_credentials.config_dir));
+    } else {
+      exit_code = Emit(berth::cli::InspectRun(inspect_args.Request(), inspect_args.certs_dir, inspect_refs,
+                                              *credentials, inspect_credentials.config_dir));
+    }
   });
+
+  // berth info
+  std::string info_format = "table";
+  CLI::App* info = app.add_subcommand(
+      "info", "An Engine's registry configuration, as `docker info` shows it (GET /info; -H or $DOCKER_HOST, else "
+              "unix:///var/run/docker.sock)");
+  info->add_option("--format", info_format, "table or json (the daemon's answer)")->capture_default_str();
+  info->callback([&] { exit_code = Emit(berth::cli::InfoRun(engine_host, info_format)); });
 
   try {
     app.parse(argc, argv);

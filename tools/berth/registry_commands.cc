@@ -8,58 +8,26 @@
 #include "berth/reference.h"
 #include "berth/registry_client.h"
 #include "commands.h"
+#include "output.h"
 
 namespace berth::cli {
-namespace {
-
-CommandOutput Failure(const std::string& message) { return {"", "berth: " + message, 1}; }
-
-std::string Joined(const std::vector<std::string>& warnings) {
-  std::string out;
-  for (const std::string& w : warnings) out += (out.empty() ? "" : "\n") + w;
-  return out;
-}
-
-// The docker CLI's search table: NAME, DESCRIPTION (cut to 45 characters),
-// STARS, OFFICIAL and AUTOMATED as "[OK]".
-std::string SearchTable(const std::vector<SearchResult>& results) {
-  std::vector<std::vector<std::string>> rows{{"NAME", "DESCRIPTION", "STARS", "OFFICIAL", "AUTOMATED"}};
-  for (const SearchResult& r : results) {
-    std::string description = r.description;
-    for (char& c : description)
-      if (c == '\n' || c == '\r' || c == '\t') c = ' ';
-    if (description.size() > 45) description = description.substr(0, 44) + "…";
-    rows.push_back({r.name, description, std::to_string(r.star_count), r.is_official ? "[OK]" : "",
-                    r.is_automated ? "[OK]" : ""});
-  }
-  std::vector<std::size_t> width(5, 0);
-  for (const auto& row : rows)
-    for (std::size_t i = 0; i < row.size(); ++i) width[i] = std::max(width[i], row[i].size());
-  std::string out;
-  for (const auto& row : rows) {
-    std::string line;
-    for (std::size_t i = 0; i < row.size(); ++i) {
-      line += row[i];
-      if (i + 1 < row.size()) line += std::string(width[i] - row[i].size() + 3, ' ');
-    }
-    while (!line.empty() && line.back() == ' ') line.pop_back();
-    out += (out.empty() ? "" : "\n") + line;
-  }
-  return out;
-}
-
-}  // namespace
 
 CommandOutput LoginRun(const ConfigRequest& config, const std::string& certs_dir, const LoginArgs& args,
                        const Prompt& prompt) {
   std::vector<std::string> warnings;
   auto service = ServiceFor(config, certs_dir, warnings);
   if (!service) return Failure(service.error().message());
+  RegistryClient client(**service);
+  return LoginWith(args, prompt, [&client](const AuthConfig& auth) { return client.Login(auth); },
+                   std::move(warnings));
+}
+
+CommandOutput LoginWith(const LoginArgs& args, const Prompt& prompt, const LoginCall& login,
+                        std::vector<std::string> warnings) {
   auto store = CredentialStore::Open(DockerConfigDir(args.config_dir));
   if (!store) return Failure(store.error().message());
   const std::string key = CredentialKey(args.server);
   const bool hub = key == kIndexServer;
-  RegistryClient client(**service);
 
   // Stored credentials first when none were given (the CLI's
   // loginWithCredStoreCreds); a failure there falls back to asking.
@@ -72,7 +40,7 @@ CommandOutput LoginRun(const ConfigRequest& config, const std::string& certs_dir
     if (!stored->username.empty() && (!stored->password.empty() || !stored->identity_token.empty())) {
       auth = *stored;
       auth.server_address = key;
-      if (Result<AuthenticateOKBody> tried = client.Login(auth); tried) {
+      if (Result<AuthenticateOKBody> tried = login(auth); tried) {
         ok = *tried;
         warnings.push_back("Authenticating with existing credentials...");
       }
@@ -102,7 +70,7 @@ CommandOutput LoginRun(const ConfigRequest& config, const std::string& certs_dir
     auth.username = username;
     auth.password = password;
     auth.server_address = hub ? std::string(kIndexServer) : key;
-    Result<AuthenticateOKBody> tried = client.Login(auth);
+    Result<AuthenticateOKBody> tried = login(auth);
     if (!tried) return Failure(tried.error().message());
     ok = *tried;
   }
@@ -171,11 +139,6 @@ CommandOutput AuthEncodeFromConfig(const ConfigRequest& config, const std::strin
 
 namespace {
 
-bool HasCredentials(const AuthConfig& auth) {
-  return !auth.username.empty() || !auth.password.empty() || !auth.identity_token.empty() ||
-         !auth.registry_token.empty();
-}
-
 // Credentials given on the command line, or else the stored ones per
 // registry.
 Result<AuthResolver> Resolver(const AuthConfig& given, const std::string& config_dir,
@@ -198,11 +161,9 @@ CommandOutput SearchRun(const ConfigRequest& config, const std::string& certs_di
   SearchRequest request;
   request.term = args.term;
   request.limit = args.limit;
-  for (const std::string& f : args.filters) {
-    std::size_t eq = f.find('=');
-    if (eq == std::string::npos) return Failure("bad format of filter (expected name=value)");
-    request.filters[f.substr(0, eq)].insert(f.substr(eq + 1));
-  }
+  Result<SearchFilters> filters = ParseFilterFlags(args.filters);
+  if (!filters) return Failure(filters.error().message());
+  request.filters = std::move(*filters);
   std::vector<std::string> warnings;
   auto service = ServiceFor(config, certs_dir, warnings);
   if (!service) return Failure(service.error().message());
@@ -215,15 +176,9 @@ CommandOutput SearchRun(const ConfigRequest& config, const std::string& certs_di
   std::string note = "berth: answered by " + std::string(SearchMethodName(outcome->method)) + " at " +
                      outcome->endpoint;
   warnings.push_back(note);
-  if (args.format == "table") return {SearchTable(outcome->results), Joined(warnings), 0};
-  // The route's body: a JSON array (never null), HTML escaping off.
-  std::string out = "[";
-  for (std::size_t i = 0; i < outcome->results.size(); ++i) {
-    if (i > 0) out += ',';
-    MarshalTo(out, outcome->results[i], MarshalOptions{.escape_html = false});
-  }
-  out += ']';
-  return {out, Joined(warnings), 0};
+  Result<std::string> out = SearchOutput(outcome->results, args.format);
+  if (!out) return Failure(out.error().message());
+  return {*out, Joined(warnings), 0};
 }
 
 CommandOutput InspectRun(const ConfigRequest& config, const std::string& certs_dir,

@@ -1,0 +1,163 @@
+// A client of any Docker Engine's registry routes (dockerd, berthd): what
+// the Go SDK's client package gives Go programs for /_ping, /version,
+// /info, /auth, /images/search and /distribution/{name}/json, with the
+// docker CLI's connection rules (DOCKER_HOST, DOCKER_TLS_VERIFY,
+// DOCKER_CERT_PATH, DOCKER_API_VERSION) and its API version negotiation.
+//
+//   auto engine = berth::EngineClient::Create(berth::EngineClientOptions::FromEnvironment());
+//   auto store = berth::CredentialStore::Open(berth::DockerConfigDir());
+//   auto inspect = (*engine)->DistributionInspect("alpine:3.19", **store);
+//
+// Errors: the Engine's `{"message": …}` answers become
+// "Error response from daemon: <message>" with the kind of the status
+// (400 kInvalidParameter, 401 kUnauthorized, 403 kForbidden, 404 kNotFound,
+// 429 kTooManyRequests, 503 kUnavailable, other 4xx kInvalidParameter,
+// 5xx kSystem); an unreachable Engine is kUnavailable, worded as the CLI
+// words it. One EngineClient serves one thread at a time.
+#ifndef BERTH_ENGINE_CLIENT_H_
+#define BERTH_ENGINE_CLIENT_H_
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "berth/credentials.h"
+#include "berth/error.h"
+#include "berth/types.h"
+
+namespace berth {
+
+// The API version berth's client speaks at most (and asks for first).
+inline constexpr std::string_view kEngineClientApiVersion = "1.44";
+// The oldest Engine API it can use.
+inline constexpr std::string_view kEngineClientMinApiVersion = "1.24";
+// Where an Engine listens when nothing says otherwise.
+inline constexpr std::string_view kDefaultEngineHost = "unix:///var/run/docker.sock";
+
+struct EngineClientOptions {
+  // unix:///PATH, tcp://HOST:PORT, http://HOST:PORT or https://HOST:PORT
+  // ("" is kDefaultEngineHost). tcp:// is https when `tls` is set.
+  std::string host;
+  // A fixed API version ("1.41"): no negotiation, as with DOCKER_API_VERSION.
+  // "" negotiates on the first request (HEAD /_ping, then GET on failure).
+  std::string api_version;
+  // TLS for tcp:// and https:// hosts: the directory with ca.pem, cert.pem
+  // and key.pem (the CLI's DOCKER_CERT_PATH); `tls_verify` checks the
+  // Engine's certificate against ca.pem (or the system's CAs without one).
+  bool tls = false;
+  bool tls_verify = false;
+  std::string cert_path;
+  std::chrono::milliseconds connect_timeout{10000};
+  // A whole request and answer; registry work behind /auth, /images/search
+  // and /distribution can take the daemon a while.
+  std::chrono::milliseconds timeout{120000};
+  // Answers over this are an error, read no further.
+  std::size_t max_response_bytes = 16u << 20;
+  std::string user_agent = "berth/0.1.0";
+
+  // The docker CLI's environment: DOCKER_HOST, DOCKER_API_VERSION,
+  // DOCKER_TLS_VERIFY (any non-empty value: TLS, verified), DOCKER_TLS,
+  // DOCKER_CERT_PATH (default ~/.docker when TLS is on).
+  static EngineClientOptions FromEnvironment();
+};
+
+// What HEAD/GET /_ping tells (headers of dockerd's answer).
+struct EnginePing {
+  std::string api_version;  // Api-Version ("" when the Engine sent none)
+  std::string os_type;      // Ostype
+  bool experimental = false;
+  std::string builder_version;
+  std::string swarm;  // Swarm: "inactive", "active/manager", ...
+};
+
+// GET /version, the fields clients read.
+struct EngineVersion {
+  std::string platform_name;
+  std::string version;
+  std::string api_version;
+  std::string min_api_version;
+  std::string git_commit;
+  std::string go_version;
+  std::string os;
+  std::string arch;
+  std::string kernel_version;
+  bool experimental = false;
+  std::string build_time;
+  std::string json;  // the whole answer, for fields not named here
+};
+
+// GET /info, the registry-relevant fields and what `berth info` prints.
+struct EngineInfo {
+  std::string id;
+  std::string name;
+  std::string server_version;
+  std::string operating_system;
+  std::string os_type;
+  std::string architecture;
+  std::string kernel_version;
+  std::int64_t ncpu = 0;
+  std::int64_t mem_total = 0;
+  std::string index_server_address;
+  ServiceConfig registry_config;
+  std::vector<std::string> warnings;
+  std::string json;  // the whole answer
+};
+
+// Search filters as the Engine's filters.Args (key → values), sent as the
+// `filters` query parameter.
+using EngineSearchFilters = std::map<std::string, std::set<std::string>>;
+
+class EngineClient {
+ public:
+  static Result<std::unique_ptr<EngineClient>> Create(EngineClientOptions options);
+  ~EngineClient();
+  EngineClient(const EngineClient&) = delete;
+  EngineClient& operator=(const EngineClient&) = delete;
+
+  // The host as given ("unix:///run/berth.sock").
+  const std::string& host() const;
+  // The version requests use: the pinned one, else the negotiated one
+  // (negotiating now if no request has yet).
+  Result<std::string> ApiVersion();
+
+  Result<EnginePing> Ping();
+  Result<EngineVersion> Version();
+  Result<EngineInfo> Info();
+  // POST /auth: the Engine logs in to auth.server_address (Docker Hub
+  // when empty, as the CLI sends it: "https://index.docker.io/v1/").
+  Result<AuthenticateOKBody> RegistryLogin(const AuthConfig& auth);
+  // GET /images/search. limit 0 sends none (the Engine's default). The
+  // X-Registry-Auth header is always sent, as the CLI sends it ("e30=" for
+  // no credentials); with a store, the credentials stored for the term's
+  // registry.
+  Result<std::vector<SearchResult>> ImageSearch(std::string_view term, int limit,
+                                                const EngineSearchFilters& filters, const AuthConfig& auth);
+  Result<std::vector<SearchResult>> ImageSearch(std::string_view term, int limit,
+                                                const EngineSearchFilters& filters, CredentialStore& store);
+  // GET /distribution/{reference}/json. Without auth no X-Registry-Auth is
+  // sent; with a store, the credentials stored for the reference's registry
+  // (none when there are none, as the CLI's --with-registry-auth).
+  Result<berth::DistributionInspect> DistributionInspect(std::string_view reference);
+  Result<berth::DistributionInspect> DistributionInspect(std::string_view reference, const AuthConfig& auth);
+  Result<berth::DistributionInspect> DistributionInspect(std::string_view reference, CredentialStore& store);
+
+  // The X-Registry-Auth value the docker CLI sends for `reference` (an
+  // image reference or a search term when `search` is set), from the
+  // store: what these calls send.
+  static Result<std::string> AuthHeaderFor(std::string_view reference, CredentialStore& store, bool search = false);
+
+  struct Impl;
+
+ private:
+  explicit EngineClient(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace berth
+
+#endif  // BERTH_ENGINE_CLIENT_H_

@@ -1,0 +1,206 @@
+// EngineClient: connecting (DOCKER_HOST and its TLS), API version
+// negotiation as the docker CLI does it, /_ping, and turning the Engine's
+// error answers into berth errors.
+#include <cctype>
+#include <cstdlib>
+#include <filesystem>
+
+#include "berth/engine_client.h"
+#include "engine/http_util.h"
+#include "engine_client/client_impl.h"
+#include "json/value.h"
+
+namespace berth {
+
+using engine::CompareVersions;
+
+namespace {
+
+std::string Env(const char* name) {
+  const char* v = std::getenv(name);
+  return v ? v : "";
+}
+
+std::string Trim(std::string_view s) {
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
+  return std::string(s);
+}
+
+// errdefs.FromStatusCode, with 429 kept apart (a registry's rate limit
+// passed on by the daemon).
+ErrorKind KindOfStatus(long status) {
+  switch (status) {
+    case 400: return ErrorKind::kInvalidParameter;
+    case 401: return ErrorKind::kUnauthorized;
+    case 403: return ErrorKind::kForbidden;
+    case 404: return ErrorKind::kNotFound;
+    case 429: return ErrorKind::kTooManyRequests;
+    case 503: return ErrorKind::kUnavailable;
+    default: return status >= 400 && status < 500 ? ErrorKind::kInvalidParameter : ErrorKind::kSystem;
+  }
+}
+
+// "404 Not Found" → "Not Found".
+std::string_view ReasonOf(const http::Response& r) {
+  std::string_view line = r.status_line;
+  std::size_t space = line.find(' ');
+  return space == std::string_view::npos ? std::string_view() : line.substr(space + 1);
+}
+
+}  // namespace
+
+EngineClientOptions EngineClientOptions::FromEnvironment() {
+  EngineClientOptions o;
+  o.host = Env("DOCKER_HOST");
+  o.api_version = Env("DOCKER_API_VERSION");
+  o.tls_verify = !Env("DOCKER_TLS_VERIFY").empty();
+  o.tls = o.tls_verify || !Env("DOCKER_TLS").empty();
+  o.cert_path = Env("DOCKER_CERT_PATH");
+  return o;
+}
+
+EngineClient::EngineClient(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+EngineClient::~EngineClient() = default;
+
+Result<std::unique_ptr<EngineClient>> EngineClient::Create(EngineClientOptions options) {
+  auto impl = std::make_unique<Impl>();
+  if (options.host.empty()) options.host = std::string(kDefaultEngineHost);
+  Result<engine_client::EngineHost> host = engine_client::ParseEngineHost(options.host, options.tls);
+  if (!host) return host.error();
+  impl->host = std::move(*host);
+  if (!options.api_version.empty()) {
+    // DOCKER_API_VERSION as the CLI takes it: "1.41" or "v1.41".
+    std::string v = options.api_version[0] == 'v' ? options.api_version.substr(1) : options.api_version;
+    if (v.empty() || v.find_first_not_of("0123456789.") != std::string::npos) {
+      return Error(ErrorKind::kInvalidParameter, "invalid API version \"" + options.api_version + "\"");
+    }
+    impl->version = v;  // pinned: never negotiated
+  }
+  if (impl->host.tls) {
+    // The CLI's DOCKER_CERT_PATH: ca.pem, cert.pem, key.pem, each used only
+    // when present.
+    std::string dir = options.cert_path.empty() ? DockerConfigDir() : options.cert_path;
+    std::vector<std::string> cas;
+    std::vector<std::pair<std::string, std::string>> pairs;
+    std::error_code ec;
+    if (options.tls_verify && std::filesystem::exists(dir + "/ca.pem", ec)) cas.push_back(dir + "/ca.pem");
+    if (std::filesystem::exists(dir + "/cert.pem", ec) && std::filesystem::exists(dir + "/key.pem", ec)) {
+      pairs.emplace_back(dir + "/cert.pem", dir + "/key.pem");
+    }
+    Result<TlsMaterial> material = LoadTlsMaterial(cas, pairs);
+    if (!material) return material.error();
+    material->verify = options.tls_verify;
+    impl->tls = std::move(*material);
+  }
+  impl->options = std::move(options);
+  return std::unique_ptr<EngineClient>(new EngineClient(std::move(impl)));
+}
+
+const std::string& EngineClient::host() const { return impl_->options.host; }
+
+Result<http::Response> EngineClient::Impl::Send(const std::string& method, const std::string& path,
+                                                const Headers& headers, const std::string& body) {
+  http::Request request;
+  request.method = method;
+  request.url = host.base_url + path;
+  request.headers = headers;
+  request.body = body;
+  request.timeout = options.timeout;
+  request.connect_timeout = options.connect_timeout;
+  request.max_body = options.max_response_bytes;
+  request.user_agent = options.user_agent;
+  request.unix_socket = host.unix_socket;
+  if (tls) request.tls = &*tls;
+  Result<http::Response> response = http.Do(request);
+  if (response) return response;
+  if (http.last_failure_was_connect()) {
+    return Error(ErrorKind::kUnavailable,
+                 "Cannot connect to the Docker daemon at " + options.host + ". Is the docker daemon running?");
+  }
+  return Error(response.error().kind(), "error during connect: " + response.error().message());
+}
+
+Status EngineClient::Impl::Check(const http::Response& r, const std::string& url) const {
+  if (r.status >= 200 && r.status < 400) return {};
+  const ErrorKind kind = KindOfStatus(r.status);
+  if (r.body.empty()) {
+    return Error(kind, "request returned " + std::string(ReasonOf(r)) + " for API route and version " + url +
+                           ", check if the server supports the requested API version");
+  }
+  std::string message;
+  if (r.Header("content-type") == "application/json" && (version.empty() || CompareVersions(version, "1.23") > 0)) {
+    json_detail::JsonValue doc;
+    Status parsed = json_detail::ParseJson(r.body, doc);
+    if (!parsed.ok()) return Error(ErrorKind::kSystem, "Error reading JSON: " + parsed.error().message());
+    const json_detail::JsonValue* m = doc.is_object() ? doc.Find("message") : nullptr;
+    message = Trim(m && m->is_string() ? m->text : "");
+  } else {
+    message = Trim(r.body);
+  }
+  return Error(kind, "Error response from daemon: " + message);
+}
+
+Result<EnginePing> EngineClient::Impl::Ping() {
+  // HEAD first; GET when HEAD fails in any way, as the Go SDK does.
+  Result<http::Response> r = Send("HEAD", "/_ping");
+  if (!r || r->status != 200) {
+    r = Send("GET", "/_ping");
+    if (!r) return r.error();
+  }
+  if (Status s = Check(*r, host.base_url + "/_ping"); !s.ok()) return s.error();
+  EnginePing ping;
+  ping.api_version = r->Header("api-version");
+  ping.os_type = r->Header("ostype");
+  ping.experimental = r->Header("docker-experimental") == "true";
+  ping.builder_version = r->Header("builder-version");
+  ping.swarm = r->Header("swarm");
+  return ping;
+}
+
+Result<EnginePing> EngineClient::Ping() { return impl_->Ping(); }
+
+Status EngineClient::Impl::Negotiate() {
+  if (!version.empty()) return {};  // pinned, or negotiated already
+  Result<EnginePing> ping = Ping();
+  // Unlike the Go SDK of Engine 25, a failed ping settles nothing (it would
+  // settle on 1.24): the next request negotiates again.
+  if (!ping) return ping.error();
+  // The CLI's negotiateAPIVersionPing: no Api-Version means 1.24; a lower
+  // version than ours is used; a higher one is capped at ours.
+  std::string v = ping->api_version.empty() ? "1.24" : ping->api_version;
+  if (v.find_first_not_of("0123456789.") != std::string::npos || CompareVersions(v, kEngineClientMinApiVersion) < 0) {
+    return Error(ErrorKind::kUnavailable, "the Docker daemon at " + options.host + " speaks API version \"" + v +
+                                              "\"; berth needs " + std::string(kEngineClientMinApiVersion) +
+                                              " or later");
+  }
+  version = CompareVersions(v, kEngineClientApiVersion) < 0 ? v : std::string(kEngineClientApiVersion);
+  return {};
+}
+
+Result<std::string> EngineClient::ApiVersion() {
+  if (Status s = impl_->Negotiate(); !s.ok()) return s.error();
+  return impl_->version;
+}
+
+Result<http::Response> EngineClient::Impl::Call(const std::string& method, const std::string& path,
+                                                const Headers& headers, const std::string& body) {
+  if (Status s = Negotiate(); !s.ok()) return s.error();
+  std::string versioned = "/v" + version + path;
+  Result<http::Response> r = Send(method, versioned, headers, body);
+  if (!r) return r;
+  if (Status s = Check(*r, host.base_url + versioned); !s.ok()) return s.error();
+  return r;
+}
+
+Status EngineClient::Impl::RequireVersion(std::string_view required, std::string_view feature) {
+  if (Status s = Negotiate(); !s.ok()) return s;
+  if (CompareVersions(version, required) < 0) {
+    return Error(ErrorKind::kInvalidParameter, "\"" + std::string(feature) + "\" requires API version " +
+                                                   std::string(required) + ", but the Docker daemon API version is " +
+                                                   version);
+  }
+  return {};
+}
+
+}  // namespace berth

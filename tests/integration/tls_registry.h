@@ -1,0 +1,57 @@
+// A registry over TLS (test PKI) on localhost with an auth section, and
+// what berth needs to reach it: a certs.d with the CA, a service that sees
+// localhost as secure. Shared by the tests of logins and inspects.
+#ifndef BERTH_TESTS_INTEGRATION_TLS_REGISTRY_H_
+#define BERTH_TESTS_INTEGRATION_TLS_REGISTRY_H_
+
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "berth/registry_service.h"
+#include "fixtures.h"
+#include "local_registry.h"
+
+namespace berth::testing {
+
+// A TLS registry with the given auth section, and what berth needs to reach
+// it: a certs.d with the CA, a service that sees localhost as secure.
+struct TlsRegistry {
+  TempDir dir;
+  std::string pki = dir.path() + "/pki";
+  std::string certs = dir.path() + "/certs.d";
+  std::unique_ptr<LocalRegistry> registry;
+  std::unique_ptr<RegistryService> service;
+  std::string name;  // localhost:PORT
+
+  bool Start(const std::string& auth_yaml) {
+    if (!MakePki(pki)) return false;
+    registry = std::make_unique<LocalRegistry>("  tls:\n    certificate: " + pki + "/server.crt\n    key: " +
+                                                        pki + "/server.key\n" + auth_yaml);
+    if (!registry->ok()) return false;
+    name = "localhost:" + std::to_string(registry->port());
+    std::filesystem::create_directories(certs + "/" + name);
+    std::filesystem::copy_file(pki + "/ca.crt", certs + "/" + name + "/ca.crt");
+    return MakeService(certs);
+  }
+
+  bool MakeService(const std::string& certs_dir) {
+    RegistryServiceSettings settings;
+    settings.certs_dir = certs_dir;
+    settings.resolver = [](const std::string&) { return std::vector<std::vector<std::uint8_t>>{}; };
+    auto made = RegistryService::Create({}, settings);
+    if (!made.ok()) return false;
+    service = std::move(*made);
+    return true;
+  }
+
+  PushedImages Push(const std::string& creds) {
+    return PushImages(registry->host(), dir.path() + "/images",
+                               {"--creds", creds, "--cert-dir", pki + "/cadir"});
+  }
+};
+
+}  // namespace berth::testing
+
+#endif  // BERTH_TESTS_INTEGRATION_TLS_REGISTRY_H_

@@ -1,0 +1,145 @@
+// `berth info`, and `berth login|search|inspect` through an Engine
+// (berth -H HOST): berth::EngineClient with the docker CLI's choices of
+// headers and output.
+#include <cstdio>
+
+#include "berth/auth_header.h"
+#include "berth/credentials.h"
+#include "berth/engine_client.h"
+#include "berth/json.h"
+#include "commands.h"
+#include "output.h"
+
+namespace berth::cli {
+namespace {
+
+Result<std::unique_ptr<EngineClient>> EngineAt(const std::string& host) {
+  EngineClientOptions options = EngineClientOptions::FromEnvironment();
+  if (!host.empty()) options.host = host;
+  return EngineClient::Create(std::move(options));
+}
+
+// go-units' BytesSize: binary units, four significant digits ("23.43GiB").
+std::string BytesSize(double bytes) {
+  static const char* kUnits[] = {"B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
+  int unit = 0;
+  while (bytes >= 1024 && unit < 6) {
+    bytes /= 1024;
+    ++unit;
+  }
+  char text[32];
+  std::snprintf(text, sizeof text, "%.4g%s", bytes, kUnits[unit]);
+  return text;
+}
+
+// The server part of `docker info` that concerns registries, in its order
+// and wording.
+std::string InfoTable(const EngineInfo& info) {
+  std::string out = "Server:\n";
+  auto line = [&out](const std::string& name, const std::string& value) { out += " " + name + ": " + value + "\n"; };
+  line("Server Version", info.server_version);
+  line("Kernel Version", info.kernel_version);
+  line("Operating System", info.operating_system);
+  line("OSType", info.os_type);
+  line("Architecture", info.architecture);
+  line("CPUs", std::to_string(info.ncpu));
+  line("Total Memory", BytesSize(static_cast<double>(info.mem_total)));
+  line("Name", info.name);
+  line("ID", info.id);
+  // Like the CLI: insecure registries are the non-secure index configs
+  // first, then the CIDRs; mirrors only when there are some.
+  std::vector<std::string> insecure;
+  if (info.registry_config.index_configs) {
+    for (const auto& [name, index] : *info.registry_config.index_configs)
+      if (index && !index->secure) insecure.push_back(index->name);
+  }
+  for (const auto& cidr : info.registry_config.insecure_registry_cidrs)
+    if (cidr) insecure.push_back(cidr->String());
+  out += " Registry: " + info.index_server_address + "\n";
+  if (!insecure.empty()) {
+    out += " Insecure Registries:\n";
+    for (const std::string& r : insecure) out += "  " + r + "\n";
+  }
+  if (!info.registry_config.mirrors.empty()) {
+    out += " Registry Mirrors:\n";
+    for (const std::string& m : info.registry_config.mirrors) out += "  " + m + "\n";
+  }
+  for (const std::string& w : info.warnings) out += w + "\n";
+  out.pop_back();
+  return out;
+}
+
+}  // namespace
+
+CommandOutput InfoRun(const std::string& host, const std::string& format) {
+  if (format != "table" && format != "json") {
+    return Failure("unknown format \"" + format + "\" (one of: table, json)");
+  }
+  auto engine = EngineAt(host);
+  if (!engine) return Failure(engine.error().message());
+  Result<EngineInfo> info = (*engine)->Info();
+  if (!info) return Failure(info.error().message());
+  if (format == "json") {
+    std::string json = info->json;
+    while (!json.empty() && (json.back() == '\n' || json.back() == '\r')) json.pop_back();
+    return {json, "", 0};
+  }
+  return {InfoTable(*info), "", 0};
+}
+
+CommandOutput LoginThroughEngine(const std::string& host, const LoginArgs& args, const Prompt& prompt) {
+  auto engine = EngineAt(host);
+  if (!engine) return Failure(engine.error().message());
+  EngineClient& client = **engine;
+  return LoginWith(args, prompt, [&client](const AuthConfig& auth) { return client.RegistryLogin(auth); }, {});
+}
+
+CommandOutput SearchThroughEngine(const std::string& host, const SearchArgs& args, const AuthConfig& auth,
+                                  const std::string& config_dir) {
+  if (args.format != "table" && args.format != "json") {
+    return Failure("unknown format \"" + args.format + "\" (one of: table, json)");
+  }
+  Result<std::map<std::string, std::set<std::string>>> filters = ParseFilterFlags(args.filters);
+  if (!filters) return Failure(filters.error().message());
+  auto engine = EngineAt(host);
+  if (!engine) return Failure(engine.error().message());
+  Result<std::vector<SearchResult>> results = Error(ErrorKind::kSystem, "");
+  if (HasCredentials(auth)) {
+    results = (*engine)->ImageSearch(args.term, args.limit, *filters, auth);
+  } else {
+    auto store = CredentialStore::Open(DockerConfigDir(config_dir));
+    if (!store) return Failure(store.error().message());
+    results = (*engine)->ImageSearch(args.term, args.limit, *filters, **store);
+  }
+  if (!results) return Failure(results.error().message());
+  Result<std::string> out = SearchOutput(*results, args.format);
+  if (!out) return Failure(out.error().message());
+  return {*out, "", 0};
+}
+
+CommandOutput InspectThroughEngine(const std::string& host, const std::vector<std::string>& references,
+                                   const AuthConfig& auth, const std::string& config_dir) {
+  auto engine = EngineAt(host);
+  if (!engine) return Failure(engine.error().message());
+  std::unique_ptr<CredentialStore> store;
+  if (!HasCredentials(auth)) {
+    auto opened = CredentialStore::Open(DockerConfigDir(config_dir));
+    if (!opened) return Failure(opened.error().message());
+    store = std::move(*opened);
+  }
+  CommandOutput out;
+  for (const std::string& reference : references) {
+    Result<DistributionInspect> inspected =
+        store ? (*engine)->DistributionInspect(reference, *store) : (*engine)->DistributionInspect(reference, auth);
+    if (!inspected) {
+      out.err += (out.err.empty() ? "" : "\n") + ("berth: " + reference + ": " + inspected.error().message());
+      out.exit_code = 1;
+      continue;
+    }
+    if (!out.out.empty()) out.out += '\n';
+    MarshalTo(out.out, *inspected, MarshalOptions{.escape_html = false});
+  }
+  return out;
+}
+
+}  // namespace berth::cli

@@ -1,0 +1,39 @@
+// What the registry-facing subcommands print, whether they talk to a
+// registry directly or through an Engine: one wording for both paths.
+#ifndef BERTH_TOOLS_BERTH_OUTPUT_H_
+#define BERTH_TOOLS_BERTH_OUTPUT_H_
+
+#include <functional>
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "berth/error.h"
+#include "berth/types.h"
+#include "commands.h"
+
+namespace berth::cli {
+
+CommandOutput Failure(const std::string& message);
+std::string Joined(const std::vector<std::string>& lines);
+// Whether credentials were given on the command line.
+bool HasCredentials(const AuthConfig& auth);
+
+// `--format table|json` of search results: the docker CLI's table, or the
+// route's JSON array (HTML escaping off). Error for another format.
+Result<std::string> SearchOutput(const std::vector<SearchResult>& results, const std::string& format);
+// The CLI's --filter KEY=VALUE flags as filters.Args.
+Result<std::map<std::string, std::set<std::string>>> ParseFilterFlags(const std::vector<std::string>& flags);
+
+// The docker CLI's login once the registry is known: stored credentials
+// first when none were given, else asked for; `login` does the POST /auth
+// work (directly or through an Engine); the credentials are stored as the
+// CLI stores them. `warnings` come first on stderr.
+using LoginCall = std::function<Result<AuthenticateOKBody>(const AuthConfig&)>;
+CommandOutput LoginWith(const LoginArgs& args, const Prompt& prompt, const LoginCall& login,
+                        std::vector<std::string> warnings);
+
+}  // namespace berth::cli
+
+#endif  // BERTH_TOOLS_BERTH_OUTPUT_H_
