@@ -134,8 +134,9 @@ Result<EngineInfo> EngineClient::Info() {
 }
 
 Result<AuthenticateOKBody> EngineClient::RegistryLogin(const AuthConfig& auth) {
+  // As the Go SDK encodes bodies (json.Encoder): a newline after the JSON.
   Result<http::Response> r =
-      impl_->Call("POST", "/auth", {{"Content-Type", "application/json"}}, Marshal(auth));
+      impl_->Call("POST", "/auth", {{"Content-Type", "application/json"}}, Marshal(auth) + "\n");
   if (!r) return r.error();
   AuthenticateOKBody body;
   if (Status s = DecodeFirstValue(r->body, body); !s.ok()) return Unreadable("POST /auth", s.error());
