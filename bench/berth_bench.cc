@@ -4,10 +4,12 @@
 #include <benchmark/benchmark.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <string>
 
 #include "berth/auth_header.h"
 #include "berth/engine.h"
+#include "berth/engine_client.h"
 #include "berth/json.h"
 #include "berth/reference.h"
 
@@ -127,3 +129,38 @@ static void BM_EnginePing(benchmark::State& state) {
   }
 }
 BENCHMARK(BM_EnginePing);
+
+// One DistributionInspect through an Engine on a kept-alive connection:
+// the client's CPU per round trip (the CPU column; the Engine is another
+// process). bench/engine_client_compare starts berthd with its inspect
+// cache warm and sets BERTH_BENCH_ENGINE (a -H value) and BERTH_BENCH_REF;
+// without them the benchmark reports that it was skipped.
+static void BM_EngineClientInspectWarm(benchmark::State& state) {
+  const char* host = std::getenv("BERTH_BENCH_ENGINE");
+  const char* ref = std::getenv("BERTH_BENCH_REF");
+  if (!host || !ref) {
+    state.SkipWithError("set BERTH_BENCH_ENGINE and BERTH_BENCH_REF (bench/engine_client_compare does)");
+    return;
+  }
+  berth::EngineClientOptions options;
+  options.host = host;
+  auto client = berth::EngineClient::Create(options);
+  if (!client.ok()) {
+    state.SkipWithError(client.error().message().c_str());
+    return;
+  }
+  berth::AuthConfig anonymous;
+  if (auto warm = (*client)->DistributionInspect(ref, anonymous); !warm.ok()) {
+    state.SkipWithError(warm.error().message().c_str());
+    return;
+  }
+  for (auto _ : state) {
+    auto r = (*client)->DistributionInspect(ref, anonymous);
+    if (!r.ok()) {
+      state.SkipWithError(r.error().message().c_str());
+      return;
+    }
+    benchmark::DoNotOptimize(r);
+  }
+}
+BENCHMARK(BM_EngineClientInspectWarm);

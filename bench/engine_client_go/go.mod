@@ -1,0 +1,3 @@
+module berth.bench/engineclient
+
+go 1.19
