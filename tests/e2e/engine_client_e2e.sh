@@ -9,6 +9,7 @@
 set -u
 berthd=$1
 berth=$2
+example=${3:-}  # examples/engine_inspect, when built
 fixtures=$(cd "$(dirname "$0")/../fixtures" && pwd)
 . "$(dirname "$0")/../lib/peers.sh"
 export DOCKER_CONFIG=$dir/docker HOME=$dir
@@ -120,6 +121,16 @@ expect_eq "search: the same header from the credential helper" "$(sent_auth 'GET
 out=$(printf wrong | "$berth" -H "unix://$sock" login "$reg" -u alice --password-stdin 2>&1)
 expect_eq "a wrong password: the daemon's error, exit 1" "$out $?" \
   "berth: Error response from daemon: login attempt to http://$reg/v2/ failed with status: 401 Unauthorized 1"
+
+# --- examples/engine_inspect: the README's program --------------------------------
+if [ -n "$example" ]; then
+  out=$("$example" -H "unix://$sock" "$reg/berth/multi:1.0" 2>&1)
+  expect_has "engine_inspect with the stored credentials" "$out" \
+    "$reg/berth/multi:1.0 $(awk '$1 == "berth/multi:1.0" { print $3 }' "$dir/images/digests.txt")"
+  out=$(printf s3cret | "$example" -H "unix://$sock" --login alice "$reg/berth/multi:1.0" 2>&1)
+  expect_has "engine_inspect --login" "$out" "Login Succeeded"
+  expect_has "  then inspects" "$out" "linux/amd64"
+fi
 
 # --- berth info ------------------------------------------------------------------
 out=$("$berth" -H "unix://$sock" info 2>&1)
