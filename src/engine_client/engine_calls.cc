@@ -1,51 +1,19 @@
 // EngineClient's calls of the registry routes: what each sends (as the
 // docker CLI and the Go SDK send it) and how each answer is read.
-#include <charconv>
-#include <iterator>
 
 #include "berth/auth_header.h"
 #include "berth/engine_client.h"
 #include "berth/json.h"
 #include "berth/reference.h"
 #include "berth/registry_service.h"
+#include "engine_client/answers.h"
 #include "engine_client/client_impl.h"
 #include "go_url.h"
-#include "json/value.h"
 #include "json/writer.h"
 
 namespace berth {
 
-using json_detail::JsonValue;
-
 namespace {
-
-Error Unreadable(const std::string& what, const Error& e) {
-  return Error(ErrorKind::kSystem, "cannot read the Docker daemon's answer to " + what + ": " + e.message());
-}
-
-std::string StringOf(const JsonValue& object, std::string_view key) {
-  const JsonValue* v = object.Find(key);
-  return v && v->is_string() ? v->text : std::string();
-}
-
-std::int64_t IntOf(const JsonValue& object, std::string_view key) {
-  const JsonValue* v = object.Find(key);
-  std::int64_t out = 0;
-  if (v && v->kind == JsonValue::Kind::kNumber) std::from_chars(v->text.data(), v->text.data() + v->text.size(), out);
-  return out;
-}
-
-bool BoolOf(const JsonValue& object, std::string_view key) {
-  const JsonValue* v = object.Find(key);
-  return v && v->kind == JsonValue::Kind::kBool && v->boolean;
-}
-
-Result<JsonValue> ObjectOf(const http::Response& r, const std::string& what) {
-  JsonValue doc;
-  if (Status s = json_detail::ParseJson(r.body, doc); !s.ok()) return Unreadable(what, s.error());
-  if (!doc.is_object()) return Error(ErrorKind::kSystem, "cannot read the Docker daemon's answer to " + what + ": not an object");
-  return doc;
-}
 
 // filters.ToJSON: {"key":{"value":true}}, keys sorted, HTML escaped as
 // json.Marshal does.
@@ -84,53 +52,13 @@ IndexInfo IndexNamed(std::string name) {
 Result<EngineVersion> EngineClient::Version() {
   Result<http::Response> r = impl_->Call("GET", "/version");
   if (!r) return r.error();
-  Result<JsonValue> doc = ObjectOf(*r, "GET /version");
-  if (!doc) return doc.error();
-  EngineVersion v;
-  if (const JsonValue* platform = doc->Find("Platform"); platform && platform->is_object()) {
-    v.platform_name = StringOf(*platform, "Name");
-  }
-  v.version = StringOf(*doc, "Version");
-  v.api_version = StringOf(*doc, "ApiVersion");
-  v.min_api_version = StringOf(*doc, "MinAPIVersion");
-  v.git_commit = StringOf(*doc, "GitCommit");
-  v.go_version = StringOf(*doc, "GoVersion");
-  v.os = StringOf(*doc, "Os");
-  v.arch = StringOf(*doc, "Arch");
-  v.kernel_version = StringOf(*doc, "KernelVersion");
-  v.experimental = BoolOf(*doc, "Experimental");
-  v.build_time = StringOf(*doc, "BuildTime");
-  v.json = std::move(r->body);
-  return v;
+  return engine_client::ReadVersion(std::move(r->body));
 }
 
 Result<EngineInfo> EngineClient::Info() {
   Result<http::Response> r = impl_->Call("GET", "/info");
   if (!r) return r.error();
-  Result<JsonValue> doc = ObjectOf(*r, "GET /info");
-  if (!doc) return doc.error();
-  EngineInfo info;
-  info.id = StringOf(*doc, "ID");
-  info.name = StringOf(*doc, "Name");
-  info.server_version = StringOf(*doc, "ServerVersion");
-  info.operating_system = StringOf(*doc, "OperatingSystem");
-  info.os_type = StringOf(*doc, "OSType");
-  info.architecture = StringOf(*doc, "Architecture");
-  info.kernel_version = StringOf(*doc, "KernelVersion");
-  info.ncpu = IntOf(*doc, "NCPU");
-  info.mem_total = IntOf(*doc, "MemTotal");
-  info.index_server_address = StringOf(*doc, "IndexServerAddress");
-  if (const JsonValue* config = doc->Find("RegistryConfig"); config && config->is_object()) {
-    if (Status s = Unmarshal(json_detail::MarshalIndentTabs(*config), info.registry_config); !s.ok()) {
-      return Unreadable("GET /info (RegistryConfig)", s.error());
-    }
-  }
-  if (const JsonValue* warnings = doc->Find("Warnings"); warnings && warnings->kind == JsonValue::Kind::kArray) {
-    for (const JsonValue& w : warnings->items)
-      if (w.is_string()) info.warnings.push_back(w.text);
-  }
-  info.json = std::move(r->body);
-  return info;
+  return engine_client::ReadInfo(std::move(r->body));
 }
 
 Result<AuthenticateOKBody> EngineClient::RegistryLogin(const AuthConfig& auth) {
@@ -138,9 +66,7 @@ Result<AuthenticateOKBody> EngineClient::RegistryLogin(const AuthConfig& auth) {
   Result<http::Response> r =
       impl_->Call("POST", "/auth", {{"Content-Type", "application/json"}}, Marshal(auth) + "\n");
   if (!r) return r.error();
-  AuthenticateOKBody body;
-  if (Status s = DecodeFirstValue(r->body, body); !s.ok()) return Unreadable("POST /auth", s.error());
-  return body;
+  return engine_client::ReadLogin(r->body);
 }
 
 namespace {
@@ -154,13 +80,7 @@ Result<std::vector<SearchResult>> SearchWithHeader(EngineClient::Impl& impl, std
   Result<http::Response> r =
       impl.Call("GET", "/images/search?" + detail::EncodeQuery(query), {{std::string(kAuthHeader), header}});
   if (!r) return r.error();
-  // An array of results: read as the `results` member of v1's answer.
-  SearchResults results;
-  if (Status s = Unmarshal("{\"results\":" + r->body + "}", results); !s.ok()) {
-    return Unreadable("GET /images/search", s.error());
-  }
-  return std::vector<SearchResult>(std::make_move_iterator(results.results.begin()),
-                                   std::make_move_iterator(results.results.end()));
+  return engine_client::ReadSearchResults(r->body);
 }
 
 Result<berth::DistributionInspect> InspectWithHeader(EngineClient::Impl& impl, std::string_view reference,
@@ -172,9 +92,7 @@ Result<berth::DistributionInspect> InspectWithHeader(EngineClient::Impl& impl, s
   // The name goes into the path as it is, escaped only as a URL path must be.
   Result<http::Response> r = impl.Call("GET", "/distribution/" + detail::EscapePath(reference) + "/json", headers);
   if (!r) return r.error();
-  berth::DistributionInspect inspect;
-  if (Status s = DecodeFirstValue(r->body, inspect); !s.ok()) return Unreadable("GET /distribution", s.error());
-  return inspect;
+  return engine_client::ReadDistributionInspect(r->body);
 }
 
 }  // namespace

@@ -1,14 +1,13 @@
 // EngineClient: connecting (DOCKER_HOST and its TLS), API version
 // negotiation as the docker CLI does it, /_ping, and turning the Engine's
 // error answers into berth errors.
-#include <cctype>
 #include <cstdlib>
 #include <filesystem>
 
 #include "berth/engine_client.h"
 #include "engine/http_util.h"
+#include "engine_client/answers.h"
 #include "engine_client/client_impl.h"
-#include "json/value.h"
 
 namespace berth {
 
@@ -19,33 +18,6 @@ namespace {
 std::string Env(const char* name) {
   const char* v = std::getenv(name);
   return v ? v : "";
-}
-
-std::string Trim(std::string_view s) {
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
-  return std::string(s);
-}
-
-// errdefs.FromStatusCode, with 429 kept apart (a registry's rate limit
-// passed on by the daemon).
-ErrorKind KindOfStatus(long status) {
-  switch (status) {
-    case 400: return ErrorKind::kInvalidParameter;
-    case 401: return ErrorKind::kUnauthorized;
-    case 403: return ErrorKind::kForbidden;
-    case 404: return ErrorKind::kNotFound;
-    case 429: return ErrorKind::kTooManyRequests;
-    case 503: return ErrorKind::kUnavailable;
-    default: return status >= 400 && status < 500 ? ErrorKind::kInvalidParameter : ErrorKind::kSystem;
-  }
-}
-
-// "404 Not Found" → "Not Found".
-std::string_view ReasonOf(const http::Response& r) {
-  std::string_view line = r.status_line;
-  std::size_t space = line.find(' ');
-  return space == std::string_view::npos ? std::string_view() : line.substr(space + 1);
 }
 
 }  // namespace
@@ -122,23 +94,11 @@ Result<http::Response> EngineClient::Impl::Send(const std::string& method, const
 }
 
 Status EngineClient::Impl::Check(const http::Response& r, const std::string& url) const {
-  if (r.status >= 200 && r.status < 400) return {};
-  const ErrorKind kind = KindOfStatus(r.status);
-  if (r.body.empty()) {
-    return Error(kind, "request returned " + std::string(ReasonOf(r)) + " for API route and version " + url +
-                           ", check if the server supports the requested API version");
-  }
-  std::string message;
-  if (r.Header("content-type") == "application/json" && (version.empty() || CompareVersions(version, "1.23") > 0)) {
-    json_detail::JsonValue doc;
-    Status parsed = json_detail::ParseJson(r.body, doc);
-    if (!parsed.ok()) return Error(ErrorKind::kSystem, "Error reading JSON: " + parsed.error().message());
-    const json_detail::JsonValue* m = doc.is_object() ? doc.Find("message") : nullptr;
-    message = Trim(m && m->is_string() ? m->text : "");
-  } else {
-    message = Trim(r.body);
-  }
-  return Error(kind, "Error response from daemon: " + message);
+  std::string content_type = r.Header("content-type");
+  std::string_view line = r.status_line;
+  std::size_t space = line.find(' ');
+  return engine_client::CheckAnswer({r.status, space == std::string_view::npos ? "" : line.substr(space + 1),
+                                     content_type, r.body, version, url});
 }
 
 Result<EnginePing> EngineClient::Impl::Ping() {
