@@ -3,6 +3,7 @@
 // and against fake_engine.py for what no real Engine does (junk, early
 // close, endless answers, versions out of range).
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <filesystem>
@@ -282,6 +283,113 @@ TEST(EngineClient, BadEnginesAreClearErrorsWithinBounds) {
             "Cannot connect to the Docker daemon at unix:///nonexistent/berth.sock. Is the docker daemon running?");
   o.host = "ssh://me@example.com";
   EXPECT_FALSE(EngineClient::Create(o).ok());
+}
+
+}  // namespace
+}  // namespace berth
+
+namespace berth {
+namespace {
+
+// An Engine over TLS that demands a client certificate, as dockerd with
+// --tlsverify: Debian's nginx terminating TLS (the test PKI) in front of
+// berthd's unix socket. Run in the foreground as the test's own user.
+class TlsFront {
+ public:
+  TlsFront(const std::string& pki, const std::string& engine_socket) {
+    port_ = testing::FreePort();
+    std::ofstream(dir_.path() + "/nginx.conf")
+        << "daemon off;\nmaster_process off;\npid " << dir_.path() << "/nginx.pid;\nerror_log " << dir_.path()
+        << "/error.log;\nevents { worker_connections 64; }\nhttp {\n  access_log off;\n"
+        << "  client_body_temp_path " << dir_.path() << ";\n  proxy_temp_path " << dir_.path() << ";\n"
+        << "  fastcgi_temp_path " << dir_.path() << ";\n  uwsgi_temp_path " << dir_.path() << ";\n"
+        << "  scgi_temp_path " << dir_.path() << ";\n"
+        << "  server {\n    listen 127.0.0.1:" << port_ << " ssl;\n"
+        << "    ssl_certificate " << pki << "/server.crt;\n    ssl_certificate_key " << pki << "/server.key;\n"
+        << "    ssl_client_certificate " << pki << "/ca.crt;\n    ssl_verify_client on;\n"
+        << "    location / { proxy_pass http://unix:" << engine_socket << ":; proxy_http_version 1.1;\n"
+        << "      proxy_set_header Connection \"\"; }\n  }\n}\n";
+    pid_ = fork();
+    if (pid_ == 0) {
+      std::string log = dir_.path() + "/nginx.out";
+      freopen(log.c_str(), "w", stdout);
+      freopen(log.c_str(), "a", stderr);
+      execlp("nginx", "nginx", "-e", (dir_.path() + "/error.log").c_str(), "-c",
+             (dir_.path() + "/nginx.conf").c_str(), nullptr);
+      _exit(127);
+    }
+    for (int i = 0; i < 300 && !testing::Accepts(port_); ++i) usleep(20000);
+  }
+  ~TlsFront() { testing::StopProcess(pid_); }
+  bool ok() const { return testing::Accepts(port_); }
+  int port() const { return port_; }
+  std::string log() const { return testing::ReadFile(dir_.path() + "/error.log"); }
+
+ private:
+  TempDir dir_;
+  pid_t pid_ = -1;
+  int port_ = -1;
+};
+
+// DOCKER_CERT_PATH as the CLI lays it out.
+std::string CertPath(const std::string& dir, const std::string& pki, const std::string& ca, bool with_client) {
+  std::filesystem::create_directories(dir);
+  std::filesystem::copy_file(pki + "/" + ca, dir + "/ca.pem");
+  if (with_client) {
+    std::filesystem::copy_file(pki + "/client.crt", dir + "/cert.pem");
+    std::filesystem::copy_file(pki + "/client.key", dir + "/key.pem");
+  }
+  return dir;
+}
+
+TEST(EngineClient, TlsWithClientCertificatesAsTheCliTakesThem) {
+  TempDir dir;
+  const std::string pki = dir.path() + "/pki";
+  ASSERT_TRUE(testing::MakePki(pki));
+  LocalBerthd berthd;
+  ASSERT_TRUE(berthd.ok()) << berthd.error();
+  TlsFront front(pki, berthd.unix_host().substr(7));
+  ASSERT_TRUE(front.ok()) << front.log();
+  const std::string good = CertPath(dir.path() + "/good", pki, "ca.crt", true);
+  const std::string port = std::to_string(front.port());
+
+  // DOCKER_HOST=tcp://… DOCKER_TLS_VERIFY=1 DOCKER_CERT_PATH=…
+  setenv("DOCKER_HOST", ("tcp://localhost:" + port).c_str(), 1);
+  setenv("DOCKER_TLS_VERIFY", "1", 1);
+  setenv("DOCKER_CERT_PATH", good.c_str(), 1);
+  EngineClientOptions from_env = EngineClientOptions::FromEnvironment();
+  unsetenv("DOCKER_HOST");
+  unsetenv("DOCKER_TLS_VERIFY");
+  unsetenv("DOCKER_CERT_PATH");
+  auto client = EngineClient::Create(from_env);
+  ASSERT_TRUE(client.ok()) << client.error().message();
+  Result<EngineVersion> version = (*client)->Version();
+  ASSERT_TRUE(version.ok()) << version.error().message() << "\n" << front.log();
+  EXPECT_EQ(version->api_version, "1.44");
+  EXPECT_EQ((*client)->Info()->index_server_address, "https://index.docker.io/v1/");
+
+  // https:// says TLS by itself.
+  EngineClientOptions o;
+  o.host = "https://localhost:" + port;
+  o.tls_verify = true;
+  o.cert_path = good;
+  ASSERT_TRUE(EngineClient::Create(o).value()->Ping().ok());
+
+  // No client certificate: the Engine refuses.
+  o.cert_path = CertPath(dir.path() + "/nocert", pki, "ca.crt", false);
+  Result<EnginePing> refused = EngineClient::Create(o).value()->Ping();
+  EXPECT_FALSE(refused.ok());
+  // Another CA: the Engine's certificate is not trusted.
+  o.cert_path = CertPath(dir.path() + "/otherca", pki, "bad.crt", true);
+  Result<EnginePing> untrusted = EngineClient::Create(o).value()->Ping();
+  ASSERT_FALSE(untrusted.ok());
+  EXPECT_NE(untrusted.error().message().find("certificate"), std::string::npos) << untrusted.error().message();
+  // DOCKER_TLS without DOCKER_TLS_VERIFY: encrypted, the server not checked.
+  o.host = "tcp://localhost:" + port;
+  o.tls = true;
+  o.tls_verify = false;
+  Result<EnginePing> unverified = EngineClient::Create(o).value()->Ping();
+  EXPECT_TRUE(unverified.ok()) << unverified.error().message();
 }
 
 }  // namespace
