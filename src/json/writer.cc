@@ -59,7 +59,8 @@ constexpr auto kEscapes = MakeEscapes();
 constexpr auto kPlainClasses = MakeClassTable(false);
 constexpr auto kHtmlClasses = MakeClassTable(true);
 
-inline std::uint64_t NeedsLook(std::uint64_t v, bool html) {
+// The SWAR path (no SSE2) only.
+[[maybe_unused]] inline std::uint64_t NeedsLook(std::uint64_t v, bool html) {
   std::uint64_t m = swar::AnyStringSpecial(v) | (v & swar::kHigh);
   if (html) m |= swar::AnyEqual(v, '<') | swar::AnyEqual(v, '>') | swar::AnyEqual(v, '&');
   return m;

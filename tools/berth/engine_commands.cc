@@ -103,14 +103,14 @@ CommandOutput SearchThroughEngine(const std::string& host, const SearchArgs& arg
   if (!filters) return Failure(filters.error().message());
   auto engine = EngineAt(host);
   if (!engine) return Failure(engine.error().message());
-  Result<std::vector<SearchResult>> results = Error(ErrorKind::kSystem, "");
-  if (HasCredentials(auth)) {
-    results = (*engine)->ImageSearch(args.term, args.limit, *filters, auth);
-  } else {
+  // The given credentials, else those stored for the term's registry.
+  auto search = [&]() -> Result<std::vector<SearchResult>> {
+    if (HasCredentials(auth)) return (*engine)->ImageSearch(args.term, args.limit, *filters, auth);
     auto store = CredentialStore::Open(DockerConfigDir(config_dir));
-    if (!store) return Failure(store.error().message());
-    results = (*engine)->ImageSearch(args.term, args.limit, *filters, **store);
-  }
+    if (!store) return store.error();
+    return (*engine)->ImageSearch(args.term, args.limit, *filters, **store);
+  };
+  Result<std::vector<SearchResult>> results = search();
   if (!results) return Failure(results.error().message());
   Result<std::string> out = SearchOutput(*results, args.format);
   if (!out) return Failure(out.error().message());
