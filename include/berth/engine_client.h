@@ -140,8 +140,9 @@ class EngineClient {
   Result<std::vector<SearchResult>> ImageSearch(std::string_view term, int limit,
                                                 const EngineSearchFilters& filters, CredentialStore& store);
   // GET /distribution/{reference}/json. Without auth no X-Registry-Auth is
-  // sent; with a store, the credentials stored for the reference's registry
-  // (none when there are none, as the CLI's --with-registry-auth).
+  // sent; with an AuthConfig, that one; with a store, what the CLI's
+  // --with-registry-auth sends: the credentials stored for the reference's
+  // registry ("e30=", {}, when none are).
   Result<berth::DistributionInspect> DistributionInspect(std::string_view reference);
   Result<berth::DistributionInspect> DistributionInspect(std::string_view reference, const AuthConfig& auth);
   Result<berth::DistributionInspect> DistributionInspect(std::string_view reference, CredentialStore& store);

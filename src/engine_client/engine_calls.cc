@@ -1,6 +1,5 @@
-// EngineClient's calls of the registry routes: what each sends (as the
-// docker CLI and the Go SDK send it) and how each answer is read.
-
+// EngineClient's calls of the registry routes: what each sends, as the
+// docker CLI and the Go SDK send it (answers.cc reads what comes back).
 #include "berth/auth_header.h"
 #include "berth/engine_client.h"
 #include "berth/json.h"

@@ -133,6 +133,7 @@ tport=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.
   --user alice:s3cret --signing-key "$dir/pki/token.key" --signing-cert "$dir/pki/token.crt" \
   --log "$dir/token.log" >/dev/null &
 pids+=($!)
+wait_port "$tport" || { echo "token_server.py did not start"; exit 1; }
 start_registry token "  tls:
     certificate: $dir/pki/server.crt
     key: $dir/pki/server.key
