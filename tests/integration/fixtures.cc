@@ -150,6 +150,17 @@ bool Accepts(int port) {
   return ok;
 }
 
+bool WaitUntilReady(pid_t pid, const std::function<bool()>& ready) {
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(15);
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (ready()) return true;
+    if (waitpid(pid, nullptr, WNOHANG) == pid) return false;  // exited
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  StopProcess(pid);
+  return false;
+}
+
 void StopProcess(pid_t pid) {
   if (pid <= 0) return;
   kill(pid, SIGTERM);

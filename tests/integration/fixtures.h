@@ -7,6 +7,7 @@
 
 #include <sys/types.h>
 
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -36,6 +37,10 @@ int FreePort();
 bool Accepts(int port);
 // SIGTERM, then SIGKILL after two seconds; reaps it. No-op for pid <= 0.
 void StopProcess(pid_t pid);
+// Waits (15 s at most) until `ready` says the started process `pid` serves;
+// false when it exited first (a port taken, say: the caller tries another)
+// or never got ready, and then it is stopped.
+bool WaitUntilReady(pid_t pid, const std::function<bool()>& ready);
 
 // The whole of a file ("" if unreadable).
 std::string ReadFile(const std::string& path);

@@ -37,18 +37,10 @@ LocalBerthd::LocalBerthd(const std::vector<std::string>& flags) {
       execv(a[0], a.data());
       _exit(127);
     }
-    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(15);
-    while (std::chrono::steady_clock::now() < deadline) {
-      if (Accepts(port_) && std::filesystem::exists(dir_ + "/berthd.sock")) {
-        pid_ = pid;
-        break;
-      }
-      int status;
-      if (waitpid(pid, &status, WNOHANG) == pid) break;  // exited: try another port
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    if (WaitUntilReady(pid, [this] { return Accepts(port_) && std::filesystem::exists(dir_ + "/berthd.sock"); })) {
+      pid_ = pid;
     }
     if (pid_ <= 0) {
-      StopProcess(pid);
       error_ = "berthd did not start (see " + log_path() + ")";
     }
   }

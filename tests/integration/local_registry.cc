@@ -41,20 +41,9 @@ LocalRegistry::LocalRegistry(const std::string& extra_yaml) {
       execlp("docker-registry", "docker-registry", "serve", config.c_str(), nullptr);
       _exit(127);
     }
-    // Ready when it accepts connections (bounded wait).
-    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(15);
-    while (std::chrono::steady_clock::now() < deadline) {
-      if (Accepts(port)) {
-        pid_ = pid;
-        break;
-      }
-      int status;
-      if (waitpid(pid, &status, WNOHANG) == pid) break;  // exited: try another port
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    }
+    // Ready when it accepts connections; another port if it exited.
+    if (WaitUntilReady(pid, [port] { return Accepts(port); })) pid_ = pid;
     if (pid_ <= 0) {
-      kill(pid, SIGKILL);
-      waitpid(pid, nullptr, 0);
       error_ = "docker-registry did not start on " + host_ + " (see " + dir_ + "/registry.log)";
     }
   }
