@@ -158,6 +158,27 @@ PY
 )
 expect_has "slow client dropped" "$out" "closed 2"
 
+# Pipelined requests on one connection, a HEAD among them: answered in
+# order, the HEAD's answer without a body (its Content-Length the GET's).
+out=$(/usr/bin/python3 - "$bport" <<'PY'
+import socket, sys
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
+s.sendall(b"HEAD /v1.44/nope HTTP/1.1\r\nHost: x\r\n\r\nGET /v1.44/_ping HTTP/1.1\r\nHost: x\r\n\r\n"
+          b"GET /v1.44/nope HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+s.settimeout(5)
+data = b""
+while True:
+    chunk = s.recv(65536)
+    if not chunk:
+        break
+    data += chunk
+parts = data.split(b"HTTP/1.1 ")
+print([p.split(b"\r\n")[0].decode() + "|" + p.split(b"\r\n\r\n", 1)[1].decode() for p in parts[1:]])
+PY
+)
+expect_has "pipelined HEAD, GET, GET answered in order, no body for HEAD" "$out" \
+  "['404 Not Found|', '200 OK|OK', '404 Not Found|{\"message\":\"page not found\"}\\n']"
+
 # SIGHUP: new registry options, or the old ones kept when they are invalid.
 echo '{"insecure-registries": ["registry.two.test:5000"]}' > "$dir/daemon.json"
 kill -HUP "$berthd_pid"; sleep 0.5
