@@ -124,6 +124,8 @@ class EngineClient {
   // The version requests use: the pinned one, else the negotiated one
   // (negotiating now if no request has yet).
   Result<std::string> ApiVersion();
+  // Connections opened so far (kept alive between calls: usually 1).
+  std::uint64_t connections_opened() const;
 
   Result<EnginePing> Ping();
   Result<EngineVersion> Version();

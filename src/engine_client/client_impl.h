@@ -4,6 +4,7 @@
 #ifndef BERTH_SRC_ENGINE_CLIENT_CLIENT_IMPL_H_
 #define BERTH_SRC_ENGINE_CLIENT_CLIENT_IMPL_H_
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <utility>
@@ -22,6 +23,7 @@ struct EngineClient::Impl {
   std::optional<TlsMaterial> tls;
   http::HttpClient http;
   std::string version;  // pinned, or negotiated; "" before negotiation
+  std::uint64_t connections = 0;
 
   using Headers = std::vector<std::pair<std::string, std::string>>;
 

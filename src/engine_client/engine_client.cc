@@ -71,6 +71,8 @@ Result<std::unique_ptr<EngineClient>> EngineClient::Create(EngineClientOptions o
 
 const std::string& EngineClient::host() const { return impl_->options.host; }
 
+std::uint64_t EngineClient::connections_opened() const { return impl_->connections; }
+
 Result<http::Response> EngineClient::Impl::Send(const std::string& method, const std::string& path,
                                                 const Headers& headers, const std::string& body) {
   http::Request request;
@@ -85,7 +87,10 @@ Result<http::Response> EngineClient::Impl::Send(const std::string& method, const
   request.unix_socket = host.unix_socket;
   if (tls) request.tls = &*tls;
   Result<http::Response> response = http.Do(request);
-  if (response) return response;
+  if (response) {
+    connections += static_cast<std::uint64_t>(response->new_connections);
+    return response;
+  }
   if (http.last_failure_was_connect()) {
     return Error(ErrorKind::kUnavailable,
                  "Cannot connect to the Docker daemon at " + options.host + ". Is the docker daemon running?");

@@ -86,6 +86,8 @@ TEST(EngineClient, PingVersionAndInfoOverUnixAndTcp) {
       if (c) cidrs.push_back(c->String());
     EXPECT_EQ(cidrs, (std::vector<std::string>{"10.9.0.0/16", "127.0.0.0/8"}));
     EXPECT_GT(info->ncpu, 0);
+    // Negotiation, /version and /info on one kept-alive connection.
+    EXPECT_EQ(client->connections_opened(), 1u);
   }
 }
 
