@@ -1,12 +1,15 @@
 // Everything a registry or token server sends is untrusted: any body under
 // any status, content type and challenge header goes through the error
 // wording and every document decoder without a crash, and a document the
-// decoder accepts is valid JSON by the scanner.
+// decoder accepts is valid JSON by the scanner (a token response: its first
+// value, as json.Decoder reads it). The body is also a time for Go's RFC
+// 3339 parser.
 #include <cstdint>
 #include <cstdlib>
 #include <string_view>
 
 #include "berth/registry_client.h"
+#include "go_time.h"
 #include "json/scanner.h"
 #include "registry/documents.h"
 #include "registry/registry_errors.h"
@@ -14,11 +17,10 @@
 namespace {
 
 template <class T>
-void Decode(std::string_view body) {
+void Decode(std::string_view body, berth::json_detail::ScanMode mode = berth::json_detail::ScanMode::kWhole) {
   T value{};
   if (berth::registry::DecodeDocument(body, value).ok() &&
-      berth::json_detail::Scan(body, berth::json_detail::ScanMode::kWhole).kind !=
-          berth::json_detail::ScanResult::kValue) {
+      berth::json_detail::Scan(body, mode).kind != berth::json_detail::ScanResult::kValue) {
     std::abort();
   }
 }
@@ -46,10 +48,13 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (e.message().empty()) std::abort();
 
   Decode<berth::registry::ManifestDocument>(body);
-  Decode<berth::registry::TokenResponse>(body);
+  Decode<berth::registry::TokenResponse>(body, berth::json_detail::ScanMode::kFirstValue);
   Decode<berth::registry::RegistryErrorsDocument>(body);
   Decode<berth::registry::CatalogDocument>(body);
   Decode<berth::registry::V1PingDocument>(body);
   (void)berth::ParseSearchFilters(body);
+  if (auto t = berth::detail::ParseGoRfc3339(body); t.ok() && (t->nanoseconds < 0 || t->nanoseconds > 999999999)) {
+    std::abort();
+  }
   return 0;
 }

@@ -71,6 +71,13 @@ class Decoder {
   std::string_view ReadLiteral();
   // Skips one value of any kind.
   bool SkipValue();
+  // Skips one value and returns its source text, for unmarshallers that Go
+  // hands the raw bytes (time.Time); empty (and bad) on invalid JSON.
+  std::string_view ReadRaw() {
+    const std::size_t start = pos_;
+    if (!SkipValue()) return {};
+    return data_.substr(start, pos_ - start);
+  }
   // Arrays and objects: Go refuses nesting deeper than 10000.
   bool EnterContainer();
   void LeaveContainer() { --nesting_; }

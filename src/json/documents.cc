@@ -3,10 +3,24 @@
 // API, and their Go types come from distribution and the token client.
 #include "registry/documents.h"
 
+#include "go_time.h"
 #include "json/entry_points.h"
 #include "json/schemas.h"
 
 namespace berth::json_detail {
+
+// time.Time implements json.Unmarshaler: Go hands it the value's raw bytes
+// (a null, a number, an object alike) and stops on its error.
+template <>
+struct Codec<detail::GoTime> {
+  static std::string_view GoType() { return "time.Time"; }
+  static bool Decode(Decoder& d, detail::GoTime& v, std::string_view) {
+    std::string_view raw = d.ReadRaw();
+    if (raw.empty()) return false;
+    if (Status s = detail::UnmarshalGoTime(raw, v); !s.ok()) return d.Fail(s.message());
+    return true;
+  }
+};
 
 template <>
 struct Schema<registry::ManifestDocument> {
@@ -33,7 +47,7 @@ struct Schema<registry::TokenResponse> {
       Field<S, std::string>{"token", &S::token, false},
       Field<S, std::string>{"access_token", &S::access_token, false},
       Field<S, std::int64_t>{"expires_in", &S::expires_in, false, "int"},
-      Field<S, std::string>{"issued_at", &S::issued_at, false},
+      Field<S, detail::GoTime>{"issued_at", &S::issued_at, false},
       Field<S, std::string>{"refresh_token", &S::refresh_token, false},
       Field<S, std::string>{"scope", &S::scope, false});
 };
@@ -85,7 +99,6 @@ namespace berth::registry {
   }
 
 BERTH_DOCUMENT_DEFINE(ManifestDocument)
-BERTH_DOCUMENT_DEFINE(TokenResponse)
 BERTH_DOCUMENT_DEFINE(RegistryErrorsDocument)
 BERTH_DOCUMENT_DEFINE(CatalogDocument)
 BERTH_DOCUMENT_DEFINE(V1PingDocument)
@@ -93,5 +106,11 @@ BERTH_DOCUMENT_DEFINE(FilterMapDocument)
 BERTH_DOCUMENT_DEFINE(LegacyFilterDocument)
 
 #undef BERTH_DOCUMENT_DEFINE
+
+// The token client reads with json.NewDecoder(body).Decode: the first
+// value, whatever follows it.
+Status DecodeDocument(std::string_view data, TokenResponse& out) {
+  return json_detail::DecodeStreamImpl(data, json_detail::StreamEnd{}, out, /*fresh=*/false);
+}
 
 }  // namespace berth::registry

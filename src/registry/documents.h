@@ -17,6 +17,7 @@
 #include "berth/error.h"
 #include "berth/list.h"
 #include "berth/oci.h"
+#include "go_time.h"
 
 namespace berth::registry {
 
@@ -38,7 +39,7 @@ struct TokenResponse {
   std::string token;
   std::string access_token;
   std::int64_t expires_in = 0;
-  std::string issued_at;  // RFC 3339
+  detail::GoTime issued_at;  // a Go time.Time: only an RFC 3339 string
   std::string refresh_token;
   std::string scope;
 
@@ -79,7 +80,8 @@ struct V1PingDocument {
 using FilterMapDocument = std::optional<std::map<std::string, std::optional<std::map<std::string, bool>>>>;
 using LegacyFilterDocument = std::optional<std::map<std::string, List<std::string>>>;
 
-// json.Unmarshal of the whole input.
+// json.Unmarshal of the whole input (a TokenResponse: json.Decoder's first
+// value, as the token client reads it).
 Status DecodeDocument(std::string_view data, ManifestDocument& out);
 Status DecodeDocument(std::string_view data, TokenResponse& out);
 Status DecodeDocument(std::string_view data, RegistryErrorsDocument& out);

@@ -71,33 +71,6 @@ void ParseRateLimit(const std::string& value, std::int64_t& count, std::int64_t&
   if (any) window = seconds;
 }
 
-// RFC 3339 ("2026-11-27T13:00:00Z", fractions and offsets allowed) as Unix
-// seconds.
-std::optional<std::int64_t> ParseRfc3339(const std::string& s) {
-  std::tm tm{};
-  const char* rest = strptime(s.c_str(), "%Y-%m-%dT%H:%M:%S", &tm);
-  if (rest == nullptr) return std::nullopt;
-  if (*rest == '.') {
-    ++rest;
-    if (!std::isdigit(static_cast<unsigned char>(*rest))) return std::nullopt;
-    while (std::isdigit(static_cast<unsigned char>(*rest))) ++rest;
-  }
-  std::int64_t offset = 0;
-  if (*rest == 'Z' || *rest == 'z') {
-    ++rest;
-  } else if (*rest == '+' || *rest == '-') {
-    int sign = *rest == '-' ? -1 : 1;
-    int hh = 0, mm = 0;
-    if (std::sscanf(rest + 1, "%2d:%2d", &hh, &mm) != 2) return std::nullopt;
-    offset = sign * (hh * 3600 + mm * 60);
-    rest += 6;
-  } else {
-    return std::nullopt;
-  }
-  if (*rest != '\0') return std::nullopt;
-  return static_cast<std::int64_t>(timegm(&tm)) - offset;
-}
-
 std::string JoinScopes(const std::vector<std::string>& scopes) {
   std::string out;
   for (const std::string& s : scopes) {
@@ -424,15 +397,11 @@ Result<std::string> Session::BearerToken(const Challenge& challenge, const std::
   if (!response) return response.error();
   if (response->status < 200 || response->status >= 400) return ErrorFromResponse(*response);
   TokenResponse body;
-  Status decoded = DecodeDocument(response->body, body);
-  const std::int64_t now = static_cast<std::int64_t>(std::time(nullptr));
-  std::optional<std::int64_t> issued = body.issued_at.empty() ? std::optional<std::int64_t>(now)
-                                                              : ParseRfc3339(body.issued_at);
-  if (decoded.ok() && !issued) {
-    decoded = Error(ErrorKind::kSystem, "parsing time \"" + body.issued_at +
-                                            "\" as \"2006-01-02T15:04:05Z07:00\": cannot parse");
+  if (Status decoded = DecodeDocument(response->body, body); !decoded.ok()) {
+    return Error(ErrorKind::kSystem, "unable to decode token response: " + decoded.message());
   }
-  if (!decoded.ok()) return Error(ErrorKind::kSystem, "unable to decode token response: " + decoded.message());
+  const std::int64_t now = static_cast<std::int64_t>(std::time(nullptr));
+  const std::int64_t issued = body.issued_at.IsZero() ? now : body.issued_at.unix_seconds;
   const bool oauth = !credentials_.identity_token.empty();
   std::string token = body.access_token.empty() && !oauth ? body.token : body.access_token;
   if (token.empty() && !oauth) {
@@ -440,7 +409,9 @@ Result<std::string> Session::BearerToken(const Challenge& challenge, const std::
   }
   if (!body.refresh_token.empty()) credentials_.identity_token = body.refresh_token;
   const std::int64_t expires_in = std::max<std::int64_t>(body.expires_in, 60);
-  const std::int64_t left = *issued + std::min<std::int64_t>(expires_in, 1LL << 32) - now;
+  // Bounded either way (a year-9999 issued_at must not overflow the clock).
+  const std::int64_t left = std::clamp<std::int64_t>(issued + std::min<std::int64_t>(expires_in, 1LL << 32) - now,
+                                                     -1, 1LL << 32);
   state_.PutToken(*token_key, token, Clock::now() + std::chrono::seconds(left));
   return token;
 }

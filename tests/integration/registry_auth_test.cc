@@ -84,15 +84,15 @@ struct TokenRegistry {
   std::unique_ptr<FixtureServer> tokens;
   std::string token_log;
 
-  bool Start(const std::string& mode = "normal") {
+  bool Start(const std::string& mode = "normal", std::vector<std::string> extra_args = {}) {
     if (!testing::MakePki(tls.pki)) return false;
     token_log = tls.dir.path() + "/token.log";
-    tokens = std::make_unique<FixtureServer>(
-        "token_server.py",
-        std::vector<std::string>{"--cert", tls.pki + "/server.crt", "--key", tls.pki + "/server.key", "--user",
-                                 "alice:s3cret", "--signing-key", tls.pki + "/token.key", "--signing-cert",
-                                 tls.pki + "/token.crt", "--log", token_log, "--mode", mode,
-                                 "--slow-seconds", "20"});
+    std::vector<std::string> args{"--cert", tls.pki + "/server.crt", "--key", tls.pki + "/server.key", "--user",
+                                  "alice:s3cret", "--signing-key", tls.pki + "/token.key", "--signing-cert",
+                                  tls.pki + "/token.crt", "--log", token_log, "--mode", mode,
+                                  "--slow-seconds", "20"};
+    args.insert(args.end(), extra_args.begin(), extra_args.end());
+    tokens = std::make_unique<FixtureServer>("token_server.py", std::move(args));
     if (!tokens->ok()) return false;
     return tls.Start("auth:\n  token:\n    realm: https://localhost:" + std::to_string(tokens->port()) +
                      "/token\n    service: berth-test-registry\n    issuer: berth-test-issuer\n"
@@ -220,6 +220,36 @@ TEST(TokenAuthRegistry, BrokenTokenServersGiveTheEnginesErrors) {
     EXPECT_EQ(r.error().message().find("s3cret"), std::string::npos);
     EXPECT_LT(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(), 5);
   }
+}
+
+// issued_at is a Go time.Time: only an RFC 3339 string decodes, and the
+// rest fails the login with Go 1.21's words.
+TEST(TokenAuthRegistry, IssuedAtIsDecodedAsGoDecodesATime) {
+  for (auto [issued_at, expected] : std::vector<std::pair<std::string, std::string>>{
+           {R"("")", R"(unable to decode token response: parsing time "" as "2006-01-02T15:04:05Z07:00": )"
+                     R"(cannot parse "" as "2006")"},
+           {"1700000000", "unable to decode token response: Time.UnmarshalJSON: input is not a JSON string"},
+           {R"({"t":1})", "unable to decode token response: Time.UnmarshalJSON: input is not a JSON string"},
+           {R"("2026-02-30T10:00:00Z")",
+            R"(unable to decode token response: parsing time "2026-02-30T10:00:00Z": day out of range)"},
+           {R"("2026-11-30 10:00:00Z")",
+            R"(unable to decode token response: parsing time "2026-11-30 10:00:00Z" as "2006-01-02T15:04:05Z07:00": )"
+            R"(cannot parse " 10:00:00Z" as "T")"}}) {
+    SCOPED_TRACE(issued_at);
+    TokenRegistry token;
+    ASSERT_TRUE(token.Start("normal", {"--issued-at", issued_at}));
+    RegistryClient client(*token.tls.service);
+    Result<AuthenticateOKBody> r = client.Login(Credentials(token.tls.name, "alice", "s3cret"));
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.error().kind(), ErrorKind::kSystem);
+    EXPECT_NE(r.error().message().find(expected), std::string::npos) << r.error().message();
+  }
+  // null is Go's zero time: the token counts from now.
+  TokenRegistry token;
+  ASSERT_TRUE(token.Start("normal", {"--issued-at", "null"}));
+  RegistryClient client(*token.tls.service);
+  Result<AuthenticateOKBody> ok = client.Login(Credentials(token.tls.name, "alice", "s3cret"));
+  EXPECT_TRUE(ok.ok()) << ok.error().message();
 }
 
 }  // namespace
