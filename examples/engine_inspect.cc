@@ -60,7 +60,13 @@ int main(int argc, char** argv) {
     std::cerr << ok->status << "\n";
   }
 
-  auto store = berth::CredentialStore::Open(berth::DockerConfigDir());
+  // A credential helper that cannot be read does not stop the lookup (the
+  // docker CLI goes on too); say so.
+  berth::CredentialStoreOptions store_options;
+  store_options.on_helper_failure = [](const std::string& registry, const berth::Error& error) {
+    std::cerr << "warning: " << registry << ": " << error.message() << "\n";
+  };
+  auto store = berth::CredentialStore::Open(berth::DockerConfigDir(), store_options);
   if (!store.ok()) {
     std::cerr << store.error().message() << "\n";
     return 1;

@@ -1,13 +1,16 @@
 // Credentials where the docker CLI keeps them: config.json (`auths`), a
 // credential store (`credsStore`) or per-registry helpers (`credHelpers`),
 // read and written exactly as the CLI does, so `docker login` and
-// `berth login` can be used in turn. A helper that is named but missing or
-// failing is an error for that registry — never a silent fall back to
-// another entry.
+// `berth login` can be used in turn. A helper that is named but missing,
+// failing, hung or printing something that is not credentials does not stop
+// a read: as the docker CLI does, the read carries on with what config.json
+// holds for that registry, and the caller is told once
+// (CredentialStoreOptions::on_helper_failure). Writes (Store, Erase) fail.
 #ifndef BERTH_CREDENTIALS_H_
 #define BERTH_CREDENTIALS_H_
 
 #include <chrono>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -22,6 +25,10 @@ namespace berth {
 struct CredentialStoreOptions {
   // Each call of a docker-credential-* helper; past it the helper is killed.
   std::chrono::milliseconds helper_timeout{30000};
+  // Called once per key whose helper could not be read (Get carries on
+  // without it), with the key and the helper's error, which holds no
+  // secret. Called with the store's lock held: it must not call the store.
+  std::function<void(const std::string& key, const Error& error)> on_helper_failure;
 };
 
 // The docker CLI's configuration directory: `dir` when given (--config),
@@ -49,10 +56,15 @@ class CredentialStore {
   // the credentials for `key`.
   std::string StoreFor(const std::string& key) const;
 
-  // The CLI's GetAuthConfig(key): from the helper for `key`, else from the
-  // file (an exact key first, then legacy keys whose hostname is `key`).
-  // Empty when there are none. Results are kept for the store's life (one
-  // helper call per key and command). Safe from several threads.
+  // The CLI's GetAuthConfig(key): the file's entry (an exact key first,
+  // then a legacy key whose hostname is `key`; server_address is the key it
+  // is stored under), with the username, password, identity token and
+  // server address the helper for `key` holds — all four empty when the
+  // helper has none. When the helper cannot be read, the file's entry as it
+  // is, and on_helper_failure is told. Empty when there is nothing. Errors
+  // only for the file itself (unreadable, a bad `auth` value). Results are
+  // kept for the store's life (one helper call per key and command). Safe
+  // from several threads.
   Result<AuthConfig> Get(const std::string& key);
   // The credentials the CLI would send for images of `index` (Docker Hub's
   // under "https://index.docker.io/v1/", others under the index name).

@@ -75,18 +75,27 @@ Result<AuthConfig> CredentialStore::Get(const std::string& key) {
   Result<AuthConfig> result = [&]() -> Result<AuthConfig> {
     Result<ConfigFile> file = ConfigFile::Load(path_);
     if (!file) return file.error();
+    // What the file holds for the key is where every answer starts (the
+    // CLI's nativeStore.Get begins with fileStore.Get).
+    Result<std::optional<AuthConfig>> entry = FileEntry(*file, key);
+    if (!entry) return entry.error();
+    AuthConfig auth = entry->value_or(AuthConfig{});
     const std::string store = StoreFor(key);
-    if (store == "file") {
-      Result<std::optional<AuthConfig>> entry = FileEntry(*file, key);
-      if (!entry) return entry.error();
-      return entry->value_or(AuthConfig{});
-    }
+    if (store == "file") return auth;
     CredentialHelper helper(store, options_.helper_timeout);
     Result<std::optional<HelperCredentials>> got = helper.Get(key);
-    if (!got) return got.error();
-    AuthConfig auth;
-    // The email, if any, stays in the file (the CLI's nativeStore.Get).
-    if (Result<std::optional<AuthConfig>> entry = file->Entry(key); entry && *entry) auth.email = (*entry)->email;
+    if (!got) {
+      // A read carries on with the file's entry, as the docker CLI does;
+      // the caller hears why once (the result is cached).
+      if (options_.on_helper_failure) options_.on_helper_failure(key, got.error());
+      return auth;
+    }
+    // The helper's answer replaces the secrets and the address, also when
+    // it has none for the key (docker CLI 28).
+    auth.username.clear();
+    auth.password.clear();
+    auth.identity_token.clear();
+    auth.server_address.clear();
     if (*got) {
       if ((*got)->username == credentials::kTokenUsername) {
         auth.identity_token = (*got)->secret;
@@ -137,9 +146,10 @@ Result<bool> CredentialStore::Erase(const std::string& key) {
   bool found = false;
   if (store != "file") {
     CredentialHelper helper(store, options_.helper_timeout);
+    // Whether there was anything only decides the "Not logged in" note; a
+    // helper that cannot say still gets the erase, whose error is the CLI's.
     Result<std::optional<HelperCredentials>> had = helper.Get(key);
-    if (!had) return had.error();
-    found = had->has_value();
+    found = had.ok() && had->has_value();
     if (Status erased = helper.Erase(key); !erased.ok()) return erased.error();
   }
   Status saved = credentials::UpdateConfigFile(path_, [&](ConfigFile& file) -> Status {

@@ -37,9 +37,10 @@ grep -q "WARNING! Your password will be stored unencrypted in $DOCKER_CONFIG/con
 expect_eq "config.json as docker writes it" "$(cat "$DOCKER_CONFIG/config.json")" "$(printf '{\n\t"auths": {\n\t\t"%s": {\n\t\t\t"auth": "YWxpY2U6czNjcmV0"\n\t\t}\n\t}\n}' "$reg")"
 expect_eq "mode 0600" "$(stat -c %a "$DOCKER_CONFIG/config.json")" "600"
 
-# The docker CLI uses berth's file against the registry.
-if docker manifest inspect --insecure "$reg/berth/multi:1.0" >"$dir/manifest.json" 2>"$dir/err" \
-   && grep -q application/vnd.oci.image.index.v1+json "$dir/manifest.json"; then ok
+# The docker CLI uses berth's file against the registry. (A Docker
+# manifest list: Debian's docker CLI 20.10 does not read OCI indexes.)
+if docker manifest inspect --insecure "$reg/berth/docker-list:1.0" >"$dir/manifest.json" 2>"$dir/err" \
+   && grep -q application/vnd.docker.distribution.manifest.list.v2+json "$dir/manifest.json"; then ok
 else bad "docker manifest inspect with berth's credentials"; cat "$dir/err"; fi
 
 # Keys berth does not know survive its rewrites.

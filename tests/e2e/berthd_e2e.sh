@@ -60,7 +60,14 @@ echo "docker CLI: $(command -v docker) ($(docker --version)); docker-py: $(/usr/
 # --- the docker CLI -----------------------------------------------------------
 out=$(docker -H "$tcp" version 2>&1)
 expect_has "docker version" "$out" "API version:      1.44 (minimum version 1.24)"
-expect_has "docker version: no downgrade below 1.44" "$out" "(downgraded from"
+# The client settles on 1.44, or its own version when that is older.
+cli_api=$(docker_cli_api)
+if [ "$(docker_cli_api_with_berthd)" == "$cli_api" ]; then
+  expect_has "docker version: the client's own API $cli_api" "$out" "API version:       $cli_api
+"
+else
+  expect_has "docker version: the client downgraded to 1.44" "$out" "API version:       1.44 (downgraded from $cli_api)"
+fi
 out=$(docker -H "unix://$sock" info 2>&1)
 expect_has "docker info over the unix socket" "$out" "Insecure Registries:"
 expect_has "docker info: 127.0.0.0/8" "$out" "127.0.0.0/8"
@@ -153,10 +160,12 @@ s.sendall(b"GET /_ping HTTP/1.1\r\nHost: x\r\n")
 s.settimeout(10)
 start = time.time()
 data = s.recv(100)
-print("closed" if data == b"" else "answered", round(time.time() - start))
+# The deadline sweep runs once a second: the drop comes 2 to 3 s after.
+took = time.time() - start
+print("closed" if data == b"" else "answered", "in time" if 1.9 <= took <= 3.5 else "after %.1f s" % took)
 PY
 )
-expect_has "slow client dropped" "$out" "closed 2"
+expect_has "slow client dropped" "$out" "closed in time"
 
 # Pipelined requests on one connection, a HEAD among them: answered in
 # order, the HEAD's answer without a body (its Content-Length the GET's).

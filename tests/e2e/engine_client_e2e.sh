@@ -42,6 +42,9 @@ pids+=($!)
 for _ in $(seq 1 100); do [ -s "$dir/proxy.port" ] && break; sleep 0.1; done
 proxy=tcp://127.0.0.1:$(awk '{ print $2 }' "$dir/proxy.port")
 echo "docker CLI: $(command -v docker) ($(docker --version))"
+# The API version the docker CLI speaks with berthd: its requests are found
+# under /v$api; berth -H negotiates 1.44.
+api=$(docker_cli_api_with_berthd)
 
 # The X-Registry-Auth of the last request whose line matches PATTERN.
 sent_auth() { grep -E "$1" "$dir/sent.log" | tail -1 | cut -f2; }
@@ -52,7 +55,7 @@ clear_sent() { : > "$dir/sent.log"; }
 printf '{"auths": {"%s": {"auth": "%s"}}}\n' "$reg" "$(printf alice:s3cret | base64)" > "$DOCKER_CONFIG/config.json"
 clear_sent
 docker -H "$proxy" search "$reg/berth" >"$dir/docker-search.out" 2>&1
-docker_header=$(sent_auth 'GET /v1.44/images/search')
+docker_header=$(sent_auth "GET /v$api/images/search")
 clear_sent
 "$berth" -H "$proxy" search "$reg/berth" >"$dir/berth-search.out" 2>&1
 berth_header=$(sent_auth 'GET /v1.44/images/search')
@@ -67,7 +70,7 @@ expect_eq "berth -H search --format json = berth search --format json (straight 
 # No credentials for the registry: both send {} ("e30=").
 clear_sent
 docker -H "$proxy" search "127.0.0.1:1/nothing" >/dev/null 2>&1
-docker_header=$(sent_auth 'GET /v1.44/images/search')
+docker_header=$(sent_auth "GET /v$api/images/search")
 "$berth" -H "$proxy" search "127.0.0.1:1/nothing" >/dev/null 2>&1
 berth_header=$(sent_auth 'GET /v1.44/images/search')
 expect_eq "search without stored credentials: the same header" "$berth_header" "$docker_header"
@@ -77,7 +80,7 @@ expect_eq "  (which is {})" "$berth_header" "e30="
 # (the service request after it fails: berthd has no swarm routes).
 clear_sent
 docker -H "$proxy" service create --detach --with-registry-auth --name web "$reg/berth/multi:1.0" >/dev/null 2>&1
-docker_header=$(sent_auth "GET /v1.44/distribution/$reg/berth/multi:1.0/json")
+docker_header=$(sent_auth "GET /v$api/distribution/$reg/berth/multi:1.0/json")
 clear_sent
 through=$("$berth" -H "$proxy" inspect "$reg/berth/multi:1.0" 2>&1)
 berth_header=$(sent_auth "GET /v1.44/distribution/$reg/berth/multi:1.0/json")
@@ -101,7 +104,7 @@ mkdir -p "$BERTH_TEST_HELPER_DIR"
 echo '{"credsStore": "berth-test"}' > "$DOCKER_CONFIG/config.json"
 clear_sent
 printf s3cret | docker -H "$proxy" login "$reg" -u alice --password-stdin >/dev/null 2>&1
-docker_body=$(sent_body 'POST /v1.44/auth')
+docker_body=$(sent_body "POST /v$api/auth")
 docker logout "$reg" >/dev/null 2>&1
 clear_sent
 out=$(printf s3cret | "$berth" -H "$proxy" login "$reg" -u alice --password-stdin 2>&1)
@@ -110,12 +113,12 @@ expect_eq "login: the POST /auth body as the docker CLI sends it" "$(sent_body '
 expect_has "  stored in the credential helper" "$(cat "$BERTH_TEST_HELPER_DIR"/*.json 2>/dev/null)" "$reg"
 clear_sent
 docker -H "$proxy" service create --detach --with-registry-auth --name web "$reg/berth/multi:1.0" >/dev/null 2>&1
-docker_header=$(sent_auth "GET /v1.44/distribution/$reg/berth/multi:1.0/json")
+docker_header=$(sent_auth "GET /v$api/distribution/$reg/berth/multi:1.0/json")
 "$berth" -H "$proxy" inspect "$reg/berth/multi:1.0" >/dev/null 2>&1
 expect_eq "inspect: the same header from the credential helper" \
   "$(sent_auth "GET /v1.44/distribution/$reg/berth/multi:1.0/json")" "$docker_header"
 docker -H "$proxy" search "$reg/berth" >/dev/null 2>&1
-docker_header=$(sent_auth 'GET /v1.44/images/search')
+docker_header=$(sent_auth "GET /v$api/images/search")
 "$berth" -H "$proxy" search "$reg/berth" >/dev/null 2>&1
 expect_eq "search: the same header from the credential helper" "$(sent_auth 'GET /v1.44/images/search')" "$docker_header"
 out=$(printf wrong | "$berth" -H "unix://$sock" login "$reg" -u alice --password-stdin 2>&1)

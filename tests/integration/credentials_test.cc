@@ -86,21 +86,40 @@ TEST(CredentialHelpers, StoreGetEraseThroughCredsStore) {
   EXPECT_EQ(gone->username, "");
 }
 
-TEST(CredentialHelpers, PerRegistryHelpersWinAndNeverFallBack) {
+// What a read was told about helpers that could not be read.
+struct FailureLog {
+  std::vector<std::string> lines;
+  CredentialStoreOptions Options(std::chrono::milliseconds timeout = std::chrono::milliseconds(30000)) {
+    CredentialStoreOptions o;
+    o.helper_timeout = timeout;
+    o.on_helper_failure = [this](const std::string& key, const Error& e) { lines.push_back(key + ": " + e.message()); };
+    return o;
+  }
+};
+
+TEST(CredentialHelpers, PerRegistryHelpersWinAndAFailingOneLeavesTheFileEntry) {
   HelperEnvironment env;
   // The file has (stale) credentials for both hosts; helpers are named.
   env.WriteConfig(R"({"auths": {"missing.example.com": {"auth": "b2xkOnN0YWxl"},
 "plain.example.com": {"auth": "Ym9iOnB3"}},
 "credHelpers": {"missing.example.com": "nope", "helped.example.com": "berth-test"}})");
-  auto store = CredentialStore::Open(env.config);
+  FailureLog log;
+  auto store = CredentialStore::Open(env.config, log.Options());
   ASSERT_TRUE(store.ok());
   EXPECT_EQ((*store)->StoreFor("helped.example.com"), "berth-test");
   EXPECT_EQ((*store)->StoreFor("plain.example.com"), "file");
-  Result<AuthConfig> missing = (*store)->Get("missing.example.com");
-  ASSERT_FALSE(missing.ok());
-  EXPECT_EQ(missing.error().message(),
-            "error getting credentials - err: exec: \"docker-credential-nope\": executable file not found in "
-            "$PATH, out: ``");
+  // The docker CLI goes on with the file's entry when the helper cannot be
+  // run, and so does berth, saying so once.
+  for (int i = 0; i < 2; ++i) {
+    Result<AuthConfig> missing = (*store)->Get("missing.example.com");
+    ASSERT_TRUE(missing.ok()) << missing.error().message();
+    EXPECT_EQ(missing->username, "old");
+    EXPECT_EQ(missing->password, "stale");
+    EXPECT_EQ(missing->server_address, "missing.example.com");
+  }
+  EXPECT_EQ(log.lines, std::vector<std::string>{
+                           "missing.example.com: error getting credentials - err: exec: \"docker-credential-nope\": "
+                           "executable file not found in $PATH, out: ``"});
   Result<AuthConfig> plain = (*store)->Get("plain.example.com");
   ASSERT_TRUE(plain.ok());
   EXPECT_EQ(plain->username, "bob");
@@ -109,42 +128,77 @@ TEST(CredentialHelpers, PerRegistryHelpersWinAndNeverFallBack) {
   ASSERT_TRUE(hub.ok());
   EXPECT_EQ(hub->username, "");
   EXPECT_EQ(env.Calls(), "");
+  // Writing through the missing helper fails with the CLI's words.
+  Status stored = (*store)->Store(Alice("missing.example.com"));
+  ASSERT_FALSE(stored.ok());
+  EXPECT_EQ(stored.message(), "error storing credentials - err: exec: \"docker-credential-nope\": executable file "
+                              "not found in $PATH, out: ``");
 }
 
-TEST(CredentialHelpers, FailingHangingAndJunkHelpersAreClearErrors) {
+// A helper that has nothing for the key: the file's email and registry
+// token stay, the secrets and the address go (docker CLI 28).
+TEST(CredentialHelpers, AHelperWithoutCredentialsClearsTheSecretsOfTheEntry) {
+  HelperEnvironment env;
+  env.WriteConfig(R"({"auths": {"reg.example.com": {"auth": "b2xkOnN0YWxl", "email": "e@example.com",
+"registrytoken": "rt"}}, "credsStore": "berth-test"})");
+  FailureLog log;
+  auto store = CredentialStore::Open(env.config, log.Options());
+  Result<AuthConfig> got = (*store)->Get("reg.example.com");
+  ASSERT_TRUE(got.ok());
+  EXPECT_EQ(got->username, "");
+  EXPECT_EQ(got->password, "");
+  EXPECT_EQ(got->server_address, "");
+  EXPECT_EQ(got->email, "e@example.com");
+  EXPECT_EQ(got->registry_token, "rt");
+  EXPECT_TRUE(log.lines.empty());
+}
+
+TEST(CredentialHelpers, FailingHangingAndJunkHelpersDoNotStopAReadAndFailAWrite) {
+  const std::string config = R"({"auths": {"reg.example.com": {}}, "credsStore": "berth-test"})";
   {
     HelperEnvironment env("fail");
-    env.WriteConfig(R"({"credsStore": "berth-test"})");
-    auto store = CredentialStore::Open(env.config);
+    env.WriteConfig(config);
+    FailureLog log;
+    auto store = CredentialStore::Open(env.config, log.Options());
     Result<AuthConfig> r = (*store)->Get("reg.example.com");
-    ASSERT_FALSE(r.ok());
-    EXPECT_EQ(r.error().message(), "error getting credentials - err: exit status 1, out: `the keychain is locked`");
+    ASSERT_TRUE(r.ok());
+    EXPECT_EQ(r->server_address, "reg.example.com");  // the file's entry, as it is
+    EXPECT_EQ(r->username, "");
+    EXPECT_EQ(log.lines, std::vector<std::string>{"reg.example.com: error getting credentials - err: exit status "
+                                                  "1, out: `the keychain is locked`"});
     Status stored = (*store)->Store(Alice("reg.example.com"));
     ASSERT_FALSE(stored.ok());
-    EXPECT_EQ(stored.message().find("s3cret"), std::string::npos);
-    EXPECT_EQ(env.Config(), R"({"credsStore": "berth-test"})");  // nothing written
+    EXPECT_EQ(stored.message(), "error storing credentials - err: exit status 1, out: `the keychain is locked`");
+    EXPECT_EQ(env.Config(), config);  // nothing written
+    Result<bool> erased = (*store)->Erase("reg.example.com");
+    ASSERT_FALSE(erased.ok());
+    EXPECT_EQ(env.Config(), config);
   }
   {
     HelperEnvironment env("hang");
-    env.WriteConfig(R"({"credsStore": "berth-test"})");
-    auto store = CredentialStore::Open(env.config, CredentialStoreOptions{std::chrono::milliseconds(700)});
+    env.WriteConfig(config);
+    FailureLog log;
+    auto store = CredentialStore::Open(env.config, log.Options(std::chrono::milliseconds(700)));
     auto start = std::chrono::steady_clock::now();
     Result<AuthConfig> r = (*store)->Get("reg.example.com");
-    ASSERT_FALSE(r.ok());
-    EXPECT_NE(r.error().message().find("docker-credential-berth-test get did not finish within 700 ms"),
-              std::string::npos)
-        << r.error().message();
+    ASSERT_TRUE(r.ok());
+    EXPECT_EQ(r->server_address, "reg.example.com");
+    ASSERT_EQ(log.lines.size(), 1u);
+    EXPECT_NE(log.lines[0].find("docker-credential-berth-test get did not finish within 700 ms"), std::string::npos)
+        << log.lines[0];
     EXPECT_LT(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(), 3);
   }
   {
     HelperEnvironment env("junk");
-    env.WriteConfig(R"({"credsStore": "berth-test"})");
-    auto store = CredentialStore::Open(env.config);
+    env.WriteConfig(config);
+    FailureLog log;
+    auto store = CredentialStore::Open(env.config, log.Options());
     Result<AuthConfig> r = (*store)->Get("reg.example.com");
-    ASSERT_FALSE(r.ok());
-    EXPECT_EQ(r.error().message(),
-              "error getting credentials - docker-credential-berth-test printed something that is not "
-              "credentials: invalid character 'h' in literal true (expecting 'r')");
+    ASSERT_TRUE(r.ok());
+    EXPECT_EQ(log.lines, std::vector<std::string>{
+                             "reg.example.com: error getting credentials - docker-credential-berth-test printed "
+                             "something that is not credentials: invalid character 'h' in literal true (expecting "
+                             "'r')"});
   }
 }
 

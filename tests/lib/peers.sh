@@ -33,3 +33,14 @@ start_registry() {  # NAME EXTRA_YAML; sets port
 
 ok() { pass=$((pass + 1)); }
 bad() { fail=$((fail + 1)); echo "FAIL $*"; }
+
+# The docker CLI on PATH: the newest Engine API version it speaks, and the
+# one it settles on with berthd (1.44 at most); "docker CLI PATH (VERSION)"
+# for the log. The tests run with the machine's CLI and with Debian 12's
+# 20.10 (API 1.41), and compare berth with the one at hand.
+docker_cli_api() { docker -H unix:///nonexistent version --format '{{.Client.DefaultAPIVersion}}' 2>/dev/null; }
+docker_cli_api_with_berthd() {
+  local own
+  own=$(docker_cli_api)
+  if [ "$(printf '%s\n1.44\n' "$own" | sort -V | head -1)" == "$own" ]; then echo "$own"; else echo 1.44; fi
+}

@@ -104,26 +104,28 @@ CommandOutput SearchThroughEngine(const std::string& host, const SearchArgs& arg
   auto engine = EngineAt(host);
   if (!engine) return Failure(engine.error().message());
   // The given credentials, else those stored for the term's registry.
+  std::vector<std::string> warnings;
   auto search = [&]() -> Result<std::vector<SearchResult>> {
     if (HasCredentials(auth)) return (*engine)->ImageSearch(args.term, args.limit, *filters, auth);
-    auto store = CredentialStore::Open(DockerConfigDir(config_dir));
+    auto store = OpenCredentialStore(config_dir, warnings);
     if (!store) return store.error();
     return (*engine)->ImageSearch(args.term, args.limit, *filters, **store);
   };
   Result<std::vector<SearchResult>> results = search();
-  if (!results) return Failure(results.error().message());
+  if (!results) return Failure(results.error().message(), warnings);
   Result<std::string> out = SearchOutput(*results, args.format);
-  if (!out) return Failure(out.error().message());
-  return {*out, "", 0};
+  if (!out) return Failure(out.error().message(), warnings);
+  return {*out, Joined(warnings), 0};
 }
 
 CommandOutput InspectThroughEngine(const std::string& host, const std::vector<std::string>& references,
                                    const AuthConfig& auth, const std::string& config_dir) {
   auto engine = EngineAt(host);
   if (!engine) return Failure(engine.error().message());
+  std::vector<std::string> warnings;
   std::unique_ptr<CredentialStore> store;
   if (!HasCredentials(auth)) {
-    auto opened = CredentialStore::Open(DockerConfigDir(config_dir));
+    auto opened = OpenCredentialStore(config_dir, warnings);
     if (!opened) return Failure(opened.error().message());
     store = std::move(*opened);
   }
@@ -139,6 +141,7 @@ CommandOutput InspectThroughEngine(const std::string& host, const std::vector<st
     if (!out.out.empty()) out.out += '\n';
     MarshalTo(out.out, *inspected, MarshalOptions{.escape_html = false});
   }
+  if (!warnings.empty()) out.err = Joined(warnings) + (out.err.empty() ? "" : "\n" + out.err);
   return out;
 }
 

@@ -1,13 +1,19 @@
 #include "output.h"
 
 #include <algorithm>
+#include <cstdlib>
 
-#include "berth/credentials.h"
 #include "berth/json.h"
 
 namespace berth::cli {
 
 CommandOutput Failure(const std::string& message) { return {"", "berth: " + message, 1}; }
+
+CommandOutput Failure(const std::string& message, const std::vector<std::string>& warnings) {
+  CommandOutput out = Failure(message);
+  if (!warnings.empty()) out.err = Joined(warnings) + "\n" + out.err;
+  return out;
+}
 
 std::string Joined(const std::vector<std::string>& lines) {
   std::string out;
@@ -18,6 +24,24 @@ std::string Joined(const std::vector<std::string>& lines) {
 bool HasCredentials(const AuthConfig& auth) {
   return !auth.username.empty() || !auth.password.empty() || !auth.identity_token.empty() ||
          !auth.registry_token.empty();
+}
+
+Result<std::unique_ptr<CredentialStore>> OpenCredentialStore(const std::string& config_dir,
+                                                             std::vector<std::string>& warnings) {
+  CredentialStoreOptions options;
+  if (const char* timeout = std::getenv("BERTH_CREDENTIAL_HELPER_TIMEOUT"); timeout && *timeout) {
+    char* end = nullptr;
+    double seconds = std::strtod(timeout, &end);
+    if (*end != '\0' || !(seconds > 0) || seconds > 86400) {
+      return Error(ErrorKind::kInvalidParameter, "BERTH_CREDENTIAL_HELPER_TIMEOUT must be a number of seconds "
+                                                 "between 0 and 86400, not \"" + std::string(timeout) + "\"");
+    }
+    options.helper_timeout = std::chrono::milliseconds(static_cast<long long>(seconds * 1000));
+  }
+  options.on_helper_failure = [&warnings](const std::string& key, const Error& error) {
+    warnings.push_back("WARNING: " + error.message() + " (going on with what config.json holds for " + key + ")");
+  };
+  return CredentialStore::Open(DockerConfigDir(config_dir), std::move(options));
 }
 
 namespace {

@@ -5,10 +5,12 @@
 
 #include <functional>
 #include <map>
+#include <memory>
 #include <set>
 #include <string>
 #include <vector>
 
+#include "berth/credentials.h"
 #include "berth/error.h"
 #include "berth/types.h"
 #include "commands.h"
@@ -16,9 +18,20 @@
 namespace berth::cli {
 
 CommandOutput Failure(const std::string& message);
+// The same after the warnings gathered so far.
+CommandOutput Failure(const std::string& message, const std::vector<std::string>& warnings);
 std::string Joined(const std::vector<std::string>& lines);
 // Whether credentials were given on the command line.
 bool HasCredentials(const AuthConfig& auth);
+
+// The docker configuration in `config_dir` (--config, else $DOCKER_CONFIG,
+// else ~/.docker) for one command. A credential helper that cannot be read
+// adds one line to `warnings` per registry and the command goes on with
+// what config.json holds, as the docker CLI does; `warnings` must outlive
+// the store. $BERTH_CREDENTIAL_HELPER_TIMEOUT (seconds, default 30) bounds
+// each helper call.
+Result<std::unique_ptr<CredentialStore>> OpenCredentialStore(const std::string& config_dir,
+                                                             std::vector<std::string>& warnings);
 
 // `--format table|json` of search results: the docker CLI's table, or the
 // route's JSON array (HTML escaping off). Error for another format.

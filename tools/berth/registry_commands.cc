@@ -24,7 +24,7 @@ CommandOutput LoginRun(const ConfigRequest& config, const std::string& certs_dir
 
 CommandOutput LoginWith(const LoginArgs& args, const Prompt& prompt, const LoginCall& login,
                         std::vector<std::string> warnings) {
-  auto store = CredentialStore::Open(DockerConfigDir(args.config_dir));
+  auto store = OpenCredentialStore(args.config_dir, warnings);
   if (!store) return Failure(store.error().message());
   const std::string key = CredentialKey(args.server);
   const bool hub = key == kIndexServer;
@@ -36,7 +36,7 @@ CommandOutput LoginWith(const LoginArgs& args, const Prompt& prompt, const Login
   auth.server_address = key;
   if (args.username.empty() && !args.password) {
     Result<AuthConfig> stored = (*store)->Get(key);
-    if (!stored) return Failure(stored.error().message());
+    if (!stored) return Failure(stored.error().message(), warnings);
     if (!stored->username.empty() && (!stored->password.empty() || !stored->identity_token.empty())) {
       auth = *stored;
       auth.server_address = key;
@@ -53,25 +53,25 @@ CommandOutput LoginWith(const LoginArgs& args, const Prompt& prompt, const Login
       std::string question = "Username: ";
       if (!auth.username.empty()) question = "Username (" + auth.username + "): ";
       std::optional<std::string> answer = prompt(question, true);
-      if (!answer) return Failure("Cannot perform an interactive login from a non TTY device");
+      if (!answer) return Failure("Cannot perform an interactive login from a non TTY device", warnings);
       username = answer->empty() ? auth.username : *answer;
     }
-    if (username.empty()) return Failure("Non-null Username Required");
+    if (username.empty()) return Failure("Non-null Username Required", warnings);
     std::string password;
     if (args.password) {
       password = *args.password;
     } else {
       std::optional<std::string> answer = prompt("Password: ", false);
-      if (!answer) return Failure("Cannot perform an interactive login from a non TTY device");
+      if (!answer) return Failure("Cannot perform an interactive login from a non TTY device", warnings);
       password = *answer;
     }
-    if (password.empty()) return Failure("Password Required");
+    if (password.empty()) return Failure("Password Required", warnings);
     auth = AuthConfig{};
     auth.username = username;
     auth.password = password;
     auth.server_address = hub ? std::string(kIndexServer) : key;
     Result<AuthenticateOKBody> tried = login(auth);
-    if (!tried) return Failure(tried.error().message());
+    if (!tried) return Failure(tried.error().message(), warnings);
     ok = *tried;
   }
   // A registry that issued a refresh token gets it stored, not the password.
@@ -81,7 +81,7 @@ CommandOutput LoginWith(const LoginArgs& args, const Prompt& prompt, const Login
   }
   auth.server_address = key;
   if (Status stored = (*store)->Store(auth); !stored.ok()) {
-    return Failure("Error saving credentials: " + stored.message());
+    return Failure("Error saving credentials: " + stored.message(), warnings);
   }
   if ((*store)->StoreFor(key) == "file" && auth.identity_token.empty()) {
     warnings.push_back("WARNING! Your password will be stored unencrypted in " + (*store)->config_path() + ".\n"
@@ -92,7 +92,8 @@ CommandOutput LoginWith(const LoginArgs& args, const Prompt& prompt, const Login
 }
 
 CommandOutput LogoutRun(const std::string& config_dir, const std::string& server) {
-  auto store = CredentialStore::Open(DockerConfigDir(config_dir));
+  std::vector<std::string> unused;  // erasing reads nothing it could go on without
+  auto store = OpenCredentialStore(config_dir, unused);
   if (!store) return Failure(store.error().message());
   const std::string key = CredentialKey(server);
   // The CLI's variants: as typed, the host name, and with either scheme.
@@ -100,6 +101,7 @@ CommandOutput LogoutRun(const std::string& config_dir, const std::string& server
   std::string shown = key;
   if (key != kIndexServer) {
     keys = {server, key, "http://" + key, "https://" + key};
+    if (server == key) keys.erase(keys.begin());  // each key once
   }
   std::string out = "Removing login credentials for " + shown;
   std::vector<std::string> errors;
@@ -130,21 +132,21 @@ CommandOutput AuthEncodeFromConfig(const ConfigRequest& config, const std::strin
   if (!ref) return Failure(ref.error().message());
   Result<RepositoryInfo> repo = (*service)->ResolveRepository(*ref);
   if (!repo) return Failure(repo.error().message());
-  auto store = CredentialStore::Open(DockerConfigDir(config_dir));
+  auto store = OpenCredentialStore(config_dir, warnings);
   if (!store) return Failure(store.error().message());
   Result<AuthConfig> auth = (*store)->ForIndex(repo->index);
-  if (!auth) return Failure(auth.error().message());
+  if (!auth) return Failure(auth.error().message(), warnings);
   return {EncodeAuthConfig(*auth), Joined(warnings), 0};
 }
 
 namespace {
 
 // Credentials given on the command line, or else the stored ones per
-// registry.
+// registry (helper failures added to `warnings`).
 Result<AuthResolver> Resolver(const AuthConfig& given, const std::string& config_dir,
-                              std::shared_ptr<CredentialStore>& holder) {
+                              std::shared_ptr<CredentialStore>& holder, std::vector<std::string>& warnings) {
   if (HasCredentials(given)) return AuthResolver([given](const IndexInfo&) -> Result<AuthConfig> { return given; });
-  auto store = CredentialStore::Open(DockerConfigDir(config_dir));
+  auto store = OpenCredentialStore(config_dir, warnings);
   if (!store) return store.error();
   holder = std::move(*store);
   CredentialStore* raw = holder.get();
@@ -168,11 +170,11 @@ CommandOutput SearchRun(const ConfigRequest& config, const std::string& certs_di
   auto service = ServiceFor(config, certs_dir, warnings);
   if (!service) return Failure(service.error().message());
   std::shared_ptr<CredentialStore> store;
-  Result<AuthResolver> auth_for = Resolver(auth, config_dir, store);
+  Result<AuthResolver> auth_for = Resolver(auth, config_dir, store, warnings);
   if (!auth_for) return Failure(auth_for.error().message());
   RegistryClient client(**service);
   Result<SearchOutcome> outcome = client.SearchWith(request, *auth_for);
-  if (!outcome) return Failure(outcome.error().message());
+  if (!outcome) return Failure(outcome.error().message(), warnings);
   std::string note = "berth: answered by " + std::string(SearchMethodName(outcome->method)) + " at " +
                      outcome->endpoint;
   warnings.push_back(note);
@@ -201,7 +203,7 @@ CommandOutput InspectRun(const ConfigRequest& config, const std::string& certs_d
     }
   }
   std::shared_ptr<CredentialStore> store;
-  Result<AuthResolver> auth_for = Resolver(auth, config_dir, store);
+  Result<AuthResolver> auth_for = Resolver(auth, config_dir, store, warnings);
   if (!auth_for) return Failure(auth_for.error().message());
   RegistryClient client(**service);
   std::vector<Result<DistributionInspect>> results = client.InspectManyWith(references, *auth_for, 8);
