@@ -5,6 +5,7 @@
 #include <optional>
 
 #include "go_url.h"
+#include "registry/endpoint_fallback.h"
 #include "registry/operations.h"
 
 namespace berth::registry {
@@ -21,7 +22,7 @@ Result<AuthenticateOKBody> LoginV2(SharedState& state, Session& session) {
   request.timeout = state.options().auth_timeout;
   request.max_body = 1u << 20;
   request.tls = &session.endpoint().tls;
-  Result<http::Response> response = session.Fetch(request, {});
+  Result<http::Response> response = session.Fetch(request, {}, Session::Tokens::kFresh);
   if (!response) {
     // Only a token server's single UNAUTHORIZED stays unauthorized (401
     // from the Engine, and no further endpoint); everything else is 500.
@@ -30,7 +31,10 @@ Result<AuthenticateOKBody> LoginV2(SharedState& state, Session& session) {
     return Error(unauthorized ? ErrorKind::kUnauthorized : ErrorKind::kSystem, e.message());
   }
   if (response->status != 200) {
-    return Error(ErrorKind::kSystem, "login attempt to " + url + " failed with status: " + response->status_line);
+    // The Engine answers 500 here even for 401; berth says unauthorized
+    // (docs/compatibility.md A16).
+    return Error(response->status == 401 ? ErrorKind::kUnauthorized : ErrorKind::kSystem,
+                 "login attempt to " + url + " failed with status: " + response->status_line);
   }
   return AuthenticateOKBody{session.credentials().identity_token, std::string(kLoginSucceeded)};
 }
@@ -49,11 +53,14 @@ Result<AuthenticateOKBody> Login(const RegistryService& service, SharedState& st
   Result<std::vector<Endpoint>> endpoints = service.PushEndpoints(host);
   if (!endpoints) return Error(ErrorKind::kInvalidParameter, endpoints.error().message());
   std::optional<Error> last;
+  EndpointFallback fallback;
   for (Endpoint& endpoint : *endpoints) {
     Session session(state, std::move(endpoint), CredentialsFrom(auth));
+    if (fallback.Skip(session)) continue;
     Result<AuthenticateOKBody> result = LoginV2(state, session);
     if (result) return result;
     if (result.error().kind() == ErrorKind::kUnauthorized) return result;
+    fallback.Note(session);
     last = result.error();
   }
   if (!last) return Error(ErrorKind::kSystem, "no endpoint to log in to " + host);

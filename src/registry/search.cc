@@ -8,6 +8,7 @@
 #include "berth/json.h"
 #include "go_url.h"
 #include "registry/documents.h"
+#include "registry/endpoint_fallback.h"
 #include "registry/operations.h"
 #include "registry/registry_errors.h"
 #include "registry/search_filters.h"
@@ -146,8 +147,10 @@ Result<SearchOutcome> SearchCatalog(const RegistryService& service, SharedState&
   if (!endpoints) return endpoints.error();
   const std::string needle = Lower(remote);
   std::optional<Error> last;
+  EndpointFallback fallback;
   for (Endpoint& endpoint : *endpoints) {
     Session session(state, std::move(endpoint), CredentialsFrom(auth));
+    if (fallback.Skip(session)) continue;
     SearchOutcome outcome;
     outcome.method = SearchMethod::kV2Catalog;
     outcome.endpoint = session.api_root() + "_catalog";
@@ -186,6 +189,7 @@ Result<SearchOutcome> SearchCatalog(const RegistryService& service, SharedState&
     if (!failed) return outcome;
     last = failed;
     if (last->kind() != ErrorKind::kSystem) break;  // an answer, not an unreachable endpoint
+    fallback.Note(session);
   }
   return *last;
 }

@@ -285,12 +285,13 @@ Result<http::Response> Session::Ping() {
   return response;
 }
 
-Result<http::Response> Session::Fetch(http::Request request, const std::vector<std::string>& scopes) {
+Result<http::Response> Session::Fetch(http::Request request, const std::vector<std::string>& scopes,
+                                      Tokens tokens) {
   for (const auto& [name, values] : endpoint_.headers)
     for (const std::string& v : values) request.headers.emplace_back(name, v);
   std::optional<std::vector<Challenge>> challenges = state_.Challenges(api_root_);
   bool known = challenges.has_value();
-  bool use_cache = true;
+  bool use_cache = tokens == Tokens::kCached;
   for (int round = 0;; ++round) {
     std::string token_key;
     std::string authorization;
@@ -339,7 +340,10 @@ Result<http::Response> Session::FollowRedirects(http::Request request, const std
       RemoveHeader(request, "Authorization");
     }
     Result<http::Response> response = state_.Send(request, to_token_server);
-    if (!to_token_server) unreachable_ = !response;
+    if (!to_token_server) {
+      unreachable_ = !response;
+      answered_ = answered_ || response.ok();
+    }
     if (!response || !IsRedirect(response->status) || hop == 5) return response;
     std::string location = response->Header("location");
     if (location.empty()) return response;

@@ -117,16 +117,24 @@ class Session {
   // Whether the last request got no HTTP answer at all (connection, TLS,
   // timeout), as opposed to an answer or an authorization error.
   bool unreachable() const { return unreachable_; }
+  // Whether any request of this session got an HTTP answer (of any status).
+  bool answered() const { return answered_; }
 
   // GET api_root without credentials (auth timeout); any status is an
   // answer, and the challenges of a 401 are remembered.
   Result<http::Response> Ping();
 
+  // Whether a Bearer token may come from the token cache. A login always
+  // asks the token server: the Engine checks credentials with the registry
+  // on every login, and a cached token would hide a changed password.
+  enum class Tokens { kCached, kFresh };
+
   // A request to a URL of this endpoint, authorized for `scopes` from the
   // challenges known (or learned from a first 401), redirects followed (at
   // most 5; credentials only to this origin). Errors are worded as Go's
   // url.Error: `Get "URL": what happened`, with the class of what happened.
-  Result<http::Response> Fetch(http::Request request, const std::vector<std::string>& scopes);
+  Result<http::Response> Fetch(http::Request request, const std::vector<std::string>& scopes,
+                               Tokens tokens = Tokens::kCached);
 
   // A request with a given Authorization (or none), for the v1 protocol
   // that knows no challenges; redirects as Fetch.
@@ -151,6 +159,7 @@ class Session {
   std::string api_root_;
   std::string origin_;
   bool unreachable_ = false;
+  bool answered_ = false;
 };
 
 }  // namespace berth::registry

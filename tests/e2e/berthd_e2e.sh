@@ -76,6 +76,9 @@ expect_has "docker info --format RegistryConfig" "$out" '"docker.io":{"Name":"do
 
 out=$(echo nope | docker -H "$tcp" login "$reg" -u alice --password-stdin 2>&1)
 expect_has "docker login, wrong password" "$out" "Error response from daemon: login attempt to http://$reg/v2/ failed with status: 401 Unauthorized"
+status=$(curl -s -o /dev/null -w '%{http_code}' -H 'Content-Type: application/json' \
+  -d "{\"username\":\"alice\",\"password\":\"nope\",\"serveraddress\":\"$reg\"}" "http://127.0.0.1:$bport/v1.44/auth")
+expect_has "POST /auth, wrong password: 401 (dockerd: 500)" "$status" "401"
 [ ! -e "$DOCKER_CONFIG/config.json" ] || ! grep -q "$reg" "$DOCKER_CONFIG/config.json" && ok || bad "nothing stored after a failed login"
 out=$(echo s3cret | docker -H "$tcp" login "$reg" -u alice --password-stdin 2>&1)
 expect_has "docker login" "$out" "Login Succeeded"

@@ -9,9 +9,11 @@
 #include <filesystem>
 #include <fstream>
 
+#include "berth/engine_client.h"
 #include "berth/json.h"
 #include "berth/registry_client.h"
 #include "fixtures.h"
+#include "local_berthd.h"
 #include "local_registry.h"
 #include "tls_registry.h"
 
@@ -54,7 +56,8 @@ TEST(BasicAuthRegistry, LoginInspectAndTheEnginesErrors) {
   RegistryClient client(*tls.service);
   Result<AuthenticateOKBody> wrong = client.Login(Credentials(tls.name, "alice", "nope"));
   ASSERT_FALSE(wrong.ok());
-  EXPECT_EQ(wrong.error().kind(), ErrorKind::kSystem);  // the Engine's 500 (README item 9)
+  // The Engine's 500, unauthorized in berth (docs/compatibility.md A16).
+  EXPECT_EQ(wrong.error().kind(), ErrorKind::kUnauthorized);
   EXPECT_EQ(wrong.error().message(), "login attempt to https://" + tls.name + "/v2/ failed with status: 401 Unauthorized");
 
   AuthConfig alice = Credentials("", "alice", "s3cret");
@@ -75,6 +78,71 @@ TEST(BasicAuthRegistry, LoginInspectAndTheEnginesErrors) {
   Result<DistributionInspect> untrusted = untrusting.Inspect(tls.name + "/berth/multi:1.0", alice);
   ASSERT_FALSE(untrusted.ok());
   EXPECT_NE(untrusted.error().message().find("certificate"), std::string::npos) << untrusted.error().message();
+}
+
+// An insecure registry that speaks TLS: its endpoints are https://HOST,
+// then http://HOST. Once https answered — whatever it said — nothing of that
+// operation goes to http (the Engine retries there, sending the password in
+// clear to a TLS port and reporting its "400 Bad Request").
+TEST(BasicAuthRegistry, NothingGoesToPlainHttpAfterHttpsAnswered) {
+  TlsRegistry tls;
+  std::string htpasswd;
+  ASSERT_EQ(testing::Run({"htpasswd", "-Bbn", "alice", "s3cret"}, &htpasswd), 0);
+  std::ofstream(tls.dir.path() + "/htpasswd") << htpasswd;
+  ASSERT_TRUE(tls.Start("auth:\n  htpasswd:\n    realm: berth-test\n    path: " + tls.dir.path() + "/htpasswd\n"));
+  PushedImages pushed = tls.Push("alice:s3cret");
+  ASSERT_TRUE(pushed.ok) << pushed.error;
+  ServiceOptions options;
+  options.insecure_registries = {tls.name};
+  RegistryServiceSettings settings;
+  settings.resolver = [](const std::string&) { return std::vector<std::vector<std::uint8_t>>{}; };
+  auto service = RegistryService::Create(options, settings);
+  ASSERT_TRUE(service.ok()) << service.error().message();
+  Result<std::vector<Endpoint>> endpoints = (*service)->PushEndpoints(tls.name);
+  ASSERT_TRUE(endpoints.ok());
+  ASSERT_EQ(endpoints->size(), 2u);
+  EXPECT_EQ((*endpoints)[1].url, "http://" + tls.name);
+
+  RegistryClient client(**service);
+  Result<AuthenticateOKBody> wrong = client.Login(Credentials(tls.name, "alice", "nope"));
+  ASSERT_FALSE(wrong.ok());
+  EXPECT_EQ(wrong.error().kind(), ErrorKind::kUnauthorized);
+  EXPECT_EQ(wrong.error().message(), "login attempt to https://" + tls.name + "/v2/ failed with status: 401 Unauthorized");
+  EXPECT_EQ(client.Stats().registry_requests, 2u);  // ping and check over https, nothing over http
+
+  RegistryClient inspecting(**service);
+  Result<DistributionInspect> refused = inspecting.Inspect(tls.name + "/berth/multi:1.0", Credentials("", "alice", "nope"));
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().kind(), ErrorKind::kUnauthorized);
+  EXPECT_EQ(refused.error().message(), "unauthorized: authentication required");
+  EXPECT_EQ(inspecting.Stats().registry_requests, 2u);  // the 401, and the retry with the challenge's credentials
+
+  RegistryClient searching(**service);
+  SearchRequest search;
+  search.term = tls.name + "/berth";
+  Result<SearchOutcome> denied = searching.Search(search, Credentials("", "alice", "nope"));
+  ASSERT_FALSE(denied.ok());
+  EXPECT_EQ(denied.error().message().find("http://"), std::string::npos) << denied.error().message();
+
+  // berthd sees localhost as insecure too (127.0.0.0/8): its POST /auth
+  // says 401 with https's answer (dockerd: 500 with http's 400).
+  testing::LocalBerthd berthd;
+  ASSERT_TRUE(berthd.ok()) << berthd.error();
+  EngineClientOptions engine_options;
+  engine_options.host = berthd.unix_host();
+  auto engine = EngineClient::Create(engine_options);
+  ASSERT_TRUE(engine.ok()) << engine.error().message();
+  Result<AuthenticateOKBody> through = (*engine)->RegistryLogin(Credentials(tls.name, "alice", "nope"));
+  ASSERT_FALSE(through.ok());
+  EXPECT_EQ(through.error().kind(), ErrorKind::kUnauthorized);
+  EXPECT_EQ(through.error().message(), "Error response from daemon: login attempt to https://" + tls.name +
+                                           "/v2/ failed with status: 401 Unauthorized");
+
+  // The right password over the same endpoints: https, as before.
+  Result<AuthenticateOKBody> ok = client.Login(Credentials(tls.name, "alice", "s3cret"));
+  ASSERT_TRUE(ok.ok()) << ok.error().message();
+  Result<DistributionInspect> got = inspecting.Inspect(tls.name + "/berth/multi:1.0", Credentials("", "alice", "s3cret"));
+  ASSERT_TRUE(got.ok()) << got.error().message();
 }
 
 // A token server on localhost (verified with the same CA) and a registry
@@ -220,6 +288,38 @@ TEST(TokenAuthRegistry, BrokenTokenServersGiveTheEnginesErrors) {
     EXPECT_EQ(r.error().message().find("s3cret"), std::string::npos);
     EXPECT_LT(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(), 5);
   }
+}
+
+// A login always asks the registry: berthd's token cache must not answer
+// POST /auth for credentials the token server no longer takes (the docker
+// CLI would then store a dead password), and a repeated login gets its
+// identity token.
+TEST(TokenAuthRegistry, ALoginThroughBerthdAlwaysAsksTheTokenServer) {
+  TokenRegistry token;
+  const std::string users = token.tls.dir.path() + "/users";
+  std::ofstream(users) << "carol:old-pass-1\n";
+  ASSERT_TRUE(token.Start("normal", {"--users", users}));
+  testing::LocalBerthd berthd;
+  ASSERT_TRUE(berthd.ok()) << berthd.error();
+  EngineClientOptions options;
+  options.host = berthd.unix_host();
+  auto engine = EngineClient::Create(options);
+  ASSERT_TRUE(engine.ok()) << engine.error().message();
+  for (int i = 0; i < 2; ++i) {
+    Result<AuthenticateOKBody> ok = (*engine)->RegistryLogin(Credentials(token.tls.name, "carol", "old-pass-1"));
+    ASSERT_TRUE(ok.ok()) << ok.error().message();
+    EXPECT_EQ(ok->status, "Login Succeeded");
+    EXPECT_FALSE(ok->identity_token.empty()) << "login " << i;
+  }
+  EXPECT_EQ(testing::CountLines(token.token_log, {"GET /token"}), 2);
+  std::ofstream(users, std::ios::trunc) << "carol:new-pass-2\n";
+  Result<AuthenticateOKBody> stale = (*engine)->RegistryLogin(Credentials(token.tls.name, "carol", "old-pass-1"));
+  ASSERT_FALSE(stale.ok());
+  EXPECT_EQ(stale.error().kind(), ErrorKind::kUnauthorized);
+  EXPECT_NE(stale.error().message().find("unauthorized: incorrect username or password"), std::string::npos)
+      << stale.error().message();
+  Result<AuthenticateOKBody> fresh = (*engine)->RegistryLogin(Credentials(token.tls.name, "carol", "new-pass-2"));
+  EXPECT_TRUE(fresh.ok()) << fresh.error().message();
 }
 
 // issued_at is a Go time.Time: only an RFC 3339 string decodes, and the
