@@ -38,6 +38,13 @@ std::string DockerConfigDir(std::string_view dir = {});
 // The CLI's ConvertToHostname: "https://reg:5000/v1/" → "reg:5000".
 std::string ConvertToHostname(std::string_view url);
 
+// The docker CLI's default credential store on Linux, taken when
+// config.json names no store, no helper and no registry: "pass" when
+// `pass` is on PATH (and docker-credential-pass is too, else none),
+// otherwise "secretservice" when docker-credential-secretservice is on
+// PATH; "" (the file) when the chosen helper is missing.
+std::string DefaultCredentialStore();
+
 // The key `login SERVER` stores credentials under: Docker Hub's
 // "https://index.docker.io/v1/" for an empty SERVER or any of Hub's
 // names, else SERVER's host[:port].
@@ -52,8 +59,10 @@ class CredentialStore {
 
   const std::string& config_path() const { return path_; }
 
-  // "file", or the helper (credHelpers[key], else credsStore) that holds
-  // the credentials for `key`.
+  // "file", or the helper (credHelpers[key], else credsStore, else — for a
+  // file with no credentials at all — DefaultCredentialStore()) that holds
+  // the credentials for `key`. A default store is recorded as credsStore by
+  // the first Store, as the CLI records it.
   std::string StoreFor(const std::string& key) const;
 
   // The CLI's GetAuthConfig(key): the file's entry (an exact key first,
@@ -83,6 +92,7 @@ class CredentialStore {
   std::string path_;
   CredentialStoreOptions options_;
   std::string creds_store_;
+  bool default_store_ = false;  // creds_store_ was detected, not read
   std::map<std::string, std::string> cred_helpers_;
   std::mutex mu_;
   std::map<std::string, Result<AuthConfig>> cache_;

@@ -52,6 +52,9 @@ struct EngineClientOptions {
   bool tls = false;
   bool tls_verify = false;
   std::string cert_path;
+  // Files that replace cert_path's ca.pem, cert.pem and key.pem (the CLI's
+  // --tlscacert, --tlscert, --tlskey); named files must exist.
+  std::string ca_file, cert_file, key_file;
   std::chrono::milliseconds connect_timeout{10000};
   // A whole request and answer; registry work behind /auth, /images/search
   // and /distribution can take the daemon a while.

@@ -141,6 +141,10 @@ std::vector<std::string> ConfigFile::AuthKeys() const {
   return out;
 }
 
+bool ConfigFile::ContainsAuth() const { return !CredsStore().empty() || !CredHelpers().empty() || !AuthKeys().empty(); }
+
+void ConfigFile::SetCredsStore(const std::string& name) { root_.Set("credsStore", JsonValue::String(name)); }
+
 Result<std::optional<AuthConfig>> ConfigFile::Entry(const std::string& key) const {
   const JsonValue* auths = Auths(root_);
   const JsonValue* entry = auths ? auths->Find(key) : nullptr;

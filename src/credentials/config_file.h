@@ -30,6 +30,10 @@ class ConfigFile {
   std::string CredsStore() const;
   std::map<std::string, std::string> CredHelpers() const;
   std::vector<std::string> AuthKeys() const;
+  // The CLI's ContainsAuth: a credsStore, a credHelpers entry or an auths
+  // entry. Without any, the CLI picks its default store.
+  bool ContainsAuth() const;
+  void SetCredsStore(const std::string& name);
 
   // The entry stored under `key`, decoded as the CLI does (Username and
   // Password from `auth`, ServerAddress = key); nullopt when there is none.

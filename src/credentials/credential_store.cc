@@ -47,6 +47,11 @@ std::string ConvertToHostname(std::string_view url) {
   return std::string(stripped.substr(0, stripped.find('/')));
 }
 
+std::string DefaultCredentialStore() {
+  const std::string store = credentials::OnPath("pass") ? "pass" : "secretservice";
+  return credentials::OnPath("docker-credential-" + store) ? store : std::string();
+}
+
 std::string CredentialKey(std::string_view server) {
   if (server.empty() || IsHubName(server)) return std::string(kIndexServer);
   return ConvertToHostname(server);
@@ -61,6 +66,10 @@ Result<std::unique_ptr<CredentialStore>> CredentialStore::Open(const std::string
   if (!file) return file.error();
   store->creds_store_ = file->CredsStore();
   store->cred_helpers_ = file->CredHelpers();
+  if (!file->ContainsAuth()) {
+    store->creds_store_ = DefaultCredentialStore();
+    store->default_store_ = !store->creds_store_.empty();
+  }
   return store;
 }
 
@@ -86,8 +95,10 @@ Result<AuthConfig> CredentialStore::Get(const std::string& key) {
     Result<std::optional<HelperCredentials>> got = helper.Get(key);
     if (!got) {
       // A read carries on with the file's entry, as the docker CLI does;
-      // the caller hears why once (the result is cached).
-      if (options_.on_helper_failure) options_.on_helper_failure(key, got.error());
+      // the caller hears why once (the result is cached) — unless the store
+      // is the platform's default that nobody named and nothing was ever
+      // stored in (an uninitialised pass store on every read is noise).
+      if (options_.on_helper_failure && !default_store_) options_.on_helper_failure(key, got.error());
       return auth;
     }
     // The helper's answer replaces the secrets and the address, also when
@@ -132,11 +143,13 @@ Status CredentialStore::Store(const AuthConfig& auth) {
   }
   Status saved = credentials::UpdateConfigFile(path_, [&](ConfigFile& file) -> Status {
     file.SetEntry(key, in_file);
+    if (default_store_ && file.CredsStore().empty()) file.SetCredsStore(creds_store_);
     return {};
   });
   if (saved.ok()) {
     std::lock_guard lock(mu_);
     cache_.erase(key);
+    default_store_ = false;  // named in the file from now on
   }
   return saved;
 }

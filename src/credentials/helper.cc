@@ -5,11 +5,14 @@
 #include <signal.h>
 #include <spawn.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
+#include <string_view>
 
 extern char** environ;
 
@@ -44,6 +47,23 @@ std::string ExitText(int code) {
 }
 
 }  // namespace
+
+bool OnPath(const std::string& program) {
+  const char* path = std::getenv("PATH");
+  if (!path || program.empty() || program.find('/') != std::string::npos) return false;
+  std::string_view rest = path;
+  while (true) {
+    std::size_t colon = rest.find(':');
+    std::string dir(rest.substr(0, colon));
+    if (!dir.empty() && dir[0] == '/') {
+      std::string candidate = dir + "/" + program;
+      struct stat st{};
+      if (::stat(candidate.c_str(), &st) == 0 && S_ISREG(st.st_mode) && (st.st_mode & 0111)) return true;
+    }
+    if (colon == std::string_view::npos) return false;
+    rest.remove_prefix(colon + 1);
+  }
+}
 
 CredentialHelper::CredentialHelper(std::string name, std::chrono::milliseconds timeout)
     : program_("docker-credential-" + std::move(name)), timeout_(timeout) {}

@@ -19,6 +19,11 @@ namespace berth::credentials {
 // The username a helper stores identity tokens under.
 inline constexpr std::string_view kTokenUsername = "<token>";
 
+// Whether `program` is an executable file in an absolute directory of
+// $PATH (Go's exec.LookPath, which since Go 1.19 refuses what only a
+// relative entry finds).
+bool OnPath(const std::string& program);
+
 class CredentialHelper {
  public:
   CredentialHelper(std::string name, std::chrono::milliseconds timeout);

@@ -94,8 +94,21 @@ EngineResponse VersionRoute(const Context& c) {
   return r;
 }
 
+// What GET /info says differs by the request's API version, as dockerd
+// v25 decides:
+//   < 1.25  ExecutionDriver "<not supported>" (before Warnings), and
+//           SecurityOptions by name only — null when there are none;
+//   < 1.39  an unknown KernelVersion or OperatingSystem is "<unknown>";
+//   < 1.42  KernelMemory as the host has it (berthd has none: false, left
+//           out as omitempty does — the same as 1.42's forced false);
+//   < 1.44  Runtimes without Status (berthd has no runtimes).
 EngineResponse InfoRoute(const Context& c) {
   const EngineOptions& o = c.options;
+  const bool before_1_25 = CompareVersions(c.api_version, "1.25") < 0;
+  const bool before_1_39 = CompareVersions(c.api_version, "1.39") < 0;
+  auto known = [before_1_39](const std::string& value) {
+    return value.empty() && before_1_39 ? std::string("<unknown>") : value;
+  };
   std::shared_ptr<const ServiceConfig> config = c.service.config();
   std::string registry_config = Marshal(ServiceConfigForInfo(*config), MarshalOptions{.escape_html = false});
   std::string plugins = JsonObject().Raw("Volume", "null").Raw("Network", "null").Raw("Authorization", "null")
@@ -136,8 +149,8 @@ EngineResponse InfoRoute(const Context& c) {
       .Str("LoggingDriver", "")
       .Str("CgroupDriver", "")
       .Int("NEventsListener", 0)
-      .Str("KernelVersion", o.kernel_version)
-      .Str("OperatingSystem", o.operating_system)
+      .Str("KernelVersion", known(o.kernel_version))
+      .Str("OperatingSystem", known(o.operating_system))
       .Str("OSVersion", "")
       .Str("OSType", "linux")
       .Str("Architecture", o.architecture)
@@ -163,9 +176,10 @@ EngineResponse InfoRoute(const Context& c) {
       .Raw("ContainerdCommit", Commit())
       .Raw("RuncCommit", Commit())
       .Raw("InitCommit", Commit())
-      .Raw("SecurityOptions", "[]")
-      .Raw("CDISpecDirs", "[]")
-      .Raw("Warnings", "null");
+      .Raw("SecurityOptions", before_1_25 ? "null" : "[]")
+      .Raw("CDISpecDirs", "[]");
+  if (before_1_25) info.Str("ExecutionDriver", "<not supported>");
+  info.Raw("Warnings", "null");
   return JsonResponse(200, info.Done());
 }
 

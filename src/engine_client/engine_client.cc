@@ -51,15 +51,21 @@ Result<std::unique_ptr<EngineClient>> EngineClient::Create(EngineClientOptions o
   }
   if (impl->host.tls) {
     // The CLI's DOCKER_CERT_PATH: ca.pem, cert.pem, key.pem, each used only
-    // when present.
+    // when present; a file named on its own (--tlscacert …) must be there.
     std::string dir = options.cert_path.empty() ? DockerConfigDir() : options.cert_path;
+    std::error_code ec;
+    auto pick = [&](const std::string& named, const char* default_name) {
+      if (!named.empty()) return named;
+      std::string path = dir + "/" + default_name;
+      return std::filesystem::exists(path, ec) ? path : std::string();
+    };
+    const std::string ca = pick(options.ca_file, "ca.pem");
+    const std::string cert = pick(options.cert_file, "cert.pem");
+    const std::string key = pick(options.key_file, "key.pem");
     std::vector<std::string> cas;
     std::vector<std::pair<std::string, std::string>> pairs;
-    std::error_code ec;
-    if (options.tls_verify && std::filesystem::exists(dir + "/ca.pem", ec)) cas.push_back(dir + "/ca.pem");
-    if (std::filesystem::exists(dir + "/cert.pem", ec) && std::filesystem::exists(dir + "/key.pem", ec)) {
-      pairs.emplace_back(dir + "/cert.pem", dir + "/key.pem");
-    }
+    if (options.tls_verify && !ca.empty()) cas.push_back(ca);
+    if (!cert.empty() && !key.empty()) pairs.emplace_back(cert, key);
     Result<TlsMaterial> material = LoadTlsMaterial(cas, pairs);
     if (!material) return material.error();
     material->verify = options.tls_verify;

@@ -93,6 +93,24 @@ IN= check "endpoints hosts.toml" 0 '{"url":"http://127.0.0.1:5002","mirror":true
 rm -rf "$certs"
 IN= check "endpoints bad reference" 1 "" "invalid reference format: repository name (Name) must be lowercase" -- "$berth" endpoints Bad/Name:x
 
+# docker's global flags before the subcommand: --config (over
+# $DOCKER_CONFIG; a subcommand's own --config wins), --log-level.
+cfg=$(mktemp -d)
+mkdir -p "$cfg/a" "$cfg/b"
+printf '{"auths":{"r.example.com":{"auth":"YTpi"}}}' >"$cfg/a/config.json"    # a:b
+printf '{"auths":{"r.example.com":{"auth":"Yzpk"}}}' >"$cfg/b/config.json"    # c:d
+A='eyJ1c2VybmFtZSI6ImEiLCJwYXNzd29yZCI6ImIiLCJzZXJ2ZXJhZGRyZXNzIjoici5leGFtcGxlLmNvbSJ9'
+B='eyJ1c2VybmFtZSI6ImMiLCJwYXNzd29yZCI6ImQiLCJzZXJ2ZXJhZGRyZXNzIjoici5leGFtcGxlLmNvbSJ9'
+IN= check "--config before the subcommand" 0 "$A" "" -- "$berth" --config "$cfg/a" auth encode --from-config r.example.com/x
+IN= check "--config over DOCKER_CONFIG" 0 "$A" "" -- env DOCKER_CONFIG="$cfg/b" "$berth" --config "$cfg/a" auth encode --from-config r.example.com/x
+IN= check "DOCKER_CONFIG alone" 0 "$B" "" -- env DOCKER_CONFIG="$cfg/b" "$berth" auth encode --from-config r.example.com/x
+IN= check "the subcommand's own --config wins" 0 "$B" "" -- "$berth" --config "$cfg/a" auth encode --from-config r.example.com/x --config "$cfg/b"
+IN= check "--config before logout" 0 "Removing login credentials for r.example.com" "" -- "$berth" --config "$cfg/a" logout r.example.com
+grep -q r.example.com "$cfg/a/config.json" && { echo "FAIL logout --config"; fail=$((fail + 1)); } || pass=$((pass + 1))
+rm -rf "$cfg"
+"$berth" --log-level nonsense info >/dev/null 2>/tmp/berth_cli_err.$$ && { echo "FAIL bad log level accepted"; fail=$((fail + 1)); } || pass=$((pass + 1))
+grep -q "Unable to parse logging level: nonsense" /tmp/berth_cli_err.$$ && pass=$((pass + 1)) || { echo "FAIL log level words: $(cat /tmp/berth_cli_err.$$)"; fail=$((fail + 1)); }
+
 # Usage errors exit non-zero with a message.
 "$berth" json NoSuchType '{}' >/dev/null 2>&1 && { echo "FAIL unknown type accepted"; fail=$((fail + 1)); } || pass=$((pass + 1))
 "$berth" >/dev/null 2>&1 && { echo "FAIL no subcommand accepted"; fail=$((fail + 1)); } || pass=$((pass + 1))

@@ -11,6 +11,9 @@ fixtures=$(cd "$(dirname "$0")/../fixtures" && pwd)
 . "$(dirname "$0")/../lib/peers.sh"
 export DOCKER_CONFIG=$dir/docker  # never the user's own ~/.docker
 export HOME=$dir
+# config.json's own store: the docker CLI (and berth) would otherwise pick
+# pass, which this machine has, for a file that names no store.
+hide_default_credential_stores
 
 expect_eq() {  # NAME GOT WANT
   if [[ $2 == "$3" ]]; then ok; else bad "$1"; echo "  got:  $2"; echo "  want: $3"; fi

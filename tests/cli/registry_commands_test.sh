@@ -47,15 +47,18 @@ check "inspect an image ID" 1 "" "no manifest found for full image ID" -- "$bert
 
 check "search json" 0 "[{\"star_count\":0,\"is_official\":false,\"name\":\"$plain/berth/multi\",\"is_automated\":false,\"description\":\"\"}]" \
   "berth: answered by v2 catalog at http://$plain/v2/_catalog" -- "$berth" search "$plain/multi" --format json
-# The docker CLI's columns, each as wide as its widest cell, 3 spaces apart.
+# The docker CLI 28's columns, each as wide as its widest cell plus 3 and
+# at least 10; the last one unpadded.
 name="$plain/berth/docker-list"
-table=$(printf '%-*s   DESCRIPTION   STARS   OFFICIAL   AUTOMATED\n%-*s   %-11s   0' \
-  ${#name} NAME ${#name} "$name" "")
+table=$(printf '%-*s%-14s%-10sOFFICIAL\n%-*s%-14s%-10s' \
+  $((${#name} + 3)) NAME DESCRIPTION STARS $((${#name} + 3)) "$name" "" 0)
 check "search table" 0 "$table" "" -- "$berth" search "$plain/docker-l"
 check "search bad filter" 1 "" "berth: invalid filter 'type'" -- "$berth" search "$plain/x" --filter type=custom
 check "search bad limit" 1 "" "berth: limit 101 is outside the range of [1, 100]" -- "$berth" search "$plain/x" --limit 101
 
 export DOCKER_CONFIG=$dir/docker  # never the user's own ~/.docker
+# Logins here go to config.json: no default store (pass) picked for it.
+hide_default_credential_stores
 check "login to a registry without auth" 0 "Login Succeeded" "" -- \
   bash -c "echo any | '$berth' login '$plain' -u anyone --password-stdin"
 check "login asks, and there is no terminal" 1 "" "berth: Cannot perform an interactive login from a non TTY device" -- \

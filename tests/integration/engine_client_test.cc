@@ -393,6 +393,40 @@ TEST(EngineClient, TlsWithClientCertificatesAsTheCliTakesThem) {
   o.tls_verify = false;
   Result<EnginePing> unverified = EngineClient::Create(o).value()->Ping();
   EXPECT_TRUE(unverified.ok()) << unverified.error().message();
+
+  // Files named one by one (the CLI's --tlscacert, --tlscert, --tlskey).
+  EngineClientOptions files;
+  files.host = "tcp://localhost:" + port;
+  files.tls = files.tls_verify = true;
+  files.cert_path = dir.path() + "/nowhere";
+  files.ca_file = pki + "/ca.crt";
+  files.cert_file = pki + "/client.crt";
+  files.key_file = pki + "/client.key";
+  Result<EnginePing> named = EngineClient::Create(files).value()->Ping();
+  EXPECT_TRUE(named.ok()) << named.error().message();
+  files.ca_file = dir.path() + "/missing.pem";
+  EXPECT_FALSE(EngineClient::Create(files).ok());
+
+  // berth's global flags, before the subcommand, as the docker CLI takes
+  // them: --tlsverify with the three files; without the client pair the
+  // Engine refuses; --tlsverify=false still means TLS.
+  const std::string host = "tcp://localhost:" + port;
+  std::string out;
+  EXPECT_EQ(testing::Run({BERTH_CLI_PATH, "--tlsverify", "--tlscacert", pki + "/ca.crt", "--tlscert",
+                          pki + "/client.crt", "--tlskey", pki + "/client.key", "-H", host, "info"},
+                         &out),
+            0)
+      << out;
+  EXPECT_NE(out.find("Registry: https://index.docker.io/v1/"), std::string::npos) << out;
+  EXPECT_NE(testing::Run({BERTH_CLI_PATH, "--tlsverify", "--tlscacert", pki + "/ca.crt", "-H", host, "info"}, &out),
+            0);
+  setenv("DOCKER_CERT_PATH", good.c_str(), 1);
+  EXPECT_EQ(testing::Run({BERTH_CLI_PATH, "--tlsverify=false", "-H", host, "info"}, &out), 0) << out;
+  EXPECT_EQ(testing::Run({BERTH_CLI_PATH, "-D", "--tlsverify", "-H", host, "info"}, &out), 0) << out;
+  EXPECT_NE(out.find("DEBU berth: Engine " + host + " over TLS, verified"), std::string::npos) << out;
+  unsetenv("DOCKER_CERT_PATH");
+  // Plain http to the TLS port: no answer berth could use.
+  EXPECT_NE(testing::Run({BERTH_CLI_PATH, "-H", host, "info"}, &out), 0) << out;
 }
 
 }  // namespace

@@ -44,3 +44,33 @@ docker_cli_api_with_berthd() {
   own=$(docker_cli_api)
   if [ "$(printf '%s\n1.44\n' "$own" | sort -V | head -1)" == "$own" ]; then echo "$own"; else echo 1.44; fi
 }
+
+# hide_programs NAME...: takes the named programs off PATH (each PATH
+# directory holding one is replaced by a shadow with links to the rest).
+hide_programs() {
+  local newpath="" d entry shadow entries name hidden
+  IFS=: read -ra entries <<<"$PATH"
+  for d in "${entries[@]}"; do
+    hidden=""
+    for name in "$@"; do [ -e "$d/$name" ] && hidden=1; done
+    if [ -n "$hidden" ]; then
+      shadow="$dir/path-shadow/$(tr / _ <<<"$d")-$(tr ' ' _ <<<"$*")"
+      if [ ! -d "$shadow" ]; then
+        mkdir -p "$shadow"
+        for entry in "$d"/*; do
+          for name in "$@"; do [ "${entry##*/}" == "$name" ] && continue 2; done
+          ln -s "$entry" "$shadow/"
+        done
+      fi
+      d=$shadow
+    fi
+    newpath=${newpath:+$newpath:}$d
+  done
+  export PATH=$newpath
+}
+
+# Takes the docker CLI's default credential stores (pass,
+# docker-credential-pass, docker-credential-secretservice) off PATH, so a
+# login with no store configured writes config.json as on a machine
+# without them — for berth and the docker CLI alike.
+hide_default_credential_stores() { hide_programs pass docker-credential-pass docker-credential-secretservice; }

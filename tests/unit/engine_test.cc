@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "berth/engine.h"
+#include "json/value.h"
 
 namespace berth {
 namespace {
@@ -85,6 +86,72 @@ TEST(EngineApi, VersionAndInfoAreWhatClientsRead) {
             std::string::npos)
       << i.body;
   EXPECT_NE(i.body.find("\"LocalNodeState\":\"inactive\""), std::string::npos);
+}
+
+// The member names of a JSON object, in order, and each one's text.
+std::vector<std::string> MemberNames(const std::string& json) {
+  json_detail::JsonValue v;
+  EXPECT_TRUE(json_detail::ParseJson(json, v).ok()) << json;
+  std::vector<std::string> names;
+  for (const auto& [name, value] : v.members) names.push_back(name);
+  return names;
+}
+std::string MemberText(const std::string& json, const std::string& name) {
+  json_detail::JsonValue v;
+  EXPECT_TRUE(json_detail::ParseJson(json, v).ok()) << json;
+  const json_detail::JsonValue* m = v.Find(name);
+  if (!m) return "<absent>";
+  switch (m->kind) {
+    case json_detail::JsonValue::Kind::kNull: return "null";
+    case json_detail::JsonValue::Kind::kArray: return "[" + std::to_string(m->items.size()) + "]";
+    case json_detail::JsonValue::Kind::kObject: return "{" + std::to_string(m->members.size()) + "}";
+    default: return m->text;
+  }
+}
+
+// GET /info and GET /version field by field for each API version range
+// dockerd v25 tells apart: below 1.25 (ExecutionDriver, SecurityOptions by
+// name), below 1.39 (unknown kernel and OS spelled "<unknown>"), from 1.42
+// (KernelMemory forced false and so left out) and 1.44.
+TEST(EngineApi, InfoAndVersionForEachApiVersionRange) {
+  std::unique_ptr<RegistryService> service = RegistryService::Create({}).value();
+  EngineOptions known;
+  known.kernel_version = "6.1.0-test";
+  known.operating_system = "Debian GNU/Linux 12 (bookworm)";
+  EngineOptions unknown;  // uname and os-release gave nothing
+  EngineApi with_host(*service, known), without_host(*service, unknown);
+  auto info = [](EngineApi& api, const std::string& version) {
+    EngineResponse r = api.Handle(EngineRequest{"GET", "/v" + version + "/info", {}, ""});
+    EXPECT_EQ(r.status, 200) << version;
+    return r.body;
+  };
+  const std::vector<std::string> names_1_44 = MemberNames(info(with_host, "1.44"));
+  ASSERT_FALSE(names_1_44.empty());
+  EXPECT_EQ(names_1_44.back(), "Warnings");
+  for (const std::string version : {"1.24", "1.25", "1.38", "1.39", "1.41", "1.42", "1.43", "1.44"}) {
+    SCOPED_TRACE(version);
+    const bool v24 = version == "1.24";
+    const bool before_39 = version < std::string("1.39");
+    const std::string body = info(with_host, version);
+    std::vector<std::string> want = names_1_44;
+    if (v24) want.insert(want.end() - 1, "ExecutionDriver");
+    EXPECT_EQ(MemberNames(body), want);
+    EXPECT_EQ(MemberText(body, "ExecutionDriver"), v24 ? "<not supported>" : "<absent>");
+    EXPECT_EQ(MemberText(body, "SecurityOptions"), v24 ? "null" : "[0]");
+    EXPECT_EQ(MemberText(body, "KernelMemory"), "<absent>");
+    EXPECT_EQ(MemberText(body, "KernelVersion"), "6.1.0-test");
+    EXPECT_EQ(MemberText(body, "OperatingSystem"), "Debian GNU/Linux 12 (bookworm)");
+    const std::string bare = info(without_host, version);
+    EXPECT_EQ(MemberText(bare, "KernelVersion"), before_39 ? "<unknown>" : "");
+    EXPECT_EQ(MemberText(bare, "OperatingSystem"), before_39 ? "<unknown>" : "");
+    EXPECT_EQ(MemberText(body, "Runtimes"), "{0}");
+    // /version is the same at every version.
+    EngineResponse v = with_host.Handle(EngineRequest{"GET", "/v" + version + "/version", {}, ""});
+    EXPECT_EQ(v.body, with_host.Handle(EngineRequest{"GET", "/version", {}, ""}).body);
+    EXPECT_EQ(MemberNames(v.body),
+              (std::vector<std::string>{"Platform", "Components", "Version", "ApiVersion", "MinAPIVersion",
+                                        "GitCommit", "GoVersion", "Os", "Arch", "KernelVersion"}));
+  }
 }
 
 TEST(EngineApi, AuthBodyErrorsAreTheEngines) {

@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "berth/engine_client.h"
 #include "berth/error.h"
 #include "berth/registry_service.h"
 #include "berth/types.h"
@@ -115,6 +116,7 @@ struct SearchArgs {
   int limit = 0;
   std::vector<std::string> filters;  // KEY=VALUE
   std::string format = "table";      // or "json"
+  bool no_trunc = false;             // whole descriptions in the table
 };
 
 // `berth search TERM`: the Engine's GET /images/search (json: the route's
@@ -133,27 +135,51 @@ CommandOutput InspectRun(const ConfigRequest& config, const std::string& certs_d
                          const std::vector<std::string>& references, const AuthConfig& auth,
                          const std::string& config_dir);
 
+// docker's global flags, given before the subcommand, with the docker
+// CLI's environment defaults (cli/flags in the docker CLI):
+//   --config DIR          DOCKER_CONFIG, else ~/.docker (a subcommand's own
+//                         --config wins)
+//   -H, --host HOST       DOCKER_HOST; when either is set, login, search and
+//                         inspect go through that Engine
+//   --tls                 DOCKER_TLS; implied by --tlsverify, even =false
+//   --tlsverify           DOCKER_TLS_VERIFY (any non-empty value)
+//   --tlscacert/--tlscert/--tlskey   DOCKER_CERT_PATH's (else the config
+//                         directory's) ca.pem, cert.pem, key.pem
+//   -D, --debug, -l, --log-level   debug|info|warn|error|fatal
+struct GlobalArgs {
+  std::string config_dir;
+  std::string host;
+  std::optional<bool> tls, tls_verify;  // nullopt: not given
+  std::string tls_ca_cert, tls_cert, tls_key;
+  bool debug = false;
+  std::string log_level = "info";
+};
+
+// The Engine connection the global flags describe over the environment's
+// (EngineClientOptions::FromEnvironment). Errors: an unknown log level
+// ("Unable to parse logging level: X", the CLI's words).
+Result<EngineClientOptions> EngineOptionsFor(const GlobalArgs& global);
+
 // Through an Engine (`berth -H HOST …`, or DOCKER_HOST): the same commands
-// as the docker CLI runs them against a daemon. `host` "" is DOCKER_HOST,
-// else unix:///var/run/docker.sock; DOCKER_TLS_VERIFY, DOCKER_CERT_PATH and
-// DOCKER_API_VERSION apply as for the CLI. Errors are the daemon's
-// ("Error response from daemon: …").
+// as the docker CLI runs them against a daemon. `engine` is where and how
+// (EngineOptionsFor); DOCKER_API_VERSION applies as for the CLI. Errors
+// are the daemon's ("Error response from daemon: …").
 
 // `berth info [--format table|json]`: GET /info — the registry
 // configuration as `docker info` prints it, or the daemon's JSON.
-CommandOutput InfoRun(const std::string& host, const std::string& format);
+CommandOutput InfoRun(const EngineClientOptions& engine, const std::string& format);
 // `berth -H HOST login`: POST /auth through the Engine, credentials stored
 // as by LoginRun.
-CommandOutput LoginThroughEngine(const std::string& host, const LoginArgs& args, const Prompt& prompt);
+CommandOutput LoginThroughEngine(const EngineClientOptions& engine, const LoginArgs& args, const Prompt& prompt);
 // `berth -H HOST search`: GET /images/search with the X-Registry-Auth the
 // docker CLI sends (the given credentials, else those stored for the
 // term's registry; "e30=" for none).
-CommandOutput SearchThroughEngine(const std::string& host, const SearchArgs& args, const AuthConfig& auth,
+CommandOutput SearchThroughEngine(const EngineClientOptions& engine, const SearchArgs& args, const AuthConfig& auth,
                                   const std::string& config_dir);
 // `berth -H HOST inspect`: GET /distribution/{name}/json for each
 // reference, with the credentials given or stored for its registry (as
 // `docker service create --with-registry-auth` sends them).
-CommandOutput InspectThroughEngine(const std::string& host, const std::vector<std::string>& references,
+CommandOutput InspectThroughEngine(const EngineClientOptions& engine, const std::vector<std::string>& references,
                                    const AuthConfig& auth, const std::string& config_dir);
 
 // The TYPE names `berth json` takes.

@@ -1,6 +1,7 @@
 // `berth info`, and `berth login|search|inspect` through an Engine
 // (berth -H HOST): berth::EngineClient with the docker CLI's choices of
 // headers and output.
+#include <algorithm>
 #include <cstdio>
 
 #include "berth/auth_header.h"
@@ -12,12 +13,6 @@
 
 namespace berth::cli {
 namespace {
-
-Result<std::unique_ptr<EngineClient>> EngineAt(const std::string& host) {
-  EngineClientOptions options = EngineClientOptions::FromEnvironment();
-  if (!host.empty()) options.host = host;
-  return EngineClient::Create(std::move(options));
-}
 
 // go-units' BytesSize: binary units, four significant digits ("23.43GiB").
 std::string BytesSize(double bytes) {
@@ -71,11 +66,29 @@ std::string InfoTable(const EngineInfo& info) {
 
 }  // namespace
 
-CommandOutput InfoRun(const std::string& host, const std::string& format) {
+Result<EngineClientOptions> EngineOptionsFor(const GlobalArgs& global) {
+  static constexpr const char* kLevels[] = {"trace", "debug", "info", "warn", "warning", "error", "fatal", "panic"};
+  if (std::find(std::begin(kLevels), std::end(kLevels), global.log_level) == std::end(kLevels)) {
+    return Error(ErrorKind::kInvalidParameter, "Unable to parse logging level: " + global.log_level);
+  }
+  EngineClientOptions options = EngineClientOptions::FromEnvironment();
+  if (!global.host.empty()) options.host = global.host;
+  if (global.tls_verify) options.tls_verify = *global.tls_verify;
+  if (global.tls) options.tls = *global.tls;
+  // Naming --tlsverify at all turns TLS on, whatever its value (the CLI's
+  // SetDefaultOptions).
+  if (global.tls_verify || options.tls_verify) options.tls = true;
+  options.ca_file = global.tls_ca_cert;
+  options.cert_file = global.tls_cert;
+  options.key_file = global.tls_key;
+  return options;
+}
+
+CommandOutput InfoRun(const EngineClientOptions& engine_options, const std::string& format) {
   if (format != "table" && format != "json") {
     return Failure("unknown format \"" + format + "\" (one of: table, json)");
   }
-  auto engine = EngineAt(host);
+  auto engine = EngineClient::Create(engine_options);
   if (!engine) return Failure(engine.error().message());
   Result<EngineInfo> info = (*engine)->Info();
   if (!info) return Failure(info.error().message());
@@ -87,21 +100,22 @@ CommandOutput InfoRun(const std::string& host, const std::string& format) {
   return {InfoTable(*info), "", 0};
 }
 
-CommandOutput LoginThroughEngine(const std::string& host, const LoginArgs& args, const Prompt& prompt) {
-  auto engine = EngineAt(host);
+CommandOutput LoginThroughEngine(const EngineClientOptions& engine_options, const LoginArgs& args,
+                                 const Prompt& prompt) {
+  auto engine = EngineClient::Create(engine_options);
   if (!engine) return Failure(engine.error().message());
   EngineClient& client = **engine;
   return LoginWith(args, prompt, [&client](const AuthConfig& auth) { return client.RegistryLogin(auth); }, {});
 }
 
-CommandOutput SearchThroughEngine(const std::string& host, const SearchArgs& args, const AuthConfig& auth,
-                                  const std::string& config_dir) {
+CommandOutput SearchThroughEngine(const EngineClientOptions& engine_options, const SearchArgs& args,
+                                  const AuthConfig& auth, const std::string& config_dir) {
   if (args.format != "table" && args.format != "json") {
     return Failure("unknown format \"" + args.format + "\" (one of: table, json)");
   }
   Result<std::map<std::string, std::set<std::string>>> filters = ParseFilterFlags(args.filters);
   if (!filters) return Failure(filters.error().message());
-  auto engine = EngineAt(host);
+  auto engine = EngineClient::Create(engine_options);
   if (!engine) return Failure(engine.error().message());
   // The given credentials, else those stored for the term's registry.
   std::vector<std::string> warnings;
@@ -113,14 +127,15 @@ CommandOutput SearchThroughEngine(const std::string& host, const SearchArgs& arg
   };
   Result<std::vector<SearchResult>> results = search();
   if (!results) return Failure(results.error().message(), warnings);
-  Result<std::string> out = SearchOutput(*results, args.format);
+  Result<std::string> out = SearchOutput(*results, args.format, args.no_trunc);
   if (!out) return Failure(out.error().message(), warnings);
   return {*out, Joined(warnings), 0};
 }
 
-CommandOutput InspectThroughEngine(const std::string& host, const std::vector<std::string>& references,
-                                   const AuthConfig& auth, const std::string& config_dir) {
-  auto engine = EngineAt(host);
+CommandOutput InspectThroughEngine(const EngineClientOptions& engine_options,
+                                   const std::vector<std::string>& references, const AuthConfig& auth,
+                                   const std::string& config_dir) {
+  auto engine = EngineClient::Create(engine_options);
   if (!engine) return Failure(engine.error().message());
   std::vector<std::string> warnings;
   std::unique_ptr<CredentialStore> store;

@@ -185,17 +185,55 @@ int main(int argc, char** argv) {
 
   int exit_code = 0;
 
+  // docker's global flags, before the subcommand (commands.h GlobalArgs).
   // -H/--host (or DOCKER_HOST): login, search and inspect go through that
   // Engine instead of straight to the registry; info always does.
-  std::string engine_host;
-  app.add_option("-H,--host", engine_host,
+  berth::cli::GlobalArgs global;
+  bool tls = false, tls_verify = false;
+  app.add_option("--config", global.config_dir,
+                 "the docker CLI's configuration directory (default $DOCKER_CONFIG, else ~/.docker)");
+  app.add_option("-H,--host", global.host,
                  "an Engine to go through: unix:///PATH, tcp://HOST:PORT or https://HOST:PORT (default "
                  "$DOCKER_HOST; none: straight to registries)");
+  CLI::Option* tls_flag = app.add_flag("--tls", tls, "use TLS with the Engine; implied by --tlsverify ($DOCKER_TLS)");
+  CLI::Option* tls_verify_flag =
+      app.add_flag("--tlsverify", tls_verify, "use TLS and verify the Engine's certificate ($DOCKER_TLS_VERIFY)");
+  app.add_option("--tlscacert", global.tls_ca_cert, "trust certificates signed by this CA (default $DOCKER_CERT_PATH/ca.pem)");
+  app.add_option("--tlscert", global.tls_cert, "TLS certificate file (default $DOCKER_CERT_PATH/cert.pem)");
+  app.add_option("--tlskey", global.tls_key, "TLS key file (default $DOCKER_CERT_PATH/key.pem)");
+  app.add_flag("-D,--debug", global.debug, "debug output");
+  app.add_option("-l,--log-level", global.log_level, "debug, info, warn, error or fatal")
+      ->capture_default_str()
+      ->check([](const std::string& level) {
+        for (const char* known : {"trace", "debug", "info", "warn", "warning", "error", "fatal", "panic"})
+          if (level == known) return std::string();
+        return "Unable to parse logging level: " + level;
+      });
   app.fallthrough();
-  auto through_engine = [&engine_host]() {
+  auto through_engine = [&global]() {
     const char* env = std::getenv("DOCKER_HOST");
-    return !engine_host.empty() || (env && *env);
+    return !global.host.empty() || (env && *env);
   };
+  // The Engine connection from the global flags; nullopt (and the error
+  // printed) when they do not make one.
+  auto engine_options = [&]() -> std::optional<berth::EngineClientOptions> {
+    if (tls_flag->count() > 0) global.tls = tls;
+    if (tls_verify_flag->count() > 0) global.tls_verify = tls_verify;
+    if (global.debug) global.log_level = "debug";
+    berth::Result<berth::EngineClientOptions> options = berth::cli::EngineOptionsFor(global);
+    if (!options) {
+      std::cerr << "berth: " << options.error().message() << "\n";
+      return std::nullopt;
+    }
+    if (global.log_level == "debug") {
+      std::cerr << "DEBU berth: Engine " << (options->host.empty() ? "unix:///var/run/docker.sock" : options->host)
+                << (options->tls ? (options->tls_verify ? " over TLS, verified" : " over TLS, not verified") : "")
+                << "\n";
+    }
+    return *options;
+  };
+  // A subcommand's own --config, else the global one.
+  auto config_dir = [&global](const std::string& own) { return own.empty() ? global.config_dir : own; };
 
   // berth auth encode|decode
   CLI::App* auth = app.add_subcommand("auth", "X-Registry-Auth header values");
@@ -217,7 +255,7 @@ int main(int argc, char** argv) {
   encode->callback([&] {
     if (!encode_reference.empty()) {
       exit_code = Emit(berth::cli::AuthEncodeFromConfig(encode_args.Request(), encode_args.certs_dir,
-                                                        encode_config_dir, encode_reference));
+                                                        config_dir(encode_config_dir), encode_reference));
       return;
     }
     auto in = ArgumentOrStdin(encode_json, false);
@@ -324,10 +362,14 @@ int main(int argc, char** argv) {
     }
     args.server = login_server;
     args.username = login_credentials.username;
-    args.config_dir = login_credentials.config_dir;
-    exit_code = Emit(through_engine()
-                         ? berth::cli::LoginThroughEngine(engine_host, args, AskTerminal)
-                         : berth::cli::LoginRun(login_args.Request(), login_args.certs_dir, args, AskTerminal));
+    args.config_dir = config_dir(login_credentials.config_dir);
+    if (!through_engine()) {
+      exit_code = Emit(berth::cli::LoginRun(login_args.Request(), login_args.certs_dir, args, AskTerminal));
+    } else if (auto engine = engine_options()) {
+      exit_code = Emit(berth::cli::LoginThroughEngine(*engine, args, AskTerminal));
+    } else {
+      exit_code = 1;
+    }
   });
 
   // berth logout [SERVER]
@@ -337,7 +379,7 @@ int main(int argc, char** argv) {
   logout->add_option("SERVER", logout_server, "registry host[:port] or URL");
   logout->add_option("--config", logout_config_dir,
                      "the docker CLI's configuration directory (default $DOCKER_CONFIG, else ~/.docker)");
-  logout->callback([&] { exit_code = Emit(berth::cli::LogoutRun(logout_config_dir, logout_server)); });
+  logout->callback([&] { exit_code = Emit(berth::cli::LogoutRun(config_dir(logout_config_dir), logout_server)); });
 
   // berth search TERM
   RegistryArgs search_args;
@@ -351,19 +393,22 @@ int main(int argc, char** argv) {
   search->add_option("-f,--filter", search_request.filters,
                      "is-official=BOOL, is-automated=BOOL or stars=N (repeatable)");
   search->add_option("--format", search_request.format, "table or json")->capture_default_str();
+  search->add_flag("--no-trunc", search_request.no_trunc, "do not cut descriptions to 45 columns");
   search->add_option("--certs-dir", search_args.certs_dir, "per-registry TLS material")->capture_default_str();
   AddRegistryConfigOptions(search, search_args);
   AddCredentialOptions(search, search_credentials);
   search->callback([&] {
     std::optional<berth::AuthConfig> credentials = search_credentials.Read();
+    const std::string dir = config_dir(search_credentials.config_dir);
     if (!credentials) {
       exit_code = 1;
-    } else if (through_engine()) {
-      exit_code = Emit(
-          berth::cli::SearchThroughEngine(engine_host, search_request, *credentials, search_credentials.config_dir));
-    } else {
+    } else if (!through_engine()) {
       exit_code = Emit(berth::cli::SearchRun(search_args.Request(), search_args.certs_dir, search_request,
-                                             *credentials, search_credentials.config_dir));
+                                             *credentials, dir));
+    } else if (auto engine = engine_options()) {
+      exit_code = Emit(berth::cli::SearchThroughEngine(*engine, search_request, *credentials, dir));
+    } else {
+      exit_code = 1;
     }
   });
 
@@ -379,14 +424,16 @@ int main(int argc, char** argv) {
   AddCredentialOptions(inspect, inspect_credentials);
   inspect->callback([&] {
     std::optional<berth::AuthConfig> credentials = inspect_credentials.Read();
+    const std::string dir = config_dir(inspect_credentials.config_dir);
     if (!credentials) {
       exit_code = 1;
-    } else if (through_engine()) {
-      exit_code = Emit(
-          berth::cli::InspectThroughEngine(engine_host, inspect_refs, *credentials, inspect_credentials.config_dir));
-    } else {
+    } else if (!through_engine()) {
       exit_code = Emit(berth::cli::InspectRun(inspect_args.Request(), inspect_args.certs_dir, inspect_refs,
-                                              *credentials, inspect_credentials.config_dir));
+                                              *credentials, dir));
+    } else if (auto engine = engine_options()) {
+      exit_code = Emit(berth::cli::InspectThroughEngine(*engine, inspect_refs, *credentials, dir));
+    } else {
+      exit_code = 1;
     }
   });
 
@@ -396,7 +443,10 @@ int main(int argc, char** argv) {
       "info", "An Engine's registry configuration, as `docker info` shows it (GET /info; -H or $DOCKER_HOST, else "
               "unix:///var/run/docker.sock)");
   info->add_option("--format", info_format, "table or json (the daemon's answer)")->capture_default_str();
-  info->callback([&] { exit_code = Emit(berth::cli::InfoRun(engine_host, info_format)); });
+  info->callback([&] {
+    auto engine = engine_options();
+    exit_code = engine ? Emit(berth::cli::InfoRun(*engine, info_format)) : 1;
+  });
 
   try {
     app.parse(argc, argv);

@@ -46,38 +46,106 @@ Result<std::unique_ptr<CredentialStore>> OpenCredentialStore(const std::string& 
 
 namespace {
 
-// The docker CLI's search table: NAME, DESCRIPTION (cut to 45 characters),
-// STARS, OFFICIAL and AUTOMATED as "[OK]".
-std::string SearchTable(const std::vector<SearchResult>& results) {
-  std::vector<std::vector<std::string>> rows{{"NAME", "DESCRIPTION", "STARS", "OFFICIAL", "AUTOMATED"}};
+// Display columns of one code point, as go-runewidth counts them for the
+// CLI's Ellipsis: 2 for East Asian wide and fullwidth forms, 0 for
+// combining marks, else 1.
+int RuneWidth(char32_t c) {
+  if ((c >= 0x0300 && c <= 0x036F) || (c >= 0x1AB0 && c <= 0x1AFF) || (c >= 0x20D0 && c <= 0x20FF) ||
+      (c >= 0xFE20 && c <= 0xFE2F) || c == 0x200B)
+    return 0;
+  if ((c >= 0x1100 && c <= 0x115F) || (c >= 0x2E80 && c <= 0xA4CF && c != 0x303F) || (c >= 0xAC00 && c <= 0xD7A3) ||
+      (c >= 0xF900 && c <= 0xFAFF) || (c >= 0xFE30 && c <= 0xFE4F) || (c >= 0xFF00 && c <= 0xFF60) ||
+      (c >= 0xFFE0 && c <= 0xFFE6) || (c >= 0x1F300 && c <= 0x1F64F) || (c >= 0x1F900 && c <= 0x1F9FF) ||
+      (c >= 0x20000 && c <= 0x3FFFD))
+    return 2;
+  return 1;
+}
+
+// The code points of UTF-8 text with the byte length of each (an invalid
+// byte is U+FFFD of length 1, as Go ranges over strings).
+std::vector<std::pair<char32_t, std::size_t>> Runes(const std::string& s) {
+  std::vector<std::pair<char32_t, std::size_t>> out;
+  for (std::size_t i = 0; i < s.size();) {
+    unsigned char b = static_cast<unsigned char>(s[i]);
+    std::size_t n = b < 0x80 ? 1 : (b >> 5) == 6 ? 2 : (b >> 4) == 14 ? 3 : (b >> 3) == 30 ? 4 : 0;
+    char32_t c = n == 1 ? b : n == 2 ? b & 0x1F : n == 3 ? b & 0x0F : b & 0x07;
+    bool ok = n != 0 && i + n <= s.size();
+    for (std::size_t k = 1; ok && k < n; ++k) {
+      unsigned char cont = static_cast<unsigned char>(s[i + k]);
+      ok = (cont & 0xC0) == 0x80;
+      c = (c << 6) | (cont & 0x3F);
+    }
+    if (!ok) {
+      out.emplace_back(0xFFFD, 1);
+      ++i;
+      continue;
+    }
+    out.emplace_back(c, n);
+    i += n;
+  }
+  return out;
+}
+
+// Display columns of UTF-8 text (go-runewidth's StringWidth).
+std::size_t DisplayWidth(const std::string& s) {
+  std::size_t total = 0;
+  for (const auto& r : Runes(s)) total += static_cast<std::size_t>(RuneWidth(r.first));
+  return total;
+}
+
+// The CLI's formatter.Ellipsis: text wider than `width` columns is cut to
+// width-1 columns and "…" added.
+std::string Ellipsis(const std::string& s, int width) {
+  const auto runes = Runes(s);
+  if (DisplayWidth(s) <= static_cast<std::size_t>(width)) return s;
+  std::string out;
+  int used = 0;
+  std::size_t at = 0;
+  for (const auto& [c, len] : runes) {
+    if (used + RuneWidth(c) > width - 1) break;
+    used += RuneWidth(c);
+    out.append(s, at, len);
+    at += len;
+  }
+  return out + "…";
+}
+
+// The docker CLI 28's search table, as its tabwriter (a fork of Go's that
+// measures display columns) lays it out: NAME, DESCRIPTION (newlines as
+// spaces; cut to 45 columns unless no_trunc), STARS, OFFICIAL ("[OK]");
+// each column as wide as its widest cell plus 3, at least 10; the last
+// cell unpadded. Results in the order the daemon sent them.
+std::string SearchTable(const std::vector<SearchResult>& results, bool no_trunc) {
+  std::vector<std::vector<std::string>> rows{{"NAME", "DESCRIPTION", "STARS", "OFFICIAL"}};
   for (const SearchResult& r : results) {
     std::string description = r.description;
+    // A tab would split the cell (the CLI's tabwriter would start a new
+    // column); shown as a space.
     for (char& c : description)
       if (c == '\n' || c == '\r' || c == '\t') c = ' ';
-    if (description.size() > 45) description = description.substr(0, 44) + "…";
-    rows.push_back({r.name, description, std::to_string(r.star_count), r.is_official ? "[OK]" : "",
-                    r.is_automated ? "[OK]" : ""});
+    if (!no_trunc) description = Ellipsis(description, 45);
+    rows.push_back({r.name, description, std::to_string(r.star_count), r.is_official ? "[OK]" : ""});
   }
-  std::vector<std::size_t> width(5, 0);
+  constexpr std::size_t kPadding = 3, kMinWidth = 10;
+  std::vector<std::size_t> width(4, kMinWidth);
   for (const auto& row : rows)
-    for (std::size_t i = 0; i < row.size(); ++i) width[i] = std::max(width[i], row[i].size());
+    for (std::size_t i = 0; i + 1 < row.size(); ++i) width[i] = std::max(width[i], DisplayWidth(row[i]) + kPadding);
   std::string out;
   for (const auto& row : rows) {
-    std::string line;
+    if (!out.empty()) out += '\n';
     for (std::size_t i = 0; i < row.size(); ++i) {
-      line += row[i];
-      if (i + 1 < row.size()) line += std::string(width[i] - row[i].size() + 3, ' ');
+      out += row[i];
+      if (i + 1 < row.size()) out.append(width[i] - DisplayWidth(row[i]), ' ');
     }
-    while (!line.empty() && line.back() == ' ') line.pop_back();
-    out += (out.empty() ? "" : "\n") + line;
   }
   return out;
 }
 
 }  // namespace
 
-Result<std::string> SearchOutput(const std::vector<SearchResult>& results, const std::string& format) {
-  if (format == "table") return SearchTable(results);
+Result<std::string> SearchOutput(const std::vector<SearchResult>& results, const std::string& format,
+                                 bool no_trunc) {
+  if (format == "table") return SearchTable(results, no_trunc);
   if (format != "json") {
     return Error(ErrorKind::kInvalidParameter, "unknown format \"" + format + "\" (one of: table, json)");
   }

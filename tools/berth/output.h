@@ -33,9 +33,11 @@ bool HasCredentials(const AuthConfig& auth);
 Result<std::unique_ptr<CredentialStore>> OpenCredentialStore(const std::string& config_dir,
                                                              std::vector<std::string>& warnings);
 
-// `--format table|json` of search results: the docker CLI's table, or the
-// route's JSON array (HTML escaping off). Error for another format.
-Result<std::string> SearchOutput(const std::vector<SearchResult>& results, const std::string& format);
+// `--format table|json` of search results: the docker CLI 28's table
+// (descriptions cut to 45 columns unless no_trunc), or the route's JSON
+// array (HTML escaping off). Error for another format.
+Result<std::string> SearchOutput(const std::vector<SearchResult>& results, const std::string& format,
+                                 bool no_trunc = false);
 // The CLI's --filter KEY=VALUE flags as filters.Args.
 Result<std::map<std::string, std::set<std::string>>> ParseFilterFlags(const std::vector<std::string>& flags);
 

@@ -178,7 +178,7 @@ CommandOutput SearchRun(const ConfigRequest& config, const std::string& certs_di
   std::string note = "berth: answered by " + std::string(SearchMethodName(outcome->method)) + " at " +
                      outcome->endpoint;
   warnings.push_back(note);
-  Result<std::string> out = SearchOutput(outcome->results, args.format);
+  Result<std::string> out = SearchOutput(outcome->results, args.format, args.no_trunc);
   if (!out) return Failure(out.error().message());
   return {*out, Joined(warnings), 0};
 }
