@@ -34,14 +34,23 @@ AuthConfig Credentials(const std::string& server, const std::string& user, const
   return auth;
 }
 
+// A TLS registry that lets alice:s3cret in (htpasswd), the test images
+// pushed to it.
+bool StartAlicesRegistry(TlsRegistry& tls, PushedImages& pushed) {
+  std::string htpasswd;
+  if (testing::Run({"htpasswd", "-Bbn", "alice", "s3cret"}, &htpasswd) != 0) return false;
+  std::ofstream(tls.dir.path() + "/htpasswd") << htpasswd;
+  if (!tls.Start("auth:\n  htpasswd:\n    realm: berth-test\n    path: " + tls.dir.path() + "/htpasswd\n")) {
+    return false;
+  }
+  pushed = tls.Push("alice:s3cret");
+  return pushed.ok;
+}
+
 TEST(BasicAuthRegistry, LoginInspectAndTheEnginesErrors) {
   TlsRegistry tls;
-  std::string htpasswd;
-  ASSERT_EQ(testing::Run({"htpasswd", "-Bbn", "alice", "s3cret"}, &htpasswd), 0);
-  std::ofstream(tls.dir.path() + "/htpasswd") << htpasswd;
-  ASSERT_TRUE(tls.Start("auth:\n  htpasswd:\n    realm: berth-test\n    path: " + tls.dir.path() + "/htpasswd\n"));
-  PushedImages pushed = tls.Push("alice:s3cret");
-  ASSERT_TRUE(pushed.ok) << pushed.error;
+  PushedImages pushed;
+  ASSERT_TRUE(StartAlicesRegistry(tls, pushed)) << pushed.error;
 
   {
     RegistryClient client(*tls.service);
@@ -86,12 +95,8 @@ TEST(BasicAuthRegistry, LoginInspectAndTheEnginesErrors) {
 // clear to a TLS port and reporting its "400 Bad Request").
 TEST(BasicAuthRegistry, NothingGoesToPlainHttpAfterHttpsAnswered) {
   TlsRegistry tls;
-  std::string htpasswd;
-  ASSERT_EQ(testing::Run({"htpasswd", "-Bbn", "alice", "s3cret"}, &htpasswd), 0);
-  std::ofstream(tls.dir.path() + "/htpasswd") << htpasswd;
-  ASSERT_TRUE(tls.Start("auth:\n  htpasswd:\n    realm: berth-test\n    path: " + tls.dir.path() + "/htpasswd\n"));
-  PushedImages pushed = tls.Push("alice:s3cret");
-  ASSERT_TRUE(pushed.ok) << pushed.error;
+  PushedImages pushed;
+  ASSERT_TRUE(StartAlicesRegistry(tls, pushed)) << pushed.error;
   ServiceOptions options;
   options.insecure_registries = {tls.name};
   RegistryServiceSettings settings;
