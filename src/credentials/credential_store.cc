@@ -85,11 +85,12 @@ Result<AuthConfig> CredentialStore::Get(const std::string& key) {
     Result<ConfigFile> file = ConfigFile::Load(path_);
     if (!file) return file.error();
     // What the file holds for the key is where every answer starts (the
-    // CLI's nativeStore.Get begins with fileStore.Get).
+    // CLI's nativeStore.Get begins with fileStore.Get, ignoring its errors:
+    // with a helper, a bad entry only leaves nothing to start from).
     Result<std::optional<AuthConfig>> entry = FileEntry(*file, key);
-    if (!entry) return entry.error();
-    AuthConfig auth = entry->value_or(AuthConfig{});
     const std::string store = StoreFor(key);
+    if (store == "file" && !entry) return entry.error();
+    AuthConfig auth = entry ? entry->value_or(AuthConfig{}) : AuthConfig{};
     if (store == "file") return auth;
     CredentialHelper helper(store, options_.helper_timeout);
     Result<std::optional<HelperCredentials>> got = helper.Get(key);

@@ -153,6 +153,22 @@ TEST(CredentialHelpers, AHelperWithoutCredentialsClearsTheSecretsOfTheEntry) {
   EXPECT_TRUE(log.lines.empty());
 }
 
+// With a helper, the file's entry only fills in what the helper does not
+// say: a bad `auth` there does not stand in the way (the CLI ignores it).
+TEST(CredentialHelpers, ABadFileEntryDoesNotHideTheHelpersCredentials) {
+  HelperEnvironment env;
+  env.WriteConfig(R"({"auths": {"reg.example.com": {"auth": "!!not base64"}}, "credsStore": "berth-test"})");
+  {
+    auto store = CredentialStore::Open(env.config);
+    ASSERT_TRUE((*store)->Store(Alice("reg.example.com")).ok());
+  }
+  auto store = CredentialStore::Open(env.config);
+  Result<AuthConfig> got = (*store)->Get("reg.example.com");
+  ASSERT_TRUE(got.ok()) << got.error().message();
+  EXPECT_EQ(got->username, "alice");
+  EXPECT_EQ(got->password, "s3cret");
+}
+
 TEST(CredentialHelpers, FailingHangingAndJunkHelpersDoNotStopAReadAndFailAWrite) {
   const std::string config = R"({"auths": {"reg.example.com": {}}, "credsStore": "berth-test"})";
   {
