@@ -47,13 +47,16 @@ struct EngineClientOptions {
   // "" negotiates on the first request (HEAD /_ping, then GET on failure).
   std::string api_version;
   // TLS for tcp:// and https:// hosts: the directory with ca.pem, cert.pem
-  // and key.pem (the CLI's DOCKER_CERT_PATH); `tls_verify` checks the
-  // Engine's certificate against ca.pem (or the system's CAs without one).
+  // and key.pem (the CLI's DOCKER_CERT_PATH, ~/.docker by default);
+  // `tls_verify` checks the Engine's certificate against ca.pem, which must
+  // then be there ("could not read CA certificate …", as the CLI); the
+  // client pair is used where both files are there.
   bool tls = false;
   bool tls_verify = false;
   std::string cert_path;
   // Files that replace cert_path's ca.pem, cert.pem and key.pem (the CLI's
-  // --tlscacert, --tlscert, --tlskey); named files must exist.
+  // --tlscacert, --tlscert, --tlskey); named files must exist, and a
+  // certificate needs its key.
   std::string ca_file, cert_file, key_file;
   std::chrono::milliseconds connect_timeout{10000};
   // A whole request and answer; registry work behind /auth, /images/search

@@ -158,13 +158,21 @@ Status CredentialStore::Store(const AuthConfig& auth) {
 Result<bool> CredentialStore::Erase(const std::string& key) {
   const std::string store = StoreFor(key);
   bool found = false;
-  if (store != "file") {
+  // A default store nobody named holds nothing of this file's (the first
+  // store through it would have named it).
+  if (store != "file" && !default_store_) {
     CredentialHelper helper(store, options_.helper_timeout);
-    // Whether there was anything only decides the "Not logged in" note; a
-    // helper that cannot say still gets the erase, whose error is the CLI's.
+    // Nothing to erase where the helper has nothing (some helpers, pass
+    // among them, fail an erase of what they do not hold); a helper that
+    // cannot say still gets the erase, whose error is the CLI's — unless it
+    // ran out of time, when the erase would too.
     Result<std::optional<HelperCredentials>> had = helper.Get(key);
-    found = had.ok() && had->has_value();
-    if (Status erased = helper.Erase(key); !erased.ok()) return erased.error();
+    if (!had && had.error().kind() == ErrorKind::kUnavailable) return had.error();
+    // (Debian's pass helper answers a missing entry with empty credentials.)
+    found = had.ok() && had->has_value() && !((*had)->username.empty() && (*had)->secret.empty());
+    if (!had || found) {
+      if (Status erased = helper.Erase(key); !erased.ok()) return erased.error();
+    }
   }
   Status saved = credentials::UpdateConfigFile(path_, [&](ConfigFile& file) -> Status {
     found = file.EraseEntry(key) || found;

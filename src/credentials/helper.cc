@@ -9,6 +9,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cctype>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
@@ -30,17 +31,46 @@ std::string Trim(const std::string& s) {
   return s.substr(first, s.find_last_not_of(" \t\r\n") - first + 1);
 }
 
-// What a failed helper printed, for its error message: trimmed and capped.
-std::string Shown(const std::string& out) {
+// The protocol's "not found", and how the pass helper of Debian 12
+// (docker-credential-helpers 0.6) says it instead: pass's own "Error: … is
+// not in the password store." — which the CLI takes as a failure, and so
+// says nothing on `docker logout` only because of its map (compatibility
+// K12); berth reads it as what it is.
+bool IsNotFound(const std::string& out) {
+  const std::string t = Trim(out);
+  static constexpr std::string_view kPassMissing = "is not in the password store.";
+  return t == kNotFound || (t.size() >= kPassMissing.size() &&
+                            t.compare(t.size() - kPassMissing.size(), kPassMissing.size(), kPassMissing) == 0);
+}
+
+// Whether a helper's output may carry credentials: JSON (the protocol's
+// credentials are a JSON object), the word "secret" in any case, or the
+// secret being stored.
+bool MayHoldSecret(const std::string& out, const std::string& secret) {
+  if (out.find('{') != std::string::npos) return true;
+  if (!secret.empty() && out.find(secret) != std::string::npos) return true;
+  std::string lower = out;
+  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return lower.find("secret") != std::string::npos;
+}
+
+// What a failed helper printed, for its error message: trimmed and capped,
+// withheld when it may carry credentials (the CLI prints it as it is).
+std::string Shown(const std::string& out, const std::string& secret) {
   std::string t = Trim(out);
+  if (MayHoldSecret(t, secret)) return "(" + std::to_string(t.size()) + " bytes withheld: they may hold credentials)";
   if (t.size() > 256) t = t.substr(0, 256) + "…";
   return t;
 }
 
-Error CallError(const char* what, const std::string& err, const std::string& out) {
-  return Error(ErrorKind::kSystem,
-               std::string("error ") + what + " credentials - err: " + err + ", out: `" + Shown(out) + "`");
+Error CallError(const char* what, const std::string& err, const std::string& out, const std::string& secret = "",
+                ErrorKind kind = ErrorKind::kSystem) {
+  return Error(kind, std::string("error ") + what + " credentials - err: " + err + ", out: `" + Shown(out, secret) + "`");
 }
+
+// A helper that could not be run or did not finish: its error, keeping
+// kUnavailable for one that ran out of time.
+Error RunError(const char* what, const Error& run) { return CallError(what, run.message(), "", "", run.kind()); }
 
 std::string ExitText(int code) {
   return code >= 0 ? "exit status " + std::to_string(code) : "signal: killed";
@@ -162,7 +192,7 @@ Result<CredentialHelper::Output> CredentialHelper::Run(const std::string& action
     ::usleep(2000);
   }
   if (timed_out) {
-    return Error(ErrorKind::kSystem, program_ + " " + action + " did not finish within " +
+    return Error(ErrorKind::kUnavailable, program_ + " " + action + " did not finish within " +
                                          std::to_string(timeout_.count()) + " ms (killed)");
   }
   if (too_much) {
@@ -175,9 +205,9 @@ Result<CredentialHelper::Output> CredentialHelper::Run(const std::string& action
 
 Result<std::optional<HelperCredentials>> CredentialHelper::Get(const std::string& server_url) const {
   Result<Output> run = Run("get", server_url);
-  if (!run) return CallError("getting", run.error().message(), "");
+  if (!run) return RunError("getting", run.error());
   if (run->exit_code != 0) {
-    if (Trim(run->out) == kNotFound) return std::optional<HelperCredentials>();
+    if (IsNotFound(run->out)) return std::optional<HelperCredentials>();
     return CallError("getting", ExitText(run->exit_code), run->out);
   }
   HelperCredentials credentials;
@@ -192,16 +222,16 @@ Result<std::optional<HelperCredentials>> CredentialHelper::Get(const std::string
 
 Status CredentialHelper::Store(const HelperCredentials& credentials) const {
   Result<Output> run = Run("store", EncodeHelperCredentials(credentials));
-  if (!run) return CallError("storing", run.error().message(), "");
-  if (run->exit_code != 0) return CallError("storing", ExitText(run->exit_code), run->out);
+  if (!run) return RunError("storing", run.error());
+  if (run->exit_code != 0) return CallError("storing", ExitText(run->exit_code), run->out, credentials.secret);
   return {};
 }
 
 Status CredentialHelper::Erase(const std::string& server_url) const {
   Result<Output> run = Run("erase", server_url);
-  if (!run) return CallError("erasing", run.error().message(), "");
+  if (!run) return RunError("erasing", run.error());
   if (run->exit_code != 0) {
-    if (Trim(run->out) == kNotFound) return {};
+    if (IsNotFound(run->out)) return {};
     return CallError("erasing", ExitText(run->exit_code), run->out);
   }
   return {};
@@ -209,7 +239,7 @@ Status CredentialHelper::Erase(const std::string& server_url) const {
 
 Result<std::map<std::string, std::string>> CredentialHelper::List() const {
   Result<Output> run = Run("list", "");
-  if (!run) return CallError("listing", run.error().message(), "");
+  if (!run) return RunError("listing", run.error());
   if (run->exit_code != 0) return CallError("listing", ExitText(run->exit_code), run->out);
   std::map<std::string, std::string> out;
   if (Status decoded = DecodeHelperList(run->out, out); !decoded.ok()) {

@@ -1,8 +1,9 @@
 // A docker-credential-NAME program on PATH, spoken to as the docker CLI
 // does: `get` (server URL on stdin, credentials JSON on stdout), `store`,
 // `erase`, `list`. Each call is bounded in time (the helper's process group
-// is killed past the timeout) and in output size; the errors are the CLI's
-// ("error getting credentials - err: exit status 1, out: `…`").
+// is killed past the timeout: kUnavailable) and in output size; the errors
+// are the CLI's ("error getting credentials - err: exit status 1, out: `…`")
+// except that output that may hold credentials is withheld.
 #ifndef BERTH_SRC_CREDENTIALS_HELPER_H_
 #define BERTH_SRC_CREDENTIALS_HELPER_H_
 

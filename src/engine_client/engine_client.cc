@@ -40,6 +40,7 @@ Result<std::unique_ptr<EngineClient>> EngineClient::Create(EngineClientOptions o
   if (options.host.empty()) options.host = std::string(kDefaultEngineHost);
   Result<engine_client::EngineHost> host = engine_client::ParseEngineHost(options.host, options.tls);
   if (!host) return host.error();
+  options.host = host->name;  // messages name it as the CLI does
   impl->host = std::move(*host);
   if (!options.api_version.empty()) {
     // DOCKER_API_VERSION as the CLI takes it: "1.41" or "v1.41".
@@ -50,22 +51,35 @@ Result<std::unique_ptr<EngineClient>> EngineClient::Create(EngineClientOptions o
     impl->version = v;  // pinned: never negotiated
   }
   if (impl->host.tls) {
-    // The CLI's DOCKER_CERT_PATH: ca.pem, cert.pem, key.pem, each used only
-    // when present; a file named on its own (--tlscacert …) must be there.
+    // The CLI's rules (cli/flags and go-connections' tlsconfig): a CA only
+    // when verifying — the named one or DOCKER_CERT_PATH's ca.pem, which
+    // must then be there; a client pair from the named files, or from the
+    // default ones where they exist, certificate and key together.
     std::string dir = options.cert_path.empty() ? DockerConfigDir() : options.cert_path;
     std::error_code ec;
-    auto pick = [&](const std::string& named, const char* default_name) {
+    auto present = [&](const std::string& named, const char* default_name) {
       if (!named.empty()) return named;
       std::string path = dir + "/" + default_name;
       return std::filesystem::exists(path, ec) ? path : std::string();
     };
-    const std::string ca = pick(options.ca_file, "ca.pem");
-    const std::string cert = pick(options.cert_file, "cert.pem");
-    const std::string key = pick(options.key_file, "key.pem");
     std::vector<std::string> cas;
     std::vector<std::pair<std::string, std::string>> pairs;
-    if (options.tls_verify && !ca.empty()) cas.push_back(ca);
-    if (!cert.empty() && !key.empty()) pairs.emplace_back(cert, key);
+    if (options.tls_verify) {
+      const std::string ca = options.ca_file.empty() ? dir + "/ca.pem" : options.ca_file;
+      if (Result<TlsMaterial> read = LoadTlsMaterial({ca}, {}); !read) {
+        return Error(ErrorKind::kInvalidParameter,
+                     "could not read CA certificate \"" + ca + "\": " + read.error().message());
+      }
+      cas.push_back(ca);
+    }
+    const std::string cert = present(options.cert_file, "cert.pem");
+    const std::string key = present(options.key_file, "key.pem");
+    if (cert.empty() != key.empty()) {
+      return Error(ErrorKind::kInvalidParameter, "a TLS client certificate needs its key and a key its certificate ("
+                                                 "--tlscert " + (cert.empty() ? "?" : cert) + ", --tlskey " +
+                                                 (key.empty() ? "?" : key) + ")");
+    }
+    if (!cert.empty()) pairs.emplace_back(cert, key);
     Result<TlsMaterial> material = LoadTlsMaterial(cas, pairs);
     if (!material) return material.error();
     material->verify = options.tls_verify;
@@ -113,8 +127,11 @@ Status EngineClient::Impl::Check(const http::Response& r, const std::string& url
 }
 
 Result<EnginePing> EngineClient::Impl::Ping() {
-  // HEAD first; GET when HEAD fails in any way, as the Go SDK does.
+  // HEAD first; GET when HEAD fails, as the Go SDK does — but not after
+  // HEAD ran out of time: an Engine that does not answer would only make
+  // the caller wait a second time.
   Result<http::Response> r = Send("HEAD", "/_ping");
+  if (!r && http.last_failure_was_timeout()) return r.error();
   if (!r || r->status != 200) {
     r = Send("GET", "/_ping");
     if (!r) return r.error();

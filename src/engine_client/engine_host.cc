@@ -18,8 +18,13 @@ bool ValidPort(std::string_view port) {
 
 }  // namespace
 
-Result<EngineHost> ParseEngineHost(std::string_view host, bool tls) {
+Result<EngineHost> ParseEngineHost(std::string_view given, bool tls) {
   EngineHost out;
+  // "host:port" alone is tcp (the CLI's ParseHost).
+  const std::string with_scheme = given.find("://") == std::string_view::npos && !given.empty()
+                                      ? "tcp://" + std::string(given)
+                                      : std::string(given);
+  const std::string_view host = with_scheme;
   std::size_t sep = host.find("://");
   if (sep == std::string_view::npos) return Unparsable(host);
   std::string_view scheme = host.substr(0, sep), rest = host.substr(sep + 3);
@@ -27,6 +32,7 @@ Result<EngineHost> ParseEngineHost(std::string_view host, bool tls) {
     if (rest.empty() || rest[0] != '/') return Unparsable(host);
     out.unix_socket = std::string(rest);
     out.base_url = "http://api.moby.localhost";
+    out.name = std::string(host);
     return out;
   }
   if (scheme != "tcp" && scheme != "http" && scheme != "https") {
@@ -62,6 +68,7 @@ Result<EngineHost> ParseEngineHost(std::string_view host, bool tls) {
   if (port.empty()) port = out.tls ? "2376" : "2375";
   if (!ValidPort(port)) return Error(ErrorKind::kInvalidParameter, "Invalid bind address format: " + std::string(host));
   out.base_url = std::string(out.tls ? "https://" : "http://") + address + ":" + port;
+  out.name = scheme == "tcp" ? "tcp://" + address + ":" + port : std::string(host);
   return out;
 }
 

@@ -1,6 +1,7 @@
 // Where an Engine listens, as the docker CLI reads -H / DOCKER_HOST:
-// unix:///path, tcp://host[:port] (2375, or 2376 with TLS),
-// http://host[:port], https://host[:port]. Private to the library.
+// unix:///path, tcp://host[:port] (2375, or 2376 with TLS; "host:port"
+// alone is tcp, as the CLI's ParseHost takes it), http://host[:port],
+// https://host[:port]. Private to the library.
 #ifndef BERTH_SRC_ENGINE_CLIENT_ENGINE_HOST_H_
 #define BERTH_SRC_ENGINE_CLIENT_ENGINE_HOST_H_
 
@@ -17,6 +18,9 @@ struct EngineHost {
   // Go client's Host), else "http(s)://host:port".
   std::string base_url;
   bool tls = false;
+  // The host as the CLI names it in messages: tcp://host:port with the
+  // default port filled in, other forms as given.
+  std::string name;
 };
 
 // Errors (kInvalidParameter) as the CLI words them: "unable to parse

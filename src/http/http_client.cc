@@ -162,9 +162,11 @@ std::string_view StatusText(long code) {
 struct HttpClient::Impl {
   CURL* curl = nullptr;
   bool connect_failed = false;
+  bool timed_out = false;
 };
 
 bool HttpClient::last_failure_was_connect() const { return impl_->connect_failed; }
+bool HttpClient::last_failure_was_timeout() const { return impl_->timed_out; }
 
 std::string MediaTypeOf(std::string_view content_type) {
   std::string_view t = content_type.substr(0, content_type.find(';'));
@@ -236,6 +238,7 @@ Result<Response> HttpClient::Do(const Request& request) {
   }
   CURLcode rc = curl_easy_perform(c);
   impl_->connect_failed = rc == CURLE_COULDNT_CONNECT || rc == CURLE_COULDNT_RESOLVE_HOST;
+  impl_->timed_out = rc == CURLE_OPERATION_TIMEDOUT;
   curl_slist_free_all(headers);
   curl_easy_setopt(c, CURLOPT_ERRORBUFFER, nullptr);  // errbuf ends with this call
   if (sink.over || rc == CURLE_FILESIZE_EXCEEDED) {

@@ -69,6 +69,8 @@ class HttpClient {
   // socket, no such host): callers that word that case apart (the docker
   // CLI's "Cannot connect to the Docker daemon") ask here.
   bool last_failure_was_connect() const;
+  // Whether the last failed Do ran out of time (connect or whole request).
+  bool last_failure_was_timeout() const;
 
  private:
   struct Impl;

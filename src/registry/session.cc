@@ -291,6 +291,9 @@ Result<http::Response> Session::Fetch(http::Request request, const std::vector<s
     for (const std::string& v : values) request.headers.emplace_back(name, v);
   std::optional<std::vector<Challenge>> challenges = state_.Challenges(api_root_);
   bool known = challenges.has_value();
+  // Challenges come from an answer of this endpoint: it has answered, even
+  // when this request stops before it is sent (no credentials for them).
+  answered_ = answered_ || known;
   bool use_cache = tokens == Tokens::kCached;
   for (int round = 0;; ++round) {
     std::string token_key;

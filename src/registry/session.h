@@ -117,7 +117,9 @@ class Session {
   // Whether the last request got no HTTP answer at all (connection, TLS,
   // timeout), as opposed to an answer or an authorization error.
   bool unreachable() const { return unreachable_; }
-  // Whether any request of this session got an HTTP answer (of any status).
+  // Whether this endpoint has given an HTTP answer (of any status): to a
+  // request of this session, or earlier, when it issued the challenges a
+  // request of this session used.
   bool answered() const { return answered_; }
 
   // GET api_root without credentials (auth timeout); any status is an

@@ -108,6 +108,10 @@ IN= check "the subcommand's own --config wins" 0 "$B" "" -- "$berth" --config "$
 IN= check "--config before logout" 0 "Removing login credentials for r.example.com" "" -- "$berth" --config "$cfg/a" logout r.example.com
 grep -q r.example.com "$cfg/a/config.json" && { echo "FAIL logout --config"; fail=$((fail + 1)); } || pass=$((pass + 1))
 rm -rf "$cfg"
+IN= check "log levels in any case, -H host:port as tcp" 1 "" \
+  "berth: Cannot connect to the Docker daemon at tcp://127.0.0.1:1. Is the docker daemon running?" -- \
+  "$berth" --log-level ERROR -H 127.0.0.1:1 info
+IN= check "one -H" 1 "" "berth: Specify only one -H" -- "$berth" -H 127.0.0.1:1 -H 127.0.0.1:2 info
 "$berth" --log-level nonsense info >/dev/null 2>/tmp/berth_cli_err.$$ && { echo "FAIL bad log level accepted"; fail=$((fail + 1)); } || pass=$((pass + 1))
 grep -q "Unable to parse logging level: nonsense" /tmp/berth_cli_err.$$ && pass=$((pass + 1)) || { echo "FAIL log level words: $(cat /tmp/berth_cli_err.$$)"; fail=$((fail + 1)); }
 

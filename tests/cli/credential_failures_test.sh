@@ -36,6 +36,7 @@ case "$HELPER_MODE" in
   notfound) echo "credentials not found in native keychain"; exit 1 ;;
   hang) sleep 3600 ;;
   good) echo '{"ServerURL":"reg.example.com","Username":"bob","Secret":"hunter2"}'; exit 0 ;;
+  printfail) echo '{"ServerURL":"reg.example.com","Username":"bob","Secret":"hunter2"}'; exit 1 ;;
 esac
 EOF
 chmod +x "$dir/bin/docker-credential-nf2"
@@ -125,6 +126,8 @@ check "helper without credentials" notfound \
   "$(printf '{"email":"e@example.com"}' | base64 -w0 | tr '+/' '-_')"
 check "helper with credentials" good '{"credHelpers":{"reg.example.com":"nf2"}}' \
   "$(printf '{"username":"bob","password":"hunter2","serveraddress":"reg.example.com"}' | base64 -w0 | tr '+/' '-_')"
+check "prints the credentials, then fails" printfail '{"credHelpers":{"reg.example.com":"nf2"}}' e30=
+grep -q "bytes withheld: they may hold credentials" "$dir/err" && ok || bad "printfail: $(cat "$dir/err")"
 start=$(date +%s)
 BERTH_CREDENTIAL_HELPER_TIMEOUT=1 check "hung helper" hang \
   '{"auths":{"reg.example.com":{}},"credHelpers":{"reg.example.com":"nf2"}}' \

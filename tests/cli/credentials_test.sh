@@ -35,8 +35,12 @@ echo "using $(command -v docker): $(docker --version)"
 # berth login writes the entry exactly as the docker CLI does.
 out=$(echo s3cret | "$berth" login "$reg" -u alice --password-stdin 2>"$dir/err")
 expect_eq "login prints the status" "$out" "Login Succeeded"
-grep -q "WARNING! Your password will be stored unencrypted in $DOCKER_CONFIG/config.json." "$dir/err" \
-  && ok || bad "the unencrypted-password warning"
+expect_eq "the docker CLI 28's warning" "$(cat "$dir/err")" "
+WARNING! Your credentials are stored unencrypted in '$DOCKER_CONFIG/config.json'.
+Configure a credential helper to remove this warning. See
+https://docs.docker.com/go/credential-store/"
+out=$(echo s3cret | "$berth" login "$reg" -u alice --password-stdin 2>"$dir/err")
+expect_eq "the same credentials again: no warning (the file is left)" "$out $(cat "$dir/err")" "Login Succeeded "
 expect_eq "config.json as docker writes it" "$(cat "$DOCKER_CONFIG/config.json")" "$(printf '{\n\t"auths": {\n\t\t"%s": {\n\t\t\t"auth": "YWxpY2U6czNjcmV0"\n\t\t}\n\t}\n}' "$reg")"
 expect_eq "mode 0600" "$(stat -c %a "$DOCKER_CONFIG/config.json")" "600"
 

@@ -48,6 +48,12 @@ expect_eq "uninitialised pass: berth login exits 1" "$?" "1"
 expect_eq "uninitialised pass: the docker CLI's words" "$(words "$out")" "$(words "$docker_out")"
 expect_eq "  through berthd too" "$(words "$(berth_login -H "unix://$sock")")" "$(words "$docker_out")"
 [ ! -e "$DOCKER_CONFIG/config.json" ] && ok || bad "berth wrote config.json after a failed login"
+# Nothing was ever stored through the default store: logout has nothing to
+# erase (docker 28: exit 0).
+expect_eq "logout, nothing stored" "$("$berth" logout "$reg" 2>&1; echo "exit $?")" \
+  "Removing login credentials for $reg
+Not logged in to $reg
+exit 0"
 if grep -rq s3cret "$dir/docker" 2>/dev/null; then bad "a password on disk"; else ok; fi
 
 # --- pass initialised with a throwaway key ----------------------------------------
@@ -65,6 +71,12 @@ expect_eq "read back through pass" "$("$berth" auth decode "$header")" \
   "{\"username\":\"alice\",\"password\":\"s3cret\",\"serveraddress\":\"$reg\"}"
 expect_eq "  without a word on stderr" "$(cat "$dir/err")" ""
 "$berth" logout "$reg" >/dev/null 2>&1
+# pass refuses to erase what it does not hold: a second logout is "not
+# logged in", exit 0, as with docker.
+expect_eq "logout again through pass" "$("$berth" logout "$reg" 2>&1; echo "exit $?")" \
+  "Removing login credentials for $reg
+Not logged in to $reg
+exit 0"
 rm -f "$DOCKER_CONFIG/config.json"
 out=$(docker_login)
 [[ $out == *"Login Succeeded"* ]] && ok || bad "docker login through pass: $out"

@@ -148,6 +148,7 @@ docker -H "tcp://127.0.0.1:$bport" info --format '{{json .RegistryConfig}}' >"$d
 expect_eq "berth info --format json: the daemon's RegistryConfig, as docker info --format shows it" \
   "$(/usr/bin/python3 -c 'import json,sys; b=json.load(open(sys.argv[1]))["RegistryConfig"]; d=json.load(open(sys.argv[2])); print(json.dumps({k: b[k] for k in d}, sort_keys=True))' "$dir/berth-info.json" "$dir/docker-info.json")" \
   "$(/usr/bin/python3 -c 'import json,sys; print(json.dumps(json.load(open(sys.argv[1])), sort_keys=True))' "$dir/docker-info.json")"
+expect_has "-H HOST:PORT is tcp, as the CLI reads it" "$("$berth" -H "127.0.0.1:$bport" info 2>&1)" " Registry Mirrors:"
 "$berth" -H "unix://$dir/none.sock" info >/dev/null 2>"$dir/err"
 expect_eq "no Engine there: the CLI's words" "$(cat "$dir/err")" \
   "berth: Cannot connect to the Docker daemon at unix://$dir/none.sock. Is the docker daemon running?"

@@ -273,6 +273,19 @@ TEST(EngineClient, BadEnginesAreClearErrorsWithinBounds) {
     EXPECT_NE(v.error().message().find(c.expected), std::string::npos) << v.error().message();
     EXPECT_LT(elapsed(start), 5.0);
   }
+  // A silent Engine while negotiating: HEAD /_ping runs out of time once,
+  // with no second wait for a GET.
+  {
+    FixtureServer silent("fake_engine.py", {"silent"});
+    ASSERT_TRUE(silent.ok()) << silent.error();
+    EngineClientOptions negotiating = o;
+    negotiating.api_version.clear();
+    negotiating.host = "tcp://127.0.0.1:" + std::to_string(silent.port());
+    auto start = std::chrono::steady_clock::now();
+    Result<EngineVersion> v = EngineClient::Create(negotiating).value()->Version();
+    ASSERT_FALSE(v.ok());
+    EXPECT_LT(elapsed(start), 3.5);
+  }
   // Nothing listening: the CLI's words, at once.
   o.host = "tcp://127.0.0.1:" + std::to_string(testing::FreePort());
   Result<EngineVersion> down = EngineClient::Create(o).value()->Version();
@@ -405,6 +418,22 @@ TEST(EngineClient, TlsWithClientCertificatesAsTheCliTakesThem) {
   Result<EnginePing> named = EngineClient::Create(files).value()->Ping();
   EXPECT_TRUE(named.ok()) << named.error().message();
   files.ca_file = dir.path() + "/missing.pem";
+  auto no_ca = EngineClient::Create(files);
+  ASSERT_FALSE(no_ca.ok());
+  EXPECT_EQ(no_ca.error().message(), "could not read CA certificate \"" + files.ca_file + "\": open " + files.ca_file +
+                                         ": no such file or directory");
+  // Verifying needs the CA: DOCKER_CERT_PATH's ca.pem must be there.
+  EngineClientOptions no_default_ca;
+  no_default_ca.host = files.host;
+  no_default_ca.tls = no_default_ca.tls_verify = true;
+  no_default_ca.cert_path = dir.path() + "/nowhere";
+  EXPECT_FALSE(EngineClient::Create(no_default_ca).ok());
+  // A certificate needs its key.
+  files.ca_file = pki + "/ca.crt";
+  files.key_file.clear();
+  EXPECT_FALSE(EngineClient::Create(files).ok());
+  files.cert_file = dir.path() + "/missing-cert.pem";
+  files.key_file = pki + "/client.key";
   EXPECT_FALSE(EngineClient::Create(files).ok());
 
   // berth's global flags, before the subcommand, as the docker CLI takes

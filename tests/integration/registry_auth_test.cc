@@ -121,6 +121,16 @@ TEST(BasicAuthRegistry, NothingGoesToPlainHttpAfterHttpsAnswered) {
   EXPECT_EQ(refused.error().kind(), ErrorKind::kUnauthorized);
   EXPECT_EQ(refused.error().message(), "unauthorized: authentication required");
   EXPECT_EQ(inspecting.Stats().registry_requests, 2u);  // the 401, and the retry with the challenge's credentials
+  // Without credentials: the challenges are known, so each inspect stops
+  // before sending anything — and still nothing goes to http.
+  for (const char* image : {"berth/multi:1.0", "berth/docker-v2:1.0"}) {
+    Result<DistributionInspect> anonymous = inspecting.Inspect(tls.name + "/" + image, {});
+    ASSERT_FALSE(anonymous.ok());
+    EXPECT_EQ(anonymous.error().message().rfind("Get \"https://" + tls.name + "/v2/", 0), 0u)
+        << anonymous.error().message();
+    EXPECT_NE(anonymous.error().message().find("no basic auth credentials"), std::string::npos);
+  }
+  EXPECT_EQ(inspecting.Stats().registry_requests, 2u);
 
   RegistryClient searching(**service);
   SearchRequest search;

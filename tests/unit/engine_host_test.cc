@@ -18,10 +18,16 @@ TEST(EngineHost, TheCliForms) {
   EXPECT_EQ(ParseEngineHost("tcp://[::1]:2375/", false)->base_url, "http://[::1]:2375");
   EXPECT_EQ(ParseEngineHost("https://engine.example:443", false)->base_url, "https://engine.example:443");
   EXPECT_EQ(ParseEngineHost("http://127.0.0.1:80", true)->base_url, "http://127.0.0.1:80");
+  // "host:port" alone is tcp, as the CLI's ParseHost reads -H and
+  // DOCKER_HOST; messages name the host with its port.
+  EXPECT_EQ(ParseEngineHost("127.0.0.1:2375", false)->base_url, "http://127.0.0.1:2375");
+  EXPECT_EQ(ParseEngineHost("127.0.0.1:2375", false)->name, "tcp://127.0.0.1:2375");
+  EXPECT_EQ(ParseEngineHost("tcp://127.0.0.1", false)->name, "tcp://127.0.0.1:2375");
+  EXPECT_EQ(ParseEngineHost("unix:///run/berth.sock", false)->name, "unix:///run/berth.sock");
 }
 
 TEST(EngineHost, BadHostsAreTheClisErrors) {
-  EXPECT_EQ(ParseEngineHost("127.0.0.1:2375", false).error().message(), "unable to parse docker host `127.0.0.1:2375`");
+  EXPECT_EQ(ParseEngineHost("ftp://h", false).error().message(), "unable to parse docker host `ftp://h`");
   EXPECT_EQ(ParseEngineHost("unix://relative", false).error().message(), "unable to parse docker host `unix://relative`");
   EXPECT_EQ(ParseEngineHost("tcp://h:port", false).error().message(), "Invalid bind address format: tcp://h:port");
   EXPECT_EQ(ParseEngineHost("tcp://h:99999", false).error().message(), "Invalid bind address format: tcp://h:99999");

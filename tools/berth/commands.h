@@ -155,6 +155,10 @@ struct GlobalArgs {
   std::string log_level = "info";
 };
 
+// A log level as logrus reads it (any case): its lower-case name, or
+// "Unable to parse logging level: X" (the docker CLI's words).
+Result<std::string> ParseLogLevel(const std::string& level);
+
 // The Engine connection the global flags describe over the environment's
 // (EngineClientOptions::FromEnvironment). Errors: an unknown log level
 // ("Unable to parse logging level: X", the CLI's words).

@@ -2,6 +2,7 @@
 // (berth -H HOST): berth::EngineClient with the docker CLI's choices of
 // headers and output.
 #include <algorithm>
+#include <cctype>
 #include <cstdio>
 
 #include "berth/auth_header.h"
@@ -66,11 +67,18 @@ std::string InfoTable(const EngineInfo& info) {
 
 }  // namespace
 
-Result<EngineClientOptions> EngineOptionsFor(const GlobalArgs& global) {
+Result<std::string> ParseLogLevel(const std::string& level) {
+  std::string lower = level;
+  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   static constexpr const char* kLevels[] = {"trace", "debug", "info", "warn", "warning", "error", "fatal", "panic"};
-  if (std::find(std::begin(kLevels), std::end(kLevels), global.log_level) == std::end(kLevels)) {
-    return Error(ErrorKind::kInvalidParameter, "Unable to parse logging level: " + global.log_level);
+  if (std::find(std::begin(kLevels), std::end(kLevels), lower) == std::end(kLevels)) {
+    return Error(ErrorKind::kInvalidParameter, "Unable to parse logging level: " + level);
   }
+  return lower;
+}
+
+Result<EngineClientOptions> EngineOptionsFor(const GlobalArgs& global) {
+  if (Result<std::string> level = ParseLogLevel(global.log_level); !level) return level.error();
   EngineClientOptions options = EngineClientOptions::FromEnvironment();
   if (!global.host.empty()) options.host = global.host;
   if (global.tls_verify) options.tls_verify = *global.tls_verify;

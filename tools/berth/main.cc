@@ -114,7 +114,7 @@ struct CredentialArgs {
     }
     if (!password_stdin) return std::nullopt;
     if (username.empty()) {
-      std::cerr << "berth: Must provide --username with --password-stdin\n";
+      std::cerr << "berth: the --password-stdin option requires --username to be set\n";
       *ok = false;
       return std::nullopt;
     }
@@ -192,7 +192,8 @@ int main(int argc, char** argv) {
   bool tls = false, tls_verify = false;
   app.add_option("--config", global.config_dir,
                  "the docker CLI's configuration directory (default $DOCKER_CONFIG, else ~/.docker)");
-  app.add_option("-H,--host", global.host,
+  std::vector<std::string> hosts;
+  app.add_option("-H,--host", hosts,
                  "an Engine to go through: unix:///PATH, tcp://HOST:PORT or https://HOST:PORT (default "
                  "$DOCKER_HOST; none: straight to registries)");
   CLI::Option* tls_flag = app.add_flag("--tls", tls, "use TLS with the Engine; implied by --tlsverify ($DOCKER_TLS)");
@@ -205,27 +206,32 @@ int main(int argc, char** argv) {
   app.add_option("-l,--log-level", global.log_level, "debug, info, warn, error or fatal")
       ->capture_default_str()
       ->check([](const std::string& level) {
-        for (const char* known : {"trace", "debug", "info", "warn", "warning", "error", "fatal", "panic"})
-          if (level == known) return std::string();
-        return "Unable to parse logging level: " + level;
+        return berth::cli::ParseLogLevel(level).ok() ? std::string()
+                                                     : berth::cli::ParseLogLevel(level).error().message();
       });
   app.fallthrough();
-  auto through_engine = [&global]() {
+  auto through_engine = [&hosts]() {
     const char* env = std::getenv("DOCKER_HOST");
-    return !global.host.empty() || (env && *env);
+    return !hosts.empty() || (env && *env);
   };
   // The Engine connection from the global flags; nullopt (and the error
   // printed) when they do not make one.
   auto engine_options = [&]() -> std::optional<berth::EngineClientOptions> {
+    if (hosts.size() > 1) {
+      std::cerr << "berth: Specify only one -H\n";
+      return std::nullopt;
+    }
+    if (!hosts.empty()) global.host = hosts[0];
     if (tls_flag->count() > 0) global.tls = tls;
     if (tls_verify_flag->count() > 0) global.tls_verify = tls_verify;
     if (global.debug) global.log_level = "debug";
+    if (auto level = berth::cli::ParseLogLevel(global.log_level); level.ok()) global.log_level = *level;
     berth::Result<berth::EngineClientOptions> options = berth::cli::EngineOptionsFor(global);
     if (!options) {
       std::cerr << "berth: " << options.error().message() << "\n";
       return std::nullopt;
     }
-    if (global.log_level == "debug") {
+    if (global.log_level == "debug" || global.log_level == "trace") {
       std::cerr << "DEBU berth: Engine " << (options->host.empty() ? "unix:///var/run/docker.sock" : options->host)
                 << (options->tls ? (options->tls_verify ? " over TLS, verified" : " over TLS, not verified") : "")
                 << "\n";

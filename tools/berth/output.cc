@@ -34,7 +34,7 @@ Result<std::unique_ptr<CredentialStore>> OpenCredentialStore(const std::string& 
     double seconds = std::strtod(timeout, &end);
     if (*end != '\0' || !(seconds > 0) || seconds > 86400) {
       return Error(ErrorKind::kInvalidParameter, "BERTH_CREDENTIAL_HELPER_TIMEOUT must be a number of seconds "
-                                                 "between 0 and 86400, not \"" + std::string(timeout) + "\"");
+                                                 "above 0 and at most 86400, not \"" + std::string(timeout) + "\"");
     }
     options.helper_timeout = std::chrono::milliseconds(static_cast<long long>(seconds * 1000));
   }

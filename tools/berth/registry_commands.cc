@@ -80,13 +80,21 @@ CommandOutput LoginWith(const LoginArgs& args, const Prompt& prompt, const Login
     auth.identity_token = ok->identity_token;
   }
   auth.server_address = key;
-  if (Status stored = (*store)->Store(auth); !stored.ok()) {
-    return Failure("Error saving credentials: " + stored.message(), warnings);
-  }
-  if ((*store)->StoreFor(key) == "file" && auth.identity_token.empty()) {
-    warnings.push_back("WARNING! Your password will be stored unencrypted in " + (*store)->config_path() + ".\n"
-                       "Configure a credential helper to remove this warning. See\n"
-                       "https://docs.docker.com/engine/reference/commandline/login/#credential-stores");
+  // The CLI 28's file store leaves the file (and says nothing) when the
+  // credentials are the ones it holds; it warns each time it writes them.
+  const bool file = (*store)->StoreFor(key) == "file";
+  Result<AuthConfig> held = file ? (*store)->Get(key) : Result<AuthConfig>(AuthConfig{});
+  const bool unchanged = file && held && held->username == auth.username && held->password == auth.password &&
+                         held->identity_token == auth.identity_token && held->email == auth.email;
+  if (!unchanged) {
+    if (Status stored = (*store)->Store(auth); !stored.ok()) {
+      return Failure("Error saving credentials: " + stored.message(), warnings);
+    }
+    if (file) {
+      warnings.push_back("\nWARNING! Your credentials are stored unencrypted in '" + (*store)->config_path() +
+                         "'.\nConfigure a credential helper to remove this warning. See\n"
+                         "https://docs.docker.com/go/credential-store/\n");
+    }
   }
   return {ok->status, Joined(warnings), 0};
 }
