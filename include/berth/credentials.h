@@ -14,6 +14,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -96,6 +97,14 @@ class CredentialStore {
   std::map<std::string, std::string> cred_helpers_;
   std::mutex mu_;
   std::map<std::string, Result<AuthConfig>> cache_;
+  // Helpers that ran out of time: not asked again for the store's life (a
+  // hung keychain costs one timeout per command, not one per key).
+  std::mutex hung_mu_;
+  std::map<std::string, Error> hung_;
+  // The error a hung helper gave, if it hung before.
+  std::optional<Error> HungBefore(const std::string& helper);
+  // Records `error` when it says the helper ran out of time.
+  void NoteIfHung(const std::string& helper, const Error& error);
 };
 
 }  // namespace berth

@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 
@@ -92,8 +93,13 @@ Result<AuthConfig> CredentialStore::Get(const std::string& key) {
     if (store == "file" && !entry) return entry.error();
     AuthConfig auth = entry ? entry->value_or(AuthConfig{}) : AuthConfig{};
     if (store == "file") return auth;
-    CredentialHelper helper(store, options_.helper_timeout);
-    Result<std::optional<HelperCredentials>> got = helper.Get(key);
+    Result<std::optional<HelperCredentials>> got = std::optional<HelperCredentials>();
+    if (std::optional<Error> hung = HungBefore(store)) {
+      got = *hung;
+    } else {
+      got = CredentialHelper(store, options_.helper_timeout).Get(key);
+      if (!got) NoteIfHung(store, got.error());
+    }
     if (!got) {
       // A read carries on with the file's entry, as the docker CLI does;
       // the caller hears why once (the result is cached) — unless the store
@@ -136,7 +142,9 @@ Status CredentialStore::Store(const AuthConfig& auth) {
       credentials.username = std::string(credentials::kTokenUsername);
       credentials.secret = auth.identity_token;
     }
+    if (std::optional<Error> hung = HungBefore(store)) return *hung;
     if (Status stored = CredentialHelper(store, options_.helper_timeout).Store(credentials); !stored.ok()) {
+      NoteIfHung(store, stored.error());
       return stored;
     }
     in_file = AuthConfig{};
@@ -161,27 +169,50 @@ Result<bool> CredentialStore::Erase(const std::string& key) {
   // A default store nobody named holds nothing of this file's (the first
   // store through it would have named it).
   if (store != "file" && !default_store_) {
+    if (std::optional<Error> hung = HungBefore(store)) return *hung;
     CredentialHelper helper(store, options_.helper_timeout);
     // Nothing to erase where the helper has nothing (some helpers, pass
     // among them, fail an erase of what they do not hold); a helper that
     // cannot say still gets the erase, whose error is the CLI's — unless it
     // ran out of time, when the erase would too.
     Result<std::optional<HelperCredentials>> had = helper.Get(key);
-    if (!had && had.error().kind() == ErrorKind::kUnavailable) return had.error();
+    if (!had && had.error().kind() == ErrorKind::kUnavailable) {
+      NoteIfHung(store, had.error());
+      return had.error();
+    }
     // (Debian's pass helper answers a missing entry with empty credentials.)
     found = had.ok() && had->has_value() && !((*had)->username.empty() && (*had)->secret.empty());
     if (!had || found) {
       if (Status erased = helper.Erase(key); !erased.ok()) return erased.error();
     }
   }
-  Status saved = credentials::UpdateConfigFile(path_, [&](ConfigFile& file) -> Status {
-    found = file.EraseEntry(key) || found;
-    return {};
-  });
-  if (!saved.ok()) return saved.error();
+  // The file is rewritten only when it has the entry (a logout of nothing
+  // creates no file, as the CLI's does not).
+  Result<ConfigFile> current = ConfigFile::Load(path_);
+  if (!current) return current.error();
+  const std::vector<std::string> keys = current->AuthKeys();
+  if (std::find(keys.begin(), keys.end(), key) != keys.end()) {
+    Status saved = credentials::UpdateConfigFile(path_, [&](ConfigFile& file) -> Status {
+      found = file.EraseEntry(key) || found;
+      return {};
+    });
+    if (!saved.ok()) return saved.error();
+  }
   std::lock_guard lock(mu_);
   cache_.erase(key);
   return found;
+}
+
+std::optional<Error> CredentialStore::HungBefore(const std::string& helper) {
+  std::lock_guard lock(hung_mu_);
+  if (auto it = hung_.find(helper); it != hung_.end()) return it->second;
+  return std::nullopt;
+}
+
+void CredentialStore::NoteIfHung(const std::string& helper, const Error& error) {
+  if (error.kind() != ErrorKind::kUnavailable) return;
+  std::lock_guard lock(hung_mu_);
+  hung_.emplace(helper, error);
 }
 
 }  // namespace berth

@@ -15,6 +15,8 @@
 #include <cstring>
 #include <string_view>
 
+#include "base64.h"
+
 extern char** environ;
 
 namespace berth::credentials {
@@ -43,34 +45,50 @@ bool IsNotFound(const std::string& out) {
                             t.compare(t.size() - kPassMissing.size(), kPassMissing.size(), kPassMissing) == 0);
 }
 
-// Whether a helper's output may carry credentials: JSON (the protocol's
-// credentials are a JSON object), the word "secret" in any case, or the
-// secret being stored.
-bool MayHoldSecret(const std::string& out, const std::string& secret) {
+std::string Base64(const std::string& s) {
+  std::string out;
+  detail::AppendBase64(out, reinterpret_cast<const std::uint8_t*>(s.data()), s.size(), detail::Base64Alphabet::kStd);
+  return out;
+}
+
+// Whether a failed store's or erase's output may carry credentials: JSON
+// (the protocol's credentials are a JSON object), the word "secret" in any
+// case, or the credentials being stored, as they are or in base64.
+bool MayHoldSecret(const std::string& out, const HelperCredentials* stored) {
   if (out.find('{') != std::string::npos) return true;
-  if (!secret.empty() && out.find(secret) != std::string::npos) return true;
+  if (stored && !stored->secret.empty()) {
+    for (const std::string& form : {stored->secret, Base64(stored->secret), Base64(stored->username + ":" + stored->secret)})
+      if (out.find(form) != std::string::npos) return true;
+  }
   std::string lower = out;
   for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return lower.find("secret") != std::string::npos;
 }
 
-// What a failed helper printed, for its error message: trimmed and capped,
-// withheld when it may carry credentials (the CLI prints it as it is).
-std::string Shown(const std::string& out, const std::string& secret) {
+// A failed call's output, for its error message: withheld for `get`, whose
+// output is where a helper puts credentials (berth cannot tell which they
+// would be); for the other actions trimmed, capped, and withheld when it
+// may hold credentials. The CLI prints it as it is.
+std::string Shown(const std::string& out, bool get, const HelperCredentials* stored) {
   std::string t = Trim(out);
-  if (MayHoldSecret(t, secret)) return "(" + std::to_string(t.size()) + " bytes withheld: they may hold credentials)";
+  if (t.empty()) return t;
+  if (get || MayHoldSecret(t, stored)) {
+    return "(" + std::to_string(t.size()) + " bytes not shown: they may hold credentials)";
+  }
   if (t.size() > 256) t = t.substr(0, 256) + "…";
   return t;
 }
 
-Error CallError(const char* what, const std::string& err, const std::string& out, const std::string& secret = "",
-                ErrorKind kind = ErrorKind::kSystem) {
-  return Error(kind, std::string("error ") + what + " credentials - err: " + err + ", out: `" + Shown(out, secret) + "`");
+Error CallError(const char* what, const std::string& err, const std::string& out,
+                const HelperCredentials* stored = nullptr, ErrorKind kind = ErrorKind::kSystem) {
+  const bool get = std::string_view(what) == "getting";
+  return Error(kind, std::string("error ") + what + " credentials - err: " + err + ", out: `" +
+                         Shown(out, get, stored) + "`");
 }
 
 // A helper that could not be run or did not finish: its error, keeping
 // kUnavailable for one that ran out of time.
-Error RunError(const char* what, const Error& run) { return CallError(what, run.message(), "", "", run.kind()); }
+Error RunError(const char* what, const Error& run) { return CallError(what, run.message(), "", nullptr, run.kind()); }
 
 std::string ExitText(int code) {
   return code >= 0 ? "exit status " + std::to_string(code) : "signal: killed";
@@ -223,7 +241,7 @@ Result<std::optional<HelperCredentials>> CredentialHelper::Get(const std::string
 Status CredentialHelper::Store(const HelperCredentials& credentials) const {
   Result<Output> run = Run("store", EncodeHelperCredentials(credentials));
   if (!run) return RunError("storing", run.error());
-  if (run->exit_code != 0) return CallError("storing", ExitText(run->exit_code), run->out, credentials.secret);
+  if (run->exit_code != 0) return CallError("storing", ExitText(run->exit_code), run->out, &credentials);
   return {};
 }
 

@@ -72,8 +72,10 @@ Result<std::unique_ptr<EngineClient>> EngineClient::Create(EngineClientOptions o
       }
       cas.push_back(ca);
     }
-    const std::string cert = present(options.cert_file, "cert.pem");
-    const std::string key = present(options.key_file, "key.pem");
+    std::string cert = present(options.cert_file, "cert.pem");
+    std::string key = present(options.key_file, "key.pem");
+    // A default pair counts only whole; a named file needs its partner.
+    if (options.cert_file.empty() && options.key_file.empty() && (cert.empty() || key.empty())) cert = key = "";
     if (cert.empty() != key.empty()) {
       return Error(ErrorKind::kInvalidParameter, "a TLS client certificate needs its key and a key its certificate ("
                                                  "--tlscert " + (cert.empty() ? "?" : cert) + ", --tlskey " +

@@ -1,14 +1,12 @@
-// Which endpoints of a host one operation may still try. The Engine falls
-// back from https://HOST to http://HOST (insecure and loopback registries)
-// after any failure — so a wrong password that https refused with 401 is
-// sent again in clear, and the user reads http's "400 Bad Request" from a
-// TLS port. berth tries http only when https got no HTTP answer at all
-// (no connection, no TLS handshake, no response).
+// Which endpoints of a host an operation may try. The Engine falls back
+// from https://HOST to http://HOST (insecure and loopback registries) after
+// any failure — so a wrong password that https refused with 401 is sent
+// again in clear, and the user reads http's "400 Bad Request" from a TLS
+// port. berth tries http only for a host whose https endpoint has never
+// given an HTTP answer (no connection, no TLS handshake, no response) —
+// in this operation or, through SharedState, in any earlier one.
 #ifndef BERTH_SRC_REGISTRY_ENDPOINT_FALLBACK_H_
 #define BERTH_SRC_REGISTRY_ENDPOINT_FALLBACK_H_
-
-#include <set>
-#include <string>
 
 #include "registry/session.h"
 
@@ -16,20 +14,29 @@ namespace berth::registry {
 
 class EndpointFallback {
  public:
-  // After an attempt on `session`: whether its endpoint answered over https.
-  void Note(const Session& session) {
-    if (session.answered() && session.api_root().rfind("https://", 0) == 0) {
-      https_answered_.insert(HostOf(session.api_root()));
-    }
+  explicit EndpointFallback(SharedState& state) : state_(state) {}
+
+  // Before an attempt: whether to leave this endpoint out. An http
+  // endpoint of a host that speaks TLS is left out; an https endpoint that
+  // recently could not be reached is left out when another endpoint
+  // follows (`more`) — unless its host speaks TLS, when it stays the one
+  // to try.
+  bool Skip(const Session& session, bool more) const {
+    const std::string& root = session.api_root();
+    const bool tls_host = state_.SpeaksTls(HostOf(root));
+    if (root.rfind("http://", 0) == 0 && tls_host) return true;
+    return more && !tls_host && state_.RecentlyUnreachable(root);
   }
-  // Before an attempt: an http endpoint of a host whose https answered is
-  // not tried.
-  bool Skip(const Session& session) const {
-    return session.api_root().rfind("http://", 0) == 0 && https_answered_.count(HostOf(session.api_root())) > 0;
+
+  // After an attempt: what it taught about the endpoint.
+  void Note(const Session& session) {
+    const std::string& root = session.api_root();
+    if (session.answered() && root.rfind("https://", 0) == 0) state_.NoteSpeaksTls(HostOf(root));
+    if (!session.answered()) state_.MarkUnreachable(root);
   }
 
  private:
-  std::set<std::string> https_answered_;  // host[:port], lower-cased
+  SharedState& state_;
 };
 
 }  // namespace berth::registry

@@ -144,19 +144,16 @@ Result<DistributionInspect> Inspect(const RegistryService& service, SharedState&
   if (!endpoints) return endpoints.error();
   if (endpoints->empty()) return Error(ErrorKind::kSystem, "no endpoints for " + repo->index.name);
   std::optional<Error> last;
-  EndpointFallback fallback;
+  EndpointFallback fallback(state);
   for (std::size_t i = 0; i < endpoints->size(); ++i) {
     Endpoint& endpoint = (*endpoints)[i];
     // Mirrors never see the registry's credentials.
     Credentials credentials = endpoint.mirror ? Credentials{} : CredentialsFrom(*auth);
     Session session(state, std::move(endpoint), std::move(credentials));
-    if (fallback.Skip(session)) continue;
-    const bool more = i + 1 < endpoints->size();
-    if (more && state.RecentlyUnreachable(session.api_root())) continue;
+    if (fallback.Skip(session, i + 1 < endpoints->size())) continue;
     Result<DistributionInspect> result = FetchFromEndpoint(state, session, repo->name.path(), *ref);
-    if (result) return result;
-    if (session.unreachable()) state.MarkUnreachable(session.api_root());
     fallback.Note(session);
+    if (result) return result;
     last = result.error();
   }
   if (!last) return Error(ErrorKind::kSystem, "no endpoint answered for " + repo->index.name);

@@ -53,14 +53,14 @@ Result<AuthenticateOKBody> Login(const RegistryService& service, SharedState& st
   Result<std::vector<Endpoint>> endpoints = service.PushEndpoints(host);
   if (!endpoints) return Error(ErrorKind::kInvalidParameter, endpoints.error().message());
   std::optional<Error> last;
-  EndpointFallback fallback;
+  EndpointFallback fallback(state);
   for (Endpoint& endpoint : *endpoints) {
     Session session(state, std::move(endpoint), CredentialsFrom(auth));
-    if (fallback.Skip(session)) continue;
+    if (fallback.Skip(session, /*more=*/false)) continue;  // a login tries every endpoint it may
     Result<AuthenticateOKBody> result = LoginV2(state, session);
+    fallback.Note(session);
     if (result) return result;
     if (result.error().kind() == ErrorKind::kUnauthorized) return result;
-    fallback.Note(session);
     last = result.error();
   }
   if (!last) return Error(ErrorKind::kSystem, "no endpoint to log in to " + host);

@@ -94,12 +94,19 @@ Result<V1Endpoint> FindV1Endpoint(const IndexInfo& index, SharedState& state) {
   std::string https = WithScheme(*address, "https");
   Session session(state, EndpointFor(https, index, state), {});
   Result<http::Response> ping = PingV1(session, https, state);
+  std::string host = HostOf(https);
   if (ping) {
+    state.NoteSpeaksTls(host);
     out.url = https;
     out.standalone = Standalone(*ping);
     return out;
   }
-  std::string host = HostOf(https);
+  // A host that has answered over TLS is not asked over plain http, even
+  // when its https endpoint is down for now (docs/compatibility.md A16).
+  if (!index.secure && state.SpeaksTls(host)) {
+    return Error(ErrorKind::kInvalidParameter, "invalid registry endpoint " + https + ": " + ping.error().message() +
+                                                   " (" + host + " answered over TLS before: no plain http for it)");
+  }
   if (index.secure) {
     return Error(ErrorKind::kInvalidParameter,
                  "invalid registry endpoint " + https + ": " + ping.error().message() +
@@ -147,10 +154,10 @@ Result<SearchOutcome> SearchCatalog(const RegistryService& service, SharedState&
   if (!endpoints) return endpoints.error();
   const std::string needle = Lower(remote);
   std::optional<Error> last;
-  EndpointFallback fallback;
+  EndpointFallback fallback(state);
   for (Endpoint& endpoint : *endpoints) {
     Session session(state, std::move(endpoint), CredentialsFrom(auth));
-    if (fallback.Skip(session)) continue;
+    if (fallback.Skip(session, /*more=*/false)) continue;
     SearchOutcome outcome;
     outcome.method = SearchMethod::kV2Catalog;
     outcome.endpoint = session.api_root() + "_catalog";
@@ -186,10 +193,10 @@ Result<SearchOutcome> SearchCatalog(const RegistryService& service, SharedState&
       }
       url = NextLink(*response, url);
     }
+    fallback.Note(session);
     if (!failed) return outcome;
     last = failed;
     if (last->kind() != ErrorKind::kSystem) break;  // an answer, not an unreachable endpoint
-    fallback.Note(session);
   }
   return *last;
 }

@@ -248,6 +248,16 @@ bool SharedState::RecentlyUnreachable(const std::string& api_root) const {
   return it != unreachable_until_.end() && Clock::now() < it->second;
 }
 
+void SharedState::NoteSpeaksTls(const std::string& host) {
+  std::lock_guard lock(mu_);
+  speaks_tls_.insert(host);
+}
+
+bool SharedState::SpeaksTls(const std::string& host) const {
+  std::lock_guard lock(mu_);
+  return speaks_tls_.count(host) > 0;
+}
+
 std::vector<RegistryRateLimit> SharedState::RateLimits() const {
   std::lock_guard lock(mu_);
   std::vector<RegistryRateLimit> out;

@@ -16,6 +16,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -81,6 +82,13 @@ class SharedState {
   void MarkUnreachable(const std::string& api_root);
   bool RecentlyUnreachable(const std::string& api_root) const;
 
+  // Hosts (host[:port]) whose https endpoint has given an HTTP answer, for
+  // the client's life: their http endpoint is never tried (a TLS port, and
+  // credentials must not cross it in clear), and a passing outage of their
+  // https endpoint does not send anyone to http.
+  void NoteSpeaksTls(const std::string& host);
+  bool SpeaksTls(const std::string& host) const;
+
  private:
   std::unique_ptr<http::HttpClient> Acquire();
   void Release(std::unique_ptr<http::HttpClient> client);
@@ -100,6 +108,7 @@ class SharedState {
   std::map<std::string, Token> tokens_;
   std::map<std::string, RegistryRateLimit> rate_limits_;
   std::map<std::string, std::chrono::steady_clock::time_point> unreachable_until_;
+  std::set<std::string> speaks_tls_;
 
   std::atomic<std::uint64_t> registry_requests_{0}, token_requests_{0}, token_cache_hits_{0},
       retries_{0}, connections_{0};

@@ -127,7 +127,7 @@ check "helper without credentials" notfound \
 check "helper with credentials" good '{"credHelpers":{"reg.example.com":"nf2"}}' \
   "$(printf '{"username":"bob","password":"hunter2","serveraddress":"reg.example.com"}' | base64 -w0 | tr '+/' '-_')"
 check "prints the credentials, then fails" printfail '{"credHelpers":{"reg.example.com":"nf2"}}' e30=
-grep -q "bytes withheld: they may hold credentials" "$dir/err" && ok || bad "printfail: $(cat "$dir/err")"
+grep -q "bytes not shown: they may hold credentials" "$dir/err" && ok || bad "printfail: $(cat "$dir/err")"
 start=$(date +%s)
 BERTH_CREDENTIAL_HELPER_TIMEOUT=1 check "hung helper" hang \
   '{"auths":{"reg.example.com":{}},"credHelpers":{"reg.example.com":"nf2"}}' \
@@ -183,6 +183,30 @@ expect_eq "logout: exit 1" "$code" "1"
 [[ $out == *"WARNING: could not erase credentials:"*"$reg: error erasing credentials - err: exec: \"docker-credential-desktop\": executable file not found in \$PATH, out: \`\`"* ]] \
   && ok || bad "logout's words: $out"
 expect_eq "logout: config.json unchanged" "$(cat "$DOCKER_CONFIG/config.json")" "$before"
+
+# Logout: one erase that was tried and failed, nothing removed — said, exit
+# 1 (the docker CLI says nothing); no config at all — "Not logged in", exit
+# 0, no file written; a hung helper costs one timeout, not one per key.
+printf '%s\n' '#!/bin/sh' 'read -r url' 'case $1 in' \
+  '  get) if [ "$url" = reg.example.com ]; then echo "{\"ServerURL\":\"reg.example.com\",\"Username\":\"bob\",\"Secret\":\"hunter2\"}"' \
+  '       else echo "credentials not found in native keychain"; exit 1; fi ;;' \
+  '  erase) echo boom; exit 1 ;;' 'esac' >"$dir/bin/docker-credential-mixed"
+chmod +x "$dir/bin/docker-credential-mixed"
+echo '{"auths":{"reg.example.com":{}},"credsStore":"mixed"}' >"$DOCKER_CONFIG/config.json"
+out=$("$berth" logout reg.example.com 2>&1)
+expect_eq "logout: the one erase tried failed: exit 1" "$?" "1"
+[[ $out == *"WARNING: could not erase credentials:"*'reg.example.com: error erasing credentials - err: exit status 1, out: `boom`'* ]] \
+  && ok || bad "logout's words: $out"
+expect_eq "logout with no config at all" "$("$berth" --config "$dir/none" logout reg.example.com 2>&1; echo "exit $?")" \
+  "Removing login credentials for reg.example.com
+Not logged in to reg.example.com
+exit 0"
+[ ! -e "$dir/none" ] && ok || bad "logout created $dir/none"
+echo '{"auths":{"reg.example.com":{}},"credHelpers":{"reg.example.com":"nf2"}}' >"$DOCKER_CONFIG/config.json"
+start=$(date +%s%N)
+HELPER_MODE=hang BERTH_CREDENTIAL_HELPER_TIMEOUT=1 "$berth" logout reg.example.com >/dev/null 2>&1
+took=$(( ($(date +%s%N) - start) / 1000000 ))
+[ "$took" -lt 2500 ] && ok || bad "a hung helper cost ${took} ms on logout (one timeout is 1000 ms)"
 
 echo "credential failures: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -99,7 +99,7 @@ expect_eq "secretservice: the docker CLI's words" "$(words "$out")" "$(words "$d
 # --- neither: the file ------------------------------------------------------------
 hide_default_credential_stores
 out=$(berth_login)
-expect_eq "no store on PATH: config.json" "$(head -1 <<<"$out")" "Login Succeeded"
+expect_eq "no store on PATH: config.json" "$(tail -1 <<<"$out")" "Login Succeeded"
 grep -q '"auth": "YWxpY2U6czNjcmV0"' "$DOCKER_CONFIG/config.json" && ok || bad "file store: $(cat "$DOCKER_CONFIG/config.json")"
 grep -q credsStore "$DOCKER_CONFIG/config.json" && bad "a credsStore recorded for the file" || ok
 

@@ -170,5 +170,42 @@ TEST(Faults, MissingContentTypeFallsBackToThePayloadsMediaType) {
   EXPECT_EQ(o.result->descriptor.media_type, "application/vnd.oci.image.index.v1+json");
 }
 
+// A TLS registry that answered 401, then drops the connection when the
+// credentials come: nothing goes to plain http — not in that inspect, not in
+// the next ones (the Engine would go on to http://HOST with the password),
+// and not after the registry was gone for a while and came back.
+TEST(Faults, NoPlainHttpForAHostThatAnsweredOverTls) {
+  testing::TempDir dir;
+  ASSERT_TRUE(testing::MakePki(dir.path() + "/pki"));
+  const int port = testing::FreePort();
+  const std::vector<std::string> args{"--mode", "auth-then-close", "--port", std::to_string(port), "--cert",
+                                      dir.path() + "/pki/server.crt", "--key", dir.path() + "/pki/server.key"};
+  auto service = RegistryService::Create({});
+  RegistryClient client(**service, ShortTimeouts());
+  AuthConfig alice;
+  alice.username = "alice";
+  alice.password = "s3cret";
+  const std::string host = "127.0.0.1:" + std::to_string(port);
+  {
+    testing::FixtureServer fault("fault_server.py", args);
+    ASSERT_TRUE(fault.ok()) << fault.error();
+    for (const char* image : {"a:1", "b:1", "c:1"}) {
+      Result<DistributionInspect> r = client.Inspect(host + "/" + image, alice);
+      ASSERT_FALSE(r.ok());
+      EXPECT_EQ(r.error().message().rfind("Get \"https://" + host + "/", 0), 0u) << r.error().message();
+    }
+  }
+  // Gone: https cannot connect, and http is still not tried.
+  Result<DistributionInspect> gone = client.Inspect(host + "/a:1", alice);
+  ASSERT_FALSE(gone.ok());
+  EXPECT_EQ(gone.error().message().find("http://"), std::string::npos) << gone.error().message();
+  // Back within the 30 s an unreachable endpoint is skipped: https again.
+  testing::FixtureServer back("fault_server.py", args);
+  ASSERT_TRUE(back.ok()) << back.error();
+  Result<DistributionInspect> again = client.Inspect(host + "/a:1", AuthConfig{});
+  ASSERT_FALSE(again.ok());
+  EXPECT_EQ(again.error().message(), "Get \"https://" + host + "/v2/a/manifests/1\": no basic auth credentials");
+}
+
 }  // namespace
 }  // namespace berth

@@ -23,6 +23,7 @@ struct CommandOutput {
   std::string out;
   std::string err;
   int exit_code = 0;
+  bool err_first = false;  // stderr's text is printed before stdout's
 };
 
 // `berth auth encode`: AuthConfig JSON in (Go's json.Unmarshal rules),

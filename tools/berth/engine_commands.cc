@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cstdio>
+#include <optional>
 
 #include "berth/auth_header.h"
 #include "berth/credentials.h"
@@ -153,10 +154,19 @@ CommandOutput InspectThroughEngine(const EngineClientOptions& engine_options,
     store = std::move(*opened);
   }
   CommandOutput out;
+  // An Engine that could not be reached (or did not answer in time) is
+  // not asked again for every reference: one wait, one error for each.
+  std::optional<Error> engine_failure;
   for (const std::string& reference : references) {
     Result<DistributionInspect> inspected =
-        store ? (*engine)->DistributionInspect(reference, *store) : (*engine)->DistributionInspect(reference, auth);
+        engine_failure ? Result<DistributionInspect>(*engine_failure)
+        : store        ? (*engine)->DistributionInspect(reference, *store)
+                       : (*engine)->DistributionInspect(reference, auth);
     if (!inspected) {
+      const std::string& message = inspected.error().message();
+      if (message.rfind("Cannot connect to the Docker daemon", 0) == 0 || message.rfind("error during connect: ", 0) == 0) {
+        engine_failure = inspected.error();
+      }
       out.err += (out.err.empty() ? "" : "\n") + ("berth: " + reference + ": " + inspected.error().message());
       out.exit_code = 1;
       continue;

@@ -170,8 +170,9 @@ std::optional<std::string> AskTerminal(const std::string& question, bool echo) {
 }
 
 int Emit(const berth::cli::CommandOutput& r) {
+  if (r.err_first && !r.err.empty()) std::cerr << r.err << '\n' << std::flush;
   if (!r.out.empty()) std::cout << r.out << '\n';
-  if (!r.err.empty()) std::cerr << r.err << '\n';
+  if (!r.err_first && !r.err.empty()) std::cerr << r.err << '\n';
   std::cout.flush();
   return r.exit_code;
 }

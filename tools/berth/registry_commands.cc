@@ -11,6 +11,17 @@
 #include "output.h"
 
 namespace berth::cli {
+namespace {
+
+// Go's strings.TrimSpace for ASCII white space.
+std::string TrimSpace(const std::string& s) {
+  constexpr const char* kSpace = " \t\n\r\v\f";
+  std::size_t first = s.find_first_not_of(kSpace);
+  if (first == std::string::npos) return "";
+  return s.substr(first, s.find_last_not_of(kSpace) - first + 1);
+}
+
+}  // namespace
 
 CommandOutput LoginRun(const ConfigRequest& config, const std::string& certs_dir, const LoginArgs& args,
                        const Prompt& prompt) {
@@ -34,7 +45,7 @@ CommandOutput LoginWith(const LoginArgs& args, const Prompt& prompt, const Login
   std::optional<AuthenticateOKBody> ok;
   AuthConfig auth;
   auth.server_address = key;
-  if (args.username.empty() && !args.password) {
+  if (TrimSpace(args.username).empty() && (!args.password || TrimSpace(*args.password).empty())) {
     Result<AuthConfig> stored = (*store)->Get(key);
     if (!stored) return Failure(stored.error().message(), warnings);
     if (!stored->username.empty() && (!stored->password.empty() || !stored->identity_token.empty())) {
@@ -47,23 +58,22 @@ CommandOutput LoginWith(const LoginArgs& args, const Prompt& prompt, const Login
     }
   }
   if (!ok) {
-    // The CLI's ConfigureAuth: what was not given is asked for.
-    std::string username = args.username;
+    // The CLI 28's PromptUserForCredentials: what was not given (blank
+    // counts as not given; white space around is dropped) is asked for.
+    std::string username = TrimSpace(args.username);
     if (username.empty()) {
       std::string question = "Username: ";
       if (!auth.username.empty()) question = "Username (" + auth.username + "): ";
       std::optional<std::string> answer = prompt(question, true);
       if (!answer) return Failure("Cannot perform an interactive login from a non TTY device", warnings);
-      username = answer->empty() ? auth.username : *answer;
+      username = TrimSpace(*answer).empty() ? auth.username : TrimSpace(*answer);
     }
     if (username.empty()) return Failure("Non-null Username Required", warnings);
-    std::string password;
-    if (args.password) {
-      password = *args.password;
-    } else {
+    std::string password = args.password ? TrimSpace(*args.password) : std::string();
+    if (password.empty()) {
       std::optional<std::string> answer = prompt("Password: ", false);
       if (!answer) return Failure("Cannot perform an interactive login from a non TTY device", warnings);
-      password = *answer;
+      password = TrimSpace(*answer);
     }
     if (password.empty()) return Failure("Password Required", warnings);
     auth = AuthConfig{};
@@ -90,13 +100,15 @@ CommandOutput LoginWith(const LoginArgs& args, const Prompt& prompt, const Login
     if (Status stored = (*store)->Store(auth); !stored.ok()) {
       return Failure("Error saving credentials: " + stored.message(), warnings);
     }
-    if (file) {
+    if (file && auth.identity_token.empty()) {  // a password in the file (CLI 28 says nothing for a token)
       warnings.push_back("\nWARNING! Your credentials are stored unencrypted in '" + (*store)->config_path() +
                          "'.\nConfigure a credential helper to remove this warning. See\n"
                          "https://docs.docker.com/go/credential-store/\n");
     }
   }
-  return {ok->status, Joined(warnings), 0};
+  CommandOutput done{ok->status, Joined(warnings), 0};
+  done.err_first = true;  // the CLI's warnings come before "Login Succeeded"
+  return done;
 }
 
 CommandOutput LogoutRun(const std::string& config_dir, const std::string& server) {
@@ -108,8 +120,9 @@ CommandOutput LogoutRun(const std::string& config_dir, const std::string& server
   std::vector<std::string> keys{key};
   std::string shown = key;
   if (key != kIndexServer) {
-    keys = {server, key, "http://" + key, "https://" + key};
-    if (server == key) keys.erase(keys.begin());  // each key once
+    keys.clear();
+    for (std::string k : {server, key, "http://" + key, "https://" + key})  // each key once
+      if (std::find(keys.begin(), keys.end(), k) == keys.end()) keys.push_back(std::move(k));
   }
   std::string out = "Removing login credentials for " + shown;
   std::vector<std::string> errors;
@@ -122,7 +135,9 @@ CommandOutput LogoutRun(const std::string& config_dir, const std::string& server
       found = found || *erased;
     }
   }
-  if (errors.size() == keys.size()) {
+  // Nothing removed and something failed: say so (the CLI's map makes it
+  // silent; docs/compatibility.md K12).
+  if (!errors.empty() && !found) {
     std::string err = "WARNING: could not erase credentials:";
     for (const std::string& e : errors) err += "\n" + e;
     return {out, err, 1};
