@@ -9,7 +9,7 @@
 #include <string_view>
 
 #include "berth/registry_client.h"
-#include "go_time.h"
+#include "internal/go_time.h"
 #include "json/scanner.h"
 #include "registry/documents.h"
 #include "registry/registry_errors.h"

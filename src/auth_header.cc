@@ -2,7 +2,7 @@
 
 #include <cstring>
 
-#include "base64.h"
+#include "internal/base64.h"
 #include "berth/json.h"
 #include "json/codec.h"
 #include "json/schemas.h"

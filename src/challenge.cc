@@ -1,5 +1,7 @@
 #include "berth/challenge.h"
 
+#include "internal/ascii.h"
+
 namespace berth {
 namespace {
 
@@ -22,13 +24,6 @@ bool IsToken68Char(char c) {
          c == '-' || c == '.' || c == '_' || c == '~' || c == '+' || c == '/';
 }
 
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out)
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  return out;
-}
-
 class Parser {
  public:
   explicit Parser(std::string_view s) : s_(s) {}
@@ -40,7 +35,7 @@ class Parser {
       std::string_view scheme = Token();
       if (scheme.empty()) break;  // not a challenge: stop
       Challenge c;
-      c.scheme = Lower(scheme);
+      c.scheme = detail::AsciiLower(scheme);
       bool more = Params(c);
       out.push_back(std::move(c));
       if (!more) break;
@@ -113,7 +108,7 @@ class Parser {
       SkipSpace();
       std::string value;
       if (!Value(value)) return false;
-      c.params[Lower(key)] = std::move(value);
+      c.params[detail::AsciiLower(key)] = std::move(value);
       SkipSpace();
       if (i_ >= s_.size()) return false;
       if (s_[i_] != ',') return false;

@@ -8,7 +8,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "go_url.h"
+#include "internal/go_url.h"
 
 namespace berth {
 namespace {

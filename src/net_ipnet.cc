@@ -5,6 +5,8 @@
 
 #include <cstddef>
 
+#include "internal/ascii.h"
+
 namespace berth {
 namespace {
 
@@ -114,12 +116,11 @@ bool IsV4Mapped(const std::vector<std::uint8_t>& ip) {
 }
 
 void AppendHex16(std::string& out, unsigned v) {
-  static constexpr char kHex[] = "0123456789abcdef";
   bool started = false;
   for (int shift = 12; shift >= 0; shift -= 4) {
     unsigned d = (v >> shift) & 0xf;
     if (d != 0 || started || shift == 0) {
-      out += kHex[d];
+      out += detail::kLowerHexDigits[d];
       started = true;
     }
   }
@@ -169,12 +170,8 @@ std::string FormatIP(const std::vector<std::uint8_t>& ip) {
     return out;
   }
   if (ip.size() != 16) {
-    static constexpr char kHex[] = "0123456789abcdef";
     std::string out = "?";
-    for (std::uint8_t b : ip) {
-      out += kHex[b >> 4];
-      out += kHex[b & 0xf];
-    }
+    for (std::uint8_t b : ip) detail::AppendHexByte(out, b);
     return out;
   }
   // The first longest run of two or more zero groups becomes "::".
@@ -233,11 +230,7 @@ std::string NetIPNet::String() const {
   if (bits >= 0) {
     out += std::to_string(bits);
   } else {
-    static constexpr char kHex[] = "0123456789abcdef";
-    for (std::size_t i = 0; i < mlen; ++i) {
-      out += kHex[m[i] >> 4];
-      out += kHex[m[i] & 0xf];
-    }
+    for (std::size_t i = 0; i < mlen; ++i) detail::AppendHexByte(out, m[i]);
   }
   return out;
 }

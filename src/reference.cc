@@ -254,7 +254,7 @@ struct LowerRun {
   std::uint32_t first, last, stride;
 };
 constexpr LowerRun kLowerRuns[] = {
-#include "unicode_lower.inc"
+#include "internal/unicode_lower.inc"
 };
 
 // Go's strings.ToLower(s) != s: some rune has a lower case of its own, or

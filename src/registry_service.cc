@@ -7,8 +7,8 @@
 #include <algorithm>
 #include <cstring>
 
-#include "go_net.h"
-#include "go_url.h"
+#include "internal/go_net.h"
+#include "internal/go_url.h"
 
 namespace berth {
 namespace {

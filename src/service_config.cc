@@ -3,10 +3,11 @@
 #include <algorithm>
 
 #include "berth/reference.h"
-#include "go_net.h"
-#include "go_quote.h"
-#include "go_url.h"
+#include "internal/go_net.h"
+#include "internal/go_quote.h"
+#include "internal/go_url.h"
 #include "reference_grammar.h"
+#include "internal/ascii.h"
 
 namespace berth {
 
@@ -14,13 +15,6 @@ namespace {
 
 Error Invalid(std::string message) {
   return Error(ErrorKind::kInvalidParameter, std::move(message));
-}
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out)
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  return out;
 }
 
 // Go's strconv.Atoi: its error text, or the value.
@@ -50,13 +44,9 @@ Result<long long> Atoi(std::string_view s) {
 }
 
 std::string MaskText(const std::vector<std::uint8_t>& mask) {
-  static constexpr char kHex[] = "0123456789abcdef";
   if (mask.empty()) return "<nil>";
   std::string out;
-  for (std::uint8_t b : mask) {
-    out += kHex[b >> 4];
-    out += kHex[b & 0xf];
-  }
+  for (std::uint8_t b : mask) detail::AppendHexByte(out, b);
   return out;
 }
 
@@ -211,7 +201,7 @@ Result<ServiceConfig> NewServiceConfig(const ServiceOptions& options,
   for (std::string r : insecure) {
     Result<std::string> index = ValidateIndexName(r);
     if (!index) return index.error();
-    std::string lower = Lower(r);
+    std::string lower = detail::AsciiLower(r);
     if (lower.rfind("http://", 0) == 0 || lower.rfind("https://", 0) == 0) {
       std::string scheme = lower.rfind("http://", 0) == 0 ? "http://" : "https://";
       if (warnings) {

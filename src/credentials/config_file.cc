@@ -10,7 +10,7 @@
 #include <cstring>
 #include <filesystem>
 
-#include "base64.h"
+#include "internal/base64.h"
 
 namespace berth::credentials {
 namespace {

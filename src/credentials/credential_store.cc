@@ -6,7 +6,7 @@
 #include "berth/registry_service.h"
 #include "credentials/config_file.h"
 #include "credentials/helper.h"
-#include "go_url.h"
+#include "internal/go_url.h"
 
 namespace berth {
 namespace {

@@ -15,7 +15,7 @@
 #include <cstring>
 #include <string_view>
 
-#include "base64.h"
+#include "internal/base64.h"
 
 extern char** environ;
 

@@ -1,6 +1,6 @@
 #include "engine/http_util.h"
 
-#include "go_url.h"
+#include "internal/go_url.h"
 
 namespace berth::engine {
 namespace {

@@ -7,7 +7,7 @@
 #include "berth/registry_service.h"
 #include "engine_client/answers.h"
 #include "engine_client/client_impl.h"
-#include "go_url.h"
+#include "internal/go_url.h"
 #include "json/writer.h"
 
 namespace berth {

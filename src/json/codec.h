@@ -25,7 +25,7 @@
 #include <utility>
 #include <vector>
 
-#include "base64.h"
+#include "internal/base64.h"
 #include "berth/list.h"
 #include "json/decoder.h"
 #include "json/writer.h"

@@ -3,7 +3,7 @@
 // API, and their Go types come from distribution and the token client.
 #include "registry/documents.h"
 
-#include "go_time.h"
+#include "internal/go_time.h"
 #include "json/entry_points.h"
 #include "json/schemas.h"
 

@@ -2,7 +2,7 @@
 
 #include <cstdint>
 
-#include "go_quote.h"
+#include "internal/go_quote.h"
 #include "json/simd.h"
 #include "json/swar.h"
 #include "json/utf8.h"

@@ -4,10 +4,11 @@
 #include <charconv>
 #include <new>
 
-#include "base64.h"
+#include "internal/base64.h"
 #include "json/simd.h"
 #include "json/swar.h"
 #include "json/utf8.h"
+#include "internal/ascii.h"
 
 namespace berth::json_detail {
 namespace {
@@ -47,8 +48,8 @@ constexpr std::array<Escape, 128> MakeEscapes() {
         e[n++] = 'u';
         e[n++] = '0';
         e[n++] = '0';
-        e[n++] = "0123456789abcdef"[c >> 4];
-        e[n++] = "0123456789abcdef"[c & 0xf];
+        e[n++] = detail::kLowerHexDigits[c >> 4];
+        e[n++] = detail::kLowerHexDigits[c & 0xf];
     }
     e[7] = static_cast<char>(n);
   }

@@ -2,17 +2,15 @@
 
 #include <openssl/evp.h>
 
+#include "internal/ascii.h"
+
 namespace berth::registry {
 namespace {
 
 std::string Hex(const unsigned char* p, unsigned n) {
-  static constexpr char kHex[] = "0123456789abcdef";
   std::string out;
   out.reserve(n * 2);
-  for (unsigned i = 0; i < n; ++i) {
-    out += kHex[p[i] >> 4];
-    out += kHex[p[i] & 15];
-  }
+  for (unsigned i = 0; i < n; ++i) detail::AppendHexByte(out, p[i]);
   return out;
 }
 

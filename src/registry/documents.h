@@ -17,7 +17,7 @@
 #include "berth/error.h"
 #include "berth/list.h"
 #include "berth/oci.h"
-#include "go_time.h"
+#include "internal/go_time.h"
 
 namespace berth::registry {
 

@@ -4,7 +4,7 @@
 // Basic (ping, check), 3 with Bearer (ping, token, check).
 #include <optional>
 
-#include "go_url.h"
+#include "internal/go_url.h"
 #include "registry/endpoint_fallback.h"
 #include "registry/operations.h"
 

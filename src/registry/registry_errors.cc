@@ -5,6 +5,7 @@
 
 #include "berth/challenge.h"
 #include "registry/documents.h"
+#include "internal/ascii.h"
 
 namespace berth::registry {
 namespace {
@@ -84,10 +85,8 @@ std::string QuoteBody(std::string_view body) {
     } else if (c == '\t') {
       out += "\\t";
     } else if (c < 0x20 || c >= 0x7f) {
-      static constexpr char kHex[] = "0123456789abcdef";
       out += "\\x";
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
+      detail::AppendHexByte(out, c);
     } else {
       out += static_cast<char>(c);
     }

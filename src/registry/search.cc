@@ -6,12 +6,13 @@
 #include <optional>
 
 #include "berth/json.h"
-#include "go_url.h"
+#include "internal/go_url.h"
 #include "registry/documents.h"
 #include "registry/endpoint_fallback.h"
 #include "registry/operations.h"
 #include "registry/registry_errors.h"
 #include "registry/search_filters.h"
+#include "internal/ascii.h"
 
 namespace berth::registry {
 namespace {
@@ -27,12 +28,6 @@ struct V1Endpoint {
 };
 
 bool StartsWith(std::string_view s, std::string_view p) { return s.substr(0, p.size()) == p; }
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
 
 // The Engine's v1 endpoint address for an index.
 Result<std::string> V1Address(const IndexInfo& index) {
@@ -65,7 +60,7 @@ Result<http::Response> PingV1(Session& session, const std::string& endpoint, con
 
 bool Standalone(const http::Response& ping) {
   std::string header = ping.Header("x-docker-registry-standalone");
-  if (ping.headers.count("x-docker-registry-standalone")) return header == "1" || Lower(header) == "true";
+  if (ping.headers.count("x-docker-registry-standalone")) return header == "1" || detail::EqualsIgnoreAsciiCase(header, "true");
   V1PingDocument doc;
   (void)DecodeDocument(ping.body, doc);  // errors ignored: the default is true
   return doc.standalone;
@@ -152,7 +147,7 @@ Result<SearchOutcome> SearchCatalog(const RegistryService& service, SharedState&
                                     const AuthConfig& auth) {
   Result<std::vector<Endpoint>> endpoints = service.PushEndpoints(index.name);
   if (!endpoints) return endpoints.error();
-  const std::string needle = Lower(remote);
+  const std::string needle = detail::AsciiLower(remote);
   std::optional<Error> last;
   EndpointFallback fallback(state);
   for (Endpoint& endpoint : *endpoints) {
@@ -184,7 +179,7 @@ Result<SearchOutcome> SearchCatalog(const RegistryService& service, SharedState&
         break;
       }
       for (const std::string& repository : catalog.repositories) {
-        if (Lower(repository).find(needle) == std::string::npos) continue;
+        if (detail::AsciiLower(repository).find(needle) == std::string::npos) continue;
         SearchResult result;
         result.name = index.name + "/" + repository;
         if (!PassesFilters(filters, result)) continue;

@@ -2,7 +2,7 @@
 
 #include <limits>
 
-#include "go_quote.h"
+#include "internal/go_quote.h"
 #include "registry/documents.h"
 
 namespace berth {

@@ -5,22 +5,17 @@
 #include <ctime>
 #include <thread>
 
-#include "base64.h"
-#include "go_url.h"
+#include "internal/base64.h"
+#include "internal/go_url.h"
 #include "registry/digest.h"
 #include "registry/documents.h"
 #include "registry/registry_errors.h"
+#include "internal/ascii.h"
 
 namespace berth::registry {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
 
 bool StartsWith(std::string_view s, std::string_view prefix) { return s.substr(0, prefix.size()) == prefix; }
 
@@ -97,7 +92,7 @@ bool IsRedirect(long status) {
 
 void SetHeader(http::Request& request, const std::string& name, const std::string& value) {
   for (auto& [n, v] : request.headers) {
-    if (Lower(n) == Lower(name)) {
+    if (detail::EqualsIgnoreAsciiCase(n, name)) {
       v = value;
       return;
     }
@@ -106,7 +101,7 @@ void SetHeader(http::Request& request, const std::string& name, const std::strin
 }
 
 void RemoveHeader(http::Request& request, const std::string& name) {
-  std::erase_if(request.headers, [&](const auto& h) { return Lower(h.first) == Lower(name); });
+  std::erase_if(request.headers, [&](const auto& h) { return detail::EqualsIgnoreAsciiCase(h.first, name); });
 }
 
 }  // namespace
@@ -126,8 +121,8 @@ std::string BasicAuthorization(const Credentials& credentials) {
 std::string OriginOf(std::string_view url) {
   std::size_t scheme_end = url.find("://");
   if (scheme_end == std::string_view::npos) return {};
-  std::string scheme = Lower(url.substr(0, scheme_end));
-  std::string authority = Lower(Authority(url));
+  std::string scheme = detail::AsciiLower(url.substr(0, scheme_end));
+  std::string authority = detail::AsciiLower(Authority(url));
   bool has_port = false;
   if (!authority.empty() && authority.back() != ']') {
     std::size_t colon = authority.rfind(':');
@@ -141,7 +136,7 @@ std::string OriginOf(std::string_view url) {
   return scheme + "://" + authority;
 }
 
-std::string HostOf(std::string_view url) { return Lower(Authority(url)); }
+std::string HostOf(std::string_view url) { return detail::AsciiLower(Authority(url)); }
 
 // ---- SharedState ---------------------------------------------------------------
 
@@ -311,7 +306,7 @@ Result<http::Response> Session::Fetch(http::Request request, const std::vector<s
     if (challenges) {
       Result<std::string> auth = Authorization(*challenges, scopes, use_cache, &token_key);
       if (!auth) {
-        std::string method = request.method.substr(0, 1) + Lower(request.method.substr(1));
+        std::string method = request.method.substr(0, 1) + detail::AsciiLower(request.method.substr(1));
         return Error(auth.error().kind(), method + " \"" + request.url + "\": " + auth.error().message());
       }
       authorization = std::move(*auth);
@@ -439,7 +434,7 @@ Result<http::Response> Session::FetchToken(const std::string& realm, const std::
   const bool basic = !oauth && credentials_.HasBasic();
   const std::string host = HostOf(realm);
   // Secrets cross plain http only to a host the configuration calls insecure.
-  if ((oauth || basic) && Lower(realm.substr(0, 8)) != "https://" && !state_.Insecure(host)) {
+  if ((oauth || basic) && detail::AsciiLower(realm.substr(0, 8)) != "https://" && !state_.Insecure(host)) {
     return Error(ErrorKind::kSystem, "refusing to send credentials to token realm " + realm +
                                          " over plain http: " + host + " is not an insecure registry");
   }

@@ -15,6 +15,8 @@
 #include <mutex>
 #include <thread>
 
+#include "internal/ascii.h"
+
 namespace berth::server {
 namespace {
 
@@ -24,12 +26,6 @@ namespace http = beast::http;
 using tcp = asio::ip::tcp;
 using unix_socket = asio::local::stream_protocol;
 using Clock = std::chrono::steady_clock;
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
 
 }  // namespace
 
@@ -223,7 +219,7 @@ class Session : public Connection, public std::enable_shared_from_this<Session<P
     EngineRequest request;
     request.method = std::string(req.method_string());
     request.target = std::string(req.target());
-    for (const auto& field : req) request.headers.emplace_back(Lower(field.name_string()), std::string(field.value()));
+    for (const auto& field : req) request.headers.emplace_back(detail::AsciiLower(field.name_string()), std::string(field.value()));
     request.body = std::move(req.body());
     started_ = Clock::now();
     ++server_.in_flight;

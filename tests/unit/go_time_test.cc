@@ -6,7 +6,7 @@
 // give Go 1.21's text, which Debian's Go 1.19 does not print.
 #include <gtest/gtest.h>
 
-#include "go_time.h"
+#include "internal/go_time.h"
 #include "registry/documents.h"
 
 namespace berth::detail {

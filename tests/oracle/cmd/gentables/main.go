@@ -9,8 +9,8 @@
 //
 // Regenerate with:
 //
-//	cd tests/oracle && go run ./cmd/gentables lower > ../../src/unicode_lower.inc
-//	cd tests/oracle && go run ./cmd/gentables print > ../../src/unicode_print.inc
+//	cd tests/oracle && go run ./cmd/gentables lower > ../../src/internal/unicode_lower.inc
+//	cd tests/oracle && go run ./cmd/gentables print > ../../src/internal/unicode_print.inc
 package main
 
 import (

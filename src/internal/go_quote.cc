@@ -1,7 +1,8 @@
-#include "go_quote.h"
+#include "internal/go_quote.h"
 
 #include <cstdint>
 
+#include "internal/ascii.h"
 #include "json/utf8.h"
 
 namespace berth::detail {
@@ -11,7 +12,7 @@ struct PrintRun {
   std::uint32_t first, last;
 };
 constexpr PrintRun kPrintRuns[] = {
-#include "unicode_print.inc"
+#include "internal/unicode_print.inc"
 };
 
 bool IsPrint(std::uint32_t r) {
@@ -29,7 +30,6 @@ bool IsPrint(std::uint32_t r) {
   return false;
 }
 
-constexpr char kHex[] = "0123456789abcdef";
 
 }  // namespace
 
@@ -41,8 +41,8 @@ std::string GoQuote(std::string_view s) {
     long decoded = json_detail::DecodeRune(p + i, s.size() - i, len);
     if (decoded < 0) {  // a byte that is not UTF-8
       out += "\\x";
-      out += kHex[p[i] >> 4];
-      out += kHex[p[i] & 0xf];
+      out += kLowerHexDigits[p[i] >> 4];
+      out += kLowerHexDigits[p[i] & 0xf];
       ++i;
       continue;
     }
@@ -64,14 +64,14 @@ std::string GoQuote(std::string_view s) {
         default:
           if (r < ' ' || r == 0x7f) {
             out += "\\x";
-            out += kHex[r >> 4];
-            out += kHex[r & 0xf];
+            out += kLowerHexDigits[r >> 4];
+            out += kLowerHexDigits[r & 0xf];
           } else if (r < 0x10000) {
             out += "\\u";
-            for (int shift = 12; shift >= 0; shift -= 4) out += kHex[(r >> shift) & 0xf];
+            for (int shift = 12; shift >= 0; shift -= 4) out += kLowerHexDigits[(r >> shift) & 0xf];
           } else {
             out += "\\U";
-            for (int shift = 28; shift >= 0; shift -= 4) out += kHex[(r >> shift) & 0xf];
+            for (int shift = 28; shift >= 0; shift -= 4) out += kLowerHexDigits[(r >> shift) & 0xf];
           }
       }
     }

@@ -3,8 +3,8 @@
 // "illegal base64 data at input byte N" names. Hand-written because those
 // details are observable on the wire (X-Registry-Auth errors, Descriptor.data)
 // and no library reproduces them.
-#ifndef BERTH_SRC_BASE64_H_
-#define BERTH_SRC_BASE64_H_
+#ifndef BERTH_SRC_INTERNAL_BASE64_H_
+#define BERTH_SRC_INTERNAL_BASE64_H_
 
 #include <cstddef>
 #include <cstdint>
@@ -44,4 +44,4 @@ std::string Base64ErrorMessage(std::size_t offset);
 
 }  // namespace berth::detail
 
-#endif  // BERTH_SRC_BASE64_H_
+#endif  // BERTH_SRC_INTERNAL_BASE64_H_

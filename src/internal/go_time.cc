@@ -1,7 +1,9 @@
-#include "go_time.h"
+#include "internal/go_time.h"
 
 #include <optional>
 #include <string>
+
+#include "internal/ascii.h"
 
 namespace berth::detail {
 namespace {
@@ -12,15 +14,13 @@ constexpr std::string_view kRfc3339 = "2006-01-02T15:04:05Z07:00";
 // controls, non-ASCII runes and invalid UTF-8 as \xNN, `"` and `\`
 // backslashed, everything else as it is.
 std::string TimeQuote(std::string_view s) {
-  static constexpr char kHex[] = "0123456789abcdef";
   std::string out = "\"";
   for (unsigned char c : s) {
     if (c < ' ' || c >= 0x80) {
       // Go walks runes, but writes every byte of a non-ASCII rune (and each
       // invalid byte) as \xNN: the same as going byte by byte.
       out += "\\x";
-      out += kHex[c >> 4];
-      out += kHex[c & 0xf];
+      AppendHexByte(out, c);
       continue;
     }
     if (c == '"' || c == '\\') out += '\\';

@@ -3,8 +3,8 @@
 // (`issued_at`), with the exact errors Go gives, because the Engine puts
 // them in front of users ("unable to decode token response: parsing time
 // …").
-#ifndef BERTH_SRC_GO_TIME_H_
-#define BERTH_SRC_GO_TIME_H_
+#ifndef BERTH_SRC_INTERNAL_GO_TIME_H_
+#define BERTH_SRC_INTERNAL_GO_TIME_H_
 
 #include <cstdint>
 #include <string_view>
@@ -43,4 +43,4 @@ Status UnmarshalGoTime(std::string_view raw_json, GoTime& out);
 
 }  // namespace berth::detail
 
-#endif  // BERTH_SRC_GO_TIME_H_
+#endif  // BERTH_SRC_INTERNAL_GO_TIME_H_

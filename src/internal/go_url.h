@@ -2,8 +2,8 @@
 // configuration uses them: ValidateMirror reports Go's parse errors and
 // prints the re-serialized URL in its messages, so both must be Go's to the
 // byte. Hand-written because no C++ URL library reproduces them.
-#ifndef BERTH_SRC_GO_URL_H_
-#define BERTH_SRC_GO_URL_H_
+#ifndef BERTH_SRC_INTERNAL_GO_URL_H_
+#define BERTH_SRC_INTERNAL_GO_URL_H_
 
 #include <map>
 #include <optional>
@@ -53,4 +53,4 @@ std::string EncodeQuery(const QueryValues& values);
 
 }  // namespace berth::detail
 
-#endif  // BERTH_SRC_GO_URL_H_
+#endif  // BERTH_SRC_INTERNAL_GO_URL_H_

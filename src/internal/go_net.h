@@ -1,6 +1,6 @@
 // Go's net.SplitHostPort, which the Engine's host checks lean on.
-#ifndef BERTH_SRC_GO_NET_H_
-#define BERTH_SRC_GO_NET_H_
+#ifndef BERTH_SRC_INTERNAL_GO_NET_H_
+#define BERTH_SRC_INTERNAL_GO_NET_H_
 
 #include <string_view>
 
@@ -11,4 +11,4 @@ bool GoSplitHostPort(std::string_view host_port, std::string_view& host, std::st
 
 }  // namespace berth::detail
 
-#endif  // BERTH_SRC_GO_NET_H_
+#endif  // BERTH_SRC_INTERNAL_GO_NET_H_

@@ -1,4 +1,4 @@
-#include "base64.h"
+#include "internal/base64.h"
 
 #include <array>
 #include <bit>

@@ -1,6 +1,7 @@
-#include "go_url.h"
+#include "internal/go_url.h"
 
-#include "go_quote.h"
+#include "internal/go_quote.h"
+#include "internal/ascii.h"
 
 namespace berth::detail {
 namespace {
@@ -106,14 +107,13 @@ Result<std::string> Unescape(std::string_view s, Mode mode) {
 }
 
 std::string Escape(std::string_view s, Mode mode) {
-  static constexpr char kUpperHex[] = "0123456789ABCDEF";
   std::string out;
   for (char ch : s) {
     auto c = static_cast<unsigned char>(ch);
     if (ShouldEscape(c, mode)) {
       out += '%';
-      out += kUpperHex[c >> 4];
-      out += kUpperHex[c & 15];
+      out += kUpperHexDigits[c >> 4];
+      out += kUpperHexDigits[c & 15];
     } else {
       out += ch;
     }

@@ -1,4 +1,4 @@
-#include "go_net.h"
+#include "internal/go_net.h"
 
 namespace berth::detail {
 
