@@ -8,7 +8,7 @@
 #include <string>
 
 #include "berth/auth_header.h"
-#include "berth/engine.h"
+#include "berth/engine_api.h"
 #include "berth/engine_client.h"
 #include "berth/json.h"
 #include "berth/reference.h"

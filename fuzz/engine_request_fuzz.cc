@@ -6,17 +6,18 @@
 #include <cstdlib>
 #include <string>
 
-#include "berth/engine.h"
-#include "engine/http_util.h"
+#include "berth/engine_api.h"
+#include "internal/api_version.h"
+#include "internal/go_url.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   std::string input(reinterpret_cast<const char*>(data), size);
-  berth::engine::Query query;
-  (void)berth::engine::ParseQuery(input, query);
-  (void)berth::engine::UnescapePath(input);
+  berth::detail::QueryValues query;
+  (void)berth::detail::ParseQuery(input, query);
+  (void)berth::detail::PathUnescape(input);
   std::size_t cut = input.find('\n');
   std::string a = input.substr(0, cut), b = cut == std::string::npos ? "" : input.substr(cut + 1);
-  int ab = berth::engine::CompareVersions(a, b), ba = berth::engine::CompareVersions(b, a);
+  int ab = berth::detail::CompareApiVersions(a, b), ba = berth::detail::CompareApiVersions(b, a);
   if ((ab < 0) != (ba > 0) || (ab == 0) != (ba == 0)) std::abort();
 
   // Only the answers that need no registry: nothing leaves the machine.

@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <string_view>
 
+#include "berth/daemon_config.h"
 #include "berth/json.h"
 #include "berth/service_config.h"
 
@@ -16,7 +17,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   berth::ValidateIndexName(input);
 
   berth::ServiceOptions options;
-  if (!berth::Unmarshal(input, options).ok()) return 0;
+  if (!berth::UnmarshalServiceOptions(input, options).ok()) return 0;
   berth::Result<berth::ServiceConfig> config = berth::NewServiceConfig(options);
   if (!config) return 0;
   const auto& hub = config->index_configs->at("docker.io");

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cstring>
 
+#include "internal/docker_hub.h"
 #include "internal/go_net.h"
 #include "internal/go_url.h"
 
@@ -33,10 +34,6 @@ bool Contains(const NetIPNet& net, const std::vector<std::uint8_t>& address) {
   for (std::size_t i = 0; i < ip.size(); ++i)
     if ((nn[i] & mask[i]) != (ip[i] & mask[i])) return false;
   return true;
-}
-
-bool IsHubHost(std::string_view host) {
-  return host == kDefaultDomain || host == kLegacyDefaultDomain;
 }
 
 }  // namespace
@@ -73,11 +70,11 @@ std::string AuthConfigKey(const IndexInfo& index) {
 
 std::pair<std::string, std::string> SplitSearchTerm(std::string_view term) {
   std::size_t slash = term.find('/');
-  if (slash == std::string_view::npos) return {"docker.io", std::string(term)};
+  if (slash == std::string_view::npos) return {std::string(kDefaultDomain), std::string(term)};
   std::string_view first = term.substr(0, slash);
   if (first.find('.') == std::string_view::npos && first.find(':') == std::string_view::npos &&
       first != "localhost") {
-    return {"docker.io", std::string(term)};
+    return {std::string(kDefaultDomain), std::string(term)};
   }
   return {std::string(first), std::string(term.substr(slash + 1))};
 }
@@ -186,7 +183,7 @@ Result<std::vector<Endpoint>> RegistryService::HostsTomlEndpoints(const HostsCon
     Endpoint e;
     e.url = h.url;
     e.mirror = mirror;
-    e.official = !mirror && IsHubHost(host);
+    e.official = !mirror && detail::IsHubIndexName(host);
     e.override_path = h.override_path;
     e.headers = h.headers;
     e.tls_verify = !h.skip_verify;
@@ -210,7 +207,7 @@ Result<std::vector<Endpoint>> RegistryService::HostsTomlEndpoints(const HostsCon
   if (hosts.server) {
     server = *hosts.server;
   } else {
-    server.url = IsHubHost(host) ? std::string(kDefaultV2Registry) : "https://" + std::string(host);
+    server.url = detail::IsHubIndexName(host) ? std::string(kDefaultV2Registry) : "https://" + std::string(host);
     server.capabilities = {"pull", "resolve", "push"};
   }
   if (wanted(server)) {
@@ -228,13 +225,13 @@ Result<std::vector<Endpoint>> RegistryService::PullEndpoints(std::string_view ho
 Result<std::vector<Endpoint>> RegistryService::Endpoints(std::string_view host, bool push) const {
   // containerd keeps Docker Hub's hosts.toml under docker.io.
   Result<std::optional<HostsConfig>> hosts_toml =
-      ReadHostsToml(certs_dir_, IsHubHost(host) ? kDefaultDomain : host);
+      ReadHostsToml(certs_dir_, detail::IsHubIndexName(host) ? kDefaultDomain : host);
   if (!hosts_toml) return hosts_toml.error();
   if (*hosts_toml) return HostsTomlEndpoints(**hosts_toml, host, push);
 
   std::shared_ptr<const ServiceConfig> c = config();
   std::vector<Endpoint> endpoints;
-  if (IsHubHost(host)) {
+  if (detail::IsHubIndexName(host)) {
     for (std::string mirror : c->mirrors) {
       if (mirror.rfind("http://", 0) != 0 && mirror.rfind("https://", 0) != 0)
         mirror = "https://" + mirror;
@@ -253,7 +250,7 @@ Result<std::vector<Endpoint>> RegistryService::Endpoints(std::string_view host, 
     Endpoint hub;
     hub.url = std::string(kDefaultV2Registry);
     hub.official = true;
-    hub.host = "registry-1.docker.io";
+    hub.host = std::string(detail::kHubRegistryHost);
     hub.allow_nondistributable_artifacts = AllowNondistributableArtifacts(host);
     endpoints.push_back(std::move(hub));
     return endpoints;

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "berth/reference.h"
+#include "internal/docker_hub.h"
 #include "internal/go_net.h"
 #include "internal/go_quote.h"
 #include "internal/go_url.h"
@@ -62,7 +63,7 @@ IndexInfo OfficialIndex(const List<std::string>& mirrors) {
 }  // namespace
 
 Result<std::string> ValidateIndexName(std::string_view name) {
-  std::string val(name == kLegacyDefaultDomain ? kDefaultDomain : name);
+  std::string val(detail::NormalizeIndexName(name));
   if (!val.empty() && (val.front() == '-' || val.back() == '-')) {
     return Invalid("invalid index name (" + val + "). Cannot begin or end with a hyphen");
   }

@@ -29,13 +29,10 @@
 #include "berth/credentials.h"
 #include "berth/error.h"
 #include "berth/types.h"
+#include "berth/version.h"
 
 namespace berth {
 
-// The API version berth's client speaks at most (and asks for first).
-inline constexpr std::string_view kEngineClientApiVersion = "1.44";
-// The oldest Engine API it can use.
-inline constexpr std::string_view kEngineClientMinApiVersion = "1.24";
 // Where an Engine listens when nothing says otherwise.
 inline constexpr std::string_view kDefaultEngineHost = "unix:///var/run/docker.sock";
 
@@ -64,7 +61,7 @@ struct EngineClientOptions {
   std::chrono::milliseconds timeout{120000};
   // Answers over this are an error, read no further.
   std::size_t max_response_bytes = 16u << 20;
-  std::string user_agent = "berth/0.1.0";
+  std::string user_agent{kUserAgent};
 
   // The docker CLI's environment: DOCKER_HOST, DOCKER_API_VERSION,
   // DOCKER_TLS_VERIFY (any non-empty value: TLS, verified), DOCKER_TLS,

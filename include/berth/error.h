@@ -24,6 +24,15 @@ enum class ErrorKind {
 
 std::string_view ErrorKindName(ErrorKind kind);
 
+// The HTTP status the Engine answers for a kind (errdefs → 400, 401, 403,
+// 404, 429, 503, 500).
+int HttpStatusOf(ErrorKind kind);
+// The kind for an HTTP status, as the Engine's client reads an answer
+// (errdefs.FromStatusCode, with 429 kept apart): the statuses above map
+// back to their kinds, any other 4xx to kInvalidParameter, the rest to
+// kSystem.
+ErrorKind ErrorKindOfHttpStatus(long status);
+
 // A failure: what kind it is and the Engine's message for it. Messages never
 // carry secrets.
 class Error {

@@ -20,7 +20,6 @@
 #include <string_view>
 
 #include "berth/error.h"
-#include "berth/service_config.h"
 #include "berth/types.h"
 
 namespace berth {
@@ -58,7 +57,6 @@ BERTH_JSON_DECLARE(ServiceConfig)
 BERTH_JSON_DECLARE(DistributionInspect)
 BERTH_JSON_DECLARE(Descriptor)
 BERTH_JSON_DECLARE(Platform)
-BERTH_JSON_DECLARE(ServiceOptions)
 
 #undef BERTH_JSON_DECLARE
 

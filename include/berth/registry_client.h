@@ -1,11 +1,12 @@
 // RegistryClient: what users run against registries — log in, search,
-// resolve an image to its digest and platforms — with the Docker Engine's
+// resolve an image to its digest and platforms, ping an endpoint — with the Docker Engine's
 // semantics and messages, over kept-alive connections with tokens cached per
 // registry, scope and credentials. One client serves many threads.
 #ifndef BERTH_REGISTRY_CLIENT_H_
 #define BERTH_REGISTRY_CLIENT_H_
 
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -15,9 +16,11 @@
 #include <string_view>
 #include <vector>
 
+#include "berth/challenge.h"
 #include "berth/error.h"
 #include "berth/registry_service.h"
 #include "berth/types.h"
+#include "berth/version.h"
 
 namespace berth {
 
@@ -32,7 +35,7 @@ struct RegistryClientOptions {
   int max_retries = 3;
   std::chrono::milliseconds max_retry_wait{10000};
   // Sent with every request (the Engine sends its own).
-  std::string user_agent = "berth/0.1.0";
+  std::string user_agent{kUserAgent};
 };
 
 // The rate limit a registry last reported (Docker Hub's RateLimit-Limit and
@@ -81,6 +84,19 @@ struct SearchOutcome {
 // Credentials for a registry, chosen once its index is known (from a
 // CredentialStore, say); an error stops the operation for that registry.
 using AuthResolver = std::function<Result<AuthConfig>(const IndexInfo& index)>;
+
+// What a v2 ping of an endpoint found.
+struct PingResult {
+  long status = 0;                    // the Engine accepts any status from a v2 ping
+  std::string api_version;            // Docker-Distribution-API-Version, e.g. "registry/2.0"
+  std::vector<Challenge> challenges;  // from a 401 only
+};
+
+// GET <endpoint>/v2/ (or <url>/ with override_path) without credentials,
+// 15 s timeout, at most 1 MiB read, TLS and headers as the endpoint says;
+// one connection, not kept. kSystem (`Get "URL": …`) when it cannot be
+// reached.
+Result<PingResult> PingRegistry(const Endpoint& endpoint);
 
 // The Engine's filters.FromJSON ({"k":{"v":true}} or {"k":["v"]}); "" is no
 // filters. Error: kInvalidParameter "invalid filter".

@@ -6,6 +6,7 @@
 #include "berth/registry_service.h"
 #include "credentials/config_file.h"
 #include "credentials/helper.h"
+#include "internal/docker_hub.h"
 #include "internal/go_url.h"
 
 namespace berth {
@@ -14,11 +15,6 @@ namespace {
 using credentials::ConfigFile;
 using credentials::CredentialHelper;
 using credentials::HelperCredentials;
-
-bool IsHubName(std::string_view s) {
-  return s == kIndexServer || s == "index.docker.io" || s == "docker.io" || s == "registry-1.docker.io" ||
-         s == "https://index.docker.io" || s == "https://index.docker.io/v1" || s == "https://docker.io";
-}
 
 // The file's entry for `key`: the exact key, else the first legacy key
 // whose hostname is `key` (the CLI's fileStore.Get).
@@ -54,7 +50,7 @@ std::string DefaultCredentialStore() {
 }
 
 std::string CredentialKey(std::string_view server) {
-  if (server.empty() || IsHubName(server)) return std::string(kIndexServer);
+  if (server.empty() || detail::IsHubServerAddress(server)) return std::string(kIndexServer);
   return ConvertToHostname(server);
 }
 

@@ -5,12 +5,12 @@
 #include <map>
 #include <mutex>
 
-#include "berth/engine.h"
+#include "berth/engine_api.h"
 #include "engine/routes.h"
 
 namespace berth {
 
-using engine::CompareVersions;
+using detail::CompareApiVersions;
 using engine::Context;
 using engine::ErrorResponse;
 using engine::JsonResponse;
@@ -101,7 +101,7 @@ std::optional<EngineResponse> EngineApi::Impl::Route(const EngineRequest& reques
   // Most paths have nothing escaped: no copy for them.
   Result<std::string> unescaped = raw_path.find('%') == std::string_view::npos
                                       ? Result<std::string>(std::string())
-                                      : engine::UnescapePath(raw_path);
+                                      : detail::PathUnescape(raw_path);
   if (!unescaped) return ErrorResponse(unescaped.error(), kEngineApiVersion);
   auto [version, rest] = SplitVersion(raw_path.find('%') == std::string_view::npos ? raw_path : *unescaped);
 
@@ -141,13 +141,13 @@ std::optional<EngineResponse> EngineApi::Impl::Route(const EngineRequest& reques
   bool version_ok = false;
   if (api_version == kEngineApiVersion) {
     version_ok = true;  // the usual case: no comparisons
-  } else if (CompareVersions(api_version, kEngineMinApiVersion) < 0) {
+  } else if (CompareApiVersions(api_version, kEngineMinApiVersion) < 0) {
     response = ErrorResponse(Error(ErrorKind::kInvalidParameter,
                                    "client version " + std::string(api_version) + " is too old. Minimum supported API version is " +
                                        std::string(kEngineMinApiVersion) +
                                        ", please upgrade your client to a newer version"),
                              version);
-  } else if (CompareVersions(api_version, kEngineApiVersion) > 0) {
+  } else if (CompareApiVersions(api_version, kEngineApiVersion) > 0) {
     response = ErrorResponse(Error(ErrorKind::kInvalidParameter, "client version " + std::string(api_version) +
                                                                      " is too new. Maximum supported API version is " +
                                                                      std::string(kEngineApiVersion)),
@@ -174,8 +174,8 @@ std::optional<EngineResponse> EngineApi::Impl::Route(const EngineRequest& reques
       case Which::kInfo: response = engine::InfoRoute(c); break;
       case Which::kAuth: response = engine::AuthRoute(c, request); break;
       case Which::kSearch: {
-        engine::Query query;
-        Status parsed = engine::ParseQuery(raw_query, query);
+        detail::QueryValues query;
+        Status parsed = detail::ParseQuery(raw_query, query);
         response = parsed.ok() ? engine::SearchRoute(c, request, query) : ErrorResponse(parsed.error(), api_version);
         response.route = "/images/search";
         break;

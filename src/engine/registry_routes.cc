@@ -30,7 +30,7 @@ AuthConfig HeaderAuth(const EngineRequest& request) {
   return DecodeAuthConfig(request.Header("x-registry-auth")).config;
 }
 
-std::string First(const Query& query, const char* key) {
+std::string First(const detail::QueryValues& query, const char* key) {
   auto it = query.find(key);
   return it == query.end() || it->second.empty() ? std::string() : it->second.front();
 }
@@ -47,8 +47,8 @@ EngineResponse JsonResponse(int status, std::string json) {
 }
 
 EngineResponse ErrorResponse(const Error& error, std::string_view api_version) {
-  const int status = StatusFor(error.kind());
-  if (!api_version.empty() && CompareVersions(api_version, "1.23") <= 0) {
+  const int status = HttpStatusOf(error.kind());
+  if (!api_version.empty() && detail::CompareApiVersions(api_version, "1.23") <= 0) {
     EngineResponse r;
     r.status = status;
     r.headers = {{"Content-Type", "text/plain; charset=utf-8"}, {"X-Content-Type-Options", "nosniff"}};
@@ -77,7 +77,7 @@ EngineResponse AuthRoute(const Context& c, const EngineRequest& request) {
   return JsonResponse(200, Marshal(*ok, MarshalOptions{.escape_html = false}));
 }
 
-EngineResponse SearchRoute(const Context& c, const EngineRequest& request, const Query& query) {
+EngineResponse SearchRoute(const Context& c, const EngineRequest& request, const detail::QueryValues& query) {
   SearchRequest search;
   search.term = First(query, "term");
   if (std::string limit = First(query, "limit"); !limit.empty()) {

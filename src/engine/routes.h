@@ -5,8 +5,9 @@
 #include <string>
 #include <string_view>
 
-#include "berth/engine.h"
-#include "engine/http_util.h"
+#include "berth/engine_api.h"
+#include "internal/api_version.h"
+#include "internal/go_url.h"
 #include "engine/inspect_cache.h"
 
 namespace berth::engine {
@@ -29,7 +30,7 @@ EngineResponse PingRoute(const Context& c, bool head);
 EngineResponse VersionRoute(const Context& c);
 EngineResponse InfoRoute(const Context& c);
 EngineResponse AuthRoute(const Context& c, const EngineRequest& request);
-EngineResponse SearchRoute(const Context& c, const EngineRequest& request, const Query& query);
+EngineResponse SearchRoute(const Context& c, const EngineRequest& request, const detail::QueryValues& query);
 EngineResponse DistributionRoute(const Context& c, const EngineRequest& request, const std::string& name);
 // The cached answer of DistributionRoute, if there is one.
 std::optional<EngineResponse> CachedDistribution(const Context& c, const EngineRequest& request,

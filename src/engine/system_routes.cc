@@ -104,8 +104,8 @@ EngineResponse VersionRoute(const Context& c) {
 //   < 1.44  Runtimes without Status (berthd has no runtimes).
 EngineResponse InfoRoute(const Context& c) {
   const EngineOptions& o = c.options;
-  const bool before_1_25 = CompareVersions(c.api_version, "1.25") < 0;
-  const bool before_1_39 = CompareVersions(c.api_version, "1.39") < 0;
+  const bool before_1_25 = detail::CompareApiVersions(c.api_version, "1.25") < 0;
+  const bool before_1_39 = detail::CompareApiVersions(c.api_version, "1.39") < 0;
   auto known = [before_1_39](const std::string& value) {
     return value.empty() && before_1_39 ? std::string("<unknown>") : value;
   };

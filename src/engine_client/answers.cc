@@ -2,12 +2,12 @@
 // error answers as the Go SDK's checkResponseErr words them.
 #include "engine_client/answers.h"
 
-#include <cctype>
 #include <charconv>
 #include <iterator>
 
 #include "berth/json.h"
-#include "engine/http_util.h"
+#include "internal/api_version.h"
+#include "internal/ascii.h"
 #include "json/value.h"
 
 namespace berth::engine_client {
@@ -44,45 +44,25 @@ Result<JsonValue> ObjectOf(std::string_view body, const std::string& what) {
   return doc;
 }
 
-std::string Trim(std::string_view s) {
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
-  return std::string(s);
-}
-
-// errdefs.FromStatusCode, with 429 kept apart (a registry's rate limit
-// passed on by the daemon).
-ErrorKind KindOfStatus(long status) {
-  switch (status) {
-    case 400: return ErrorKind::kInvalidParameter;
-    case 401: return ErrorKind::kUnauthorized;
-    case 403: return ErrorKind::kForbidden;
-    case 404: return ErrorKind::kNotFound;
-    case 429: return ErrorKind::kTooManyRequests;
-    case 503: return ErrorKind::kUnavailable;
-    default: return status >= 400 && status < 500 ? ErrorKind::kInvalidParameter : ErrorKind::kSystem;
-  }
-}
-
 }  // namespace
 
 Status CheckAnswer(const Answer& a) {
   if (a.status >= 200 && a.status < 400) return {};
-  const ErrorKind kind = KindOfStatus(a.status);
+  const ErrorKind kind = ErrorKindOfHttpStatus(a.status);
   if (a.body.empty()) {
     return Error(kind, "request returned " + std::string(a.reason) + " for API route and version " +
                            std::string(a.url) + ", check if the server supports the requested API version");
   }
   std::string message;
   if (a.content_type == "application/json" &&
-      (a.api_version.empty() || engine::CompareVersions(a.api_version, "1.23") > 0)) {
+      (a.api_version.empty() || detail::CompareApiVersions(a.api_version, "1.23") > 0)) {
     JsonValue doc;
     Status parsed = json_detail::ParseJson(a.body, doc);
     if (!parsed.ok()) return Error(ErrorKind::kSystem, "Error reading JSON: " + parsed.error().message());
     const JsonValue* m = doc.is_object() ? doc.Find("message") : nullptr;
-    message = Trim(m && m->is_string() ? m->text : "");
+    message = std::string(detail::TrimAsciiSpace(m && m->is_string() ? m->text : ""));
   } else {
-    message = Trim(a.body);
+    message = std::string(detail::TrimAsciiSpace(a.body));
   }
   return Error(kind, "Error response from daemon: " + message);
 }

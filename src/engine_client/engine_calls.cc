@@ -7,6 +7,7 @@
 #include "berth/registry_service.h"
 #include "engine_client/answers.h"
 #include "engine_client/client_impl.h"
+#include "internal/docker_hub.h"
 #include "internal/go_url.h"
 #include "json/writer.h"
 
@@ -39,10 +40,9 @@ std::string FiltersJson(const EngineSearchFilters& filters) {
 }
 
 IndexInfo IndexNamed(std::string name) {
-  if (name == kLegacyDefaultDomain) name = std::string(kDefaultDomain);
   IndexInfo index;
-  index.official = name == kDefaultDomain;
-  index.name = std::move(name);
+  index.official = detail::IsHubIndexName(name);
+  index.name = std::string(detail::NormalizeIndexName(name));
   return index;
 }
 

@@ -5,13 +5,13 @@
 #include <filesystem>
 
 #include "berth/engine_client.h"
-#include "engine/http_util.h"
+#include "internal/api_version.h"
 #include "engine_client/answers.h"
 #include "engine_client/client_impl.h"
 
 namespace berth {
 
-using engine::CompareVersions;
+using detail::CompareApiVersions;
 
 namespace {
 
@@ -159,12 +159,12 @@ Status EngineClient::Impl::Negotiate() {
   // The CLI's negotiateAPIVersionPing: no Api-Version means 1.24; a lower
   // version than ours is used; a higher one is capped at ours.
   std::string v = ping->api_version.empty() ? "1.24" : ping->api_version;
-  if (v.find_first_not_of("0123456789.") != std::string::npos || CompareVersions(v, kEngineClientMinApiVersion) < 0) {
+  if (v.find_first_not_of("0123456789.") != std::string::npos || CompareApiVersions(v, kEngineMinApiVersion) < 0) {
     return Error(ErrorKind::kUnavailable, "the Docker daemon at " + options.host + " speaks API version \"" + v +
-                                              "\"; berth needs " + std::string(kEngineClientMinApiVersion) +
+                                              "\"; berth needs " + std::string(kEngineMinApiVersion) +
                                               " or later");
   }
-  version = CompareVersions(v, kEngineClientApiVersion) < 0 ? v : std::string(kEngineClientApiVersion);
+  version = CompareApiVersions(v, kEngineApiVersion) < 0 ? v : std::string(kEngineApiVersion);
   return {};
 }
 
@@ -185,7 +185,7 @@ Result<http::Response> EngineClient::Impl::Call(const std::string& method, const
 
 Status EngineClient::Impl::RequireVersion(std::string_view required, std::string_view feature) {
   if (Status s = Negotiate(); !s.ok()) return s;
-  if (CompareVersions(version, required) < 0) {
+  if (CompareApiVersions(version, required) < 0) {
     return Error(ErrorKind::kInvalidParameter, "\"" + std::string(feature) + "\" requires API version " +
                                                    std::string(required) + ", but the Docker daemon API version is " +
                                                    version);

@@ -7,10 +7,10 @@
 
 #include <cctype>
 
+#include "berth/version.h"
+
 namespace berth::http {
 namespace {
-
-constexpr char kUserAgent[] = "berth/0.1.0";
 
 constexpr std::size_t kMaxHeaderBytes = 1u << 20;
 
@@ -205,7 +205,7 @@ Result<Response> HttpClient::Do(const Request& request) {
   Sink sink{&response, request.max_body};
   char errbuf[CURL_ERROR_SIZE] = {0};
   curl_easy_setopt(c, CURLOPT_URL, request.url.c_str());
-  curl_easy_setopt(c, CURLOPT_USERAGENT, request.user_agent.empty() ? kUserAgent : request.user_agent.c_str());
+  curl_easy_setopt(c, CURLOPT_USERAGENT, request.user_agent.empty() ? "berth/" BERTH_VERSION : request.user_agent.c_str());
   curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
   curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(request.connect_timeout.count()));
   if (!request.unix_socket.empty()) curl_easy_setopt(c, CURLOPT_UNIX_SOCKET_PATH, request.unix_socket.c_str());

@@ -32,9 +32,10 @@ inline bool EqualsIgnoreAsciiCase(std::string_view a, std::string_view b) {
   return true;
 }
 
-// `s` without the spaces, tabs, CRs and LFs around it.
+// `s` without the ASCII white space around it (Go's strings.TrimSpace on
+// ASCII: space, \t, \n, \v, \f, \r).
 inline std::string_view TrimAsciiSpace(std::string_view s) {
-  constexpr std::string_view kSpace = " \t\r\n";
+  constexpr std::string_view kSpace = " \t\n\v\f\r";
   const std::size_t first = s.find_first_not_of(kSpace);
   if (first == std::string_view::npos) return {};
   return s.substr(first, s.find_last_not_of(kSpace) - first + 1);

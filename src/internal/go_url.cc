@@ -144,6 +144,31 @@ Result<std::string> QueryUnescape(std::string_view s) {
   return Unescape(plus_as_space, Mode::kQueryComponent);
 }
 
+Status ParseQuery(std::string_view raw, QueryValues& out) {
+  Status first;
+  for (std::size_t start = 0; start <= raw.size();) {
+    std::size_t amp = raw.find('&', start);
+    std::string_view pair = raw.substr(start, amp == std::string_view::npos ? amp : amp - start);
+    start = amp == std::string_view::npos ? raw.size() + 1 : amp + 1;
+    if (pair.empty()) continue;
+    if (pair.find(';') != std::string_view::npos) {
+      if (first.ok()) first = Error(ErrorKind::kInvalidParameter, "invalid semicolon separator in query");
+      continue;
+    }
+    std::size_t eq = pair.find('=');
+    Result<std::string> key = QueryUnescape(pair.substr(0, eq));
+    Result<std::string> value = QueryUnescape(eq == std::string_view::npos ? "" : pair.substr(eq + 1));
+    if (!key || !value) {
+      if (first.ok()) first = key ? value.error() : key.error();
+      continue;
+    }
+    out[*key].push_back(*value);
+  }
+  return first;
+}
+
+Result<std::string> PathUnescape(std::string_view s) { return Unescape(s, Mode::kPath); }
+
 std::string EncodeQuery(const QueryValues& values) {
   std::string out;
   for (const auto& [key, list] : values) {

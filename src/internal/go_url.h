@@ -50,6 +50,14 @@ Result<std::string> QueryUnescape(std::string_view s);
 using QueryValues = std::map<std::string, std::vector<std::string>>;
 // url.Values.Encode.
 std::string EncodeQuery(const QueryValues& values);
+// url.ParseQuery: "&"-separated pairs, keys and values unescaped ("+" as
+// space) into `out`. A pair with a ";" or a malformed escape is left out;
+// the first such is the error (Go's text: `invalid semicolon separator in
+// query`, `invalid URL escape "%zz"`), and the rest are still parsed.
+Status ParseQuery(std::string_view raw, QueryValues& out);
+// url.PathUnescape: %XX decoded ("+" stays); kInvalidParameter
+// `invalid URL escape "%zz"` for a malformed escape.
+Result<std::string> PathUnescape(std::string_view s);
 
 }  // namespace berth::detail
 

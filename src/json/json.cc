@@ -63,7 +63,6 @@ BERTH_JSON_DEFINE(ServiceConfig)
 BERTH_JSON_DEFINE(DistributionInspect)
 BERTH_JSON_DEFINE(Descriptor)
 BERTH_JSON_DEFINE(Platform)
-BERTH_JSON_DEFINE(ServiceOptions)
 
 #undef BERTH_JSON_DEFINE
 

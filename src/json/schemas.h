@@ -5,7 +5,6 @@
 
 #include <tuple>
 
-#include "berth/service_config.h"
 #include "berth/types.h"
 #include "json/codec.h"
 
@@ -146,18 +145,6 @@ struct Schema<DistributionInspect> {
   static constexpr auto kFields = std::make_tuple(
       Field<S, Descriptor>{"Descriptor", &S::descriptor, false},
       Field<S, List<Platform>>{"Platforms", &S::platforms, false});
-};
-
-template <>
-struct Schema<ServiceOptions> {
-  static constexpr std::string_view kName = "ServiceOptions";
-  static constexpr std::string_view kGoType = "registry.ServiceOptions";
-  using S = ServiceOptions;
-  static constexpr auto kFields = std::make_tuple(
-      Field<S, List<std::string>>{"allow-nondistributable-artifacts",
-                                  &S::allow_nondistributable_artifacts, true},
-      Field<S, List<std::string>>{"registry-mirrors", &S::mirrors, true},
-      Field<S, List<std::string>>{"insecure-registries", &S::insecure_registries, true});
 };
 
 }  // namespace berth::json_detail

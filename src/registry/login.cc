@@ -42,7 +42,7 @@ Result<AuthenticateOKBody> LoginV2(SharedState& state, Session& session) {
 }  // namespace
 
 Result<AuthenticateOKBody> Login(const RegistryService& service, SharedState& state, const AuthConfig& auth) {
-  std::string host = "index.docker.io";
+  std::string host(kLegacyDefaultDomain);  // the Engine's default for an empty address
   if (!auth.server_address.empty()) {
     std::string address = auth.server_address;
     if (address.rfind("https://", 0) != 0 && address.rfind("http://", 0) != 0) address = "https://" + address;

@@ -31,7 +31,7 @@ bool StartsWith(std::string_view s, std::string_view p) { return s.substr(0, p.s
 
 // The Engine's v1 endpoint address for an index.
 Result<std::string> V1Address(const IndexInfo& index) {
-  std::string address = index.official ? "https://index.docker.io/v1/" : index.name;
+  std::string address = index.official ? std::string(kIndexServer) : index.name;
   if (!StartsWith(address, "http://") && !StartsWith(address, "https://")) address = "https://" + address;
   std::string trimmed = address;
   if (!trimmed.empty() && trimmed.back() == '/') trimmed.pop_back();

@@ -463,19 +463,7 @@ Result<http::Response> Session::FetchToken(const std::string& realm, const std::
     if (q != std::string::npos) {
       base = realm.substr(0, q);
       std::string_view raw = std::string_view(realm).substr(q + 1);
-      raw = raw.substr(0, raw.find('#'));
-      for (std::size_t start = 0; start <= raw.size();) {
-        std::size_t amp = raw.find('&', start);
-        std::string_view pair = raw.substr(start, amp == std::string_view::npos ? amp : amp - start);
-        if (!pair.empty()) {
-          std::size_t eq = pair.find('=');
-          Result<std::string> k = detail::QueryUnescape(pair.substr(0, eq));
-          Result<std::string> v = detail::QueryUnescape(eq == std::string_view::npos ? "" : pair.substr(eq + 1));
-          if (k && v) query[*k].push_back(*v);
-        }
-        if (amp == std::string_view::npos) break;
-        start = amp + 1;
-      }
+      (void)detail::ParseQuery(raw.substr(0, raw.find('#')), query);  // url.Query(): errors dropped
     }
     if (!service.empty()) query["service"].push_back(service);
     for (const std::string& s : scopes) query["scope"].push_back(s);

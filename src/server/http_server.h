@@ -14,7 +14,7 @@
 #include <string_view>
 #include <vector>
 
-#include "berth/engine.h"
+#include "berth/engine_api.h"
 #include "berth/error.h"
 
 namespace berth::server {

@@ -1,7 +1,7 @@
 // v2 ping against a real registry (Debian's docker-registry on 127.0.0.1).
 #include <gtest/gtest.h>
 
-#include "berth/client.h"
+#include "berth/registry_client.h"
 #include <filesystem>
 #include <fstream>
 #include <unistd.h>

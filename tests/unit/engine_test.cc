@@ -3,7 +3,7 @@
 // request (../shared/spec/engine-api.md, search.md).
 #include <gtest/gtest.h>
 
-#include "berth/engine.h"
+#include "berth/engine_api.h"
 #include "json/value.h"
 
 namespace berth {

@@ -1,5 +1,6 @@
 // The registry service configuration against the vectors of the spec
 // (service-config.md).
+#include "berth/daemon_config.h"
 #include "berth/service_config.h"
 
 #include <gtest/gtest.h>
@@ -95,11 +96,11 @@ std::string ConfigOutcome(const ServiceOptions& o) {
 
 TEST(ServiceOptions, DaemonJsonForm) {
   ServiceOptions o;
-  ASSERT_TRUE(Unmarshal(R"({"debug":true,"registry-mirrors":["https://m"],"insecure-registries":["r:5000"],"log-opts":{"a":"b"}})", o).ok());
+  ASSERT_TRUE(UnmarshalServiceOptions(R"({"debug":true,"registry-mirrors":["https://m"],"insecure-registries":["r:5000"],"log-opts":{"a":"b"}})", o).ok());
   EXPECT_EQ(o.mirrors, List<std::string>{"https://m"});
   EXPECT_EQ(o.insecure_registries, List<std::string>{"r:5000"});
   EXPECT_TRUE(o.allow_nondistributable_artifacts.is_nil());
-  EXPECT_EQ(Marshal(o), R"({"registry-mirrors":["https://m"],"insecure-registries":["r:5000"]})");
+  EXPECT_EQ(MarshalServiceOptions(o), R"({"registry-mirrors":["https://m"],"insecure-registries":["r:5000"]})");
 }
 
 TEST(NewServiceConfig, DefaultIsWhatInfoShows) {

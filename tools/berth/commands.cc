@@ -7,7 +7,8 @@
 #include <utility>
 
 #include "berth/auth_header.h"
-#include "berth/client.h"
+#include "berth/registry_client.h"
+#include "berth/daemon_config.h"
 #include "berth/json.h"
 #include "berth/reference.h"
 #include "berth/registry_service.h"
@@ -136,95 +137,6 @@ CommandOutput RefInfo(std::string_view reference, RefMode mode) {
 
 namespace {
 
-// "[a b]": how Go's %v prints a list of strings.
-std::string GoList(const std::vector<std::string>& v) {
-  std::string out = "[";
-  for (std::size_t i = 0; i < v.size(); ++i) {
-    if (i > 0) out += ' ';
-    out += v[i];
-  }
-  return out + "]";
-}
-
-// Go's error text for a failed open: "open PATH: no such file or directory".
-std::string OpenError(const std::string& path, int err) {
-  std::string text = std::strerror(err);
-  if (!text.empty() && text[0] >= 'A' && text[0] <= 'Z') text[0] = static_cast<char>(text[0] - 'A' + 'a');
-  return "open " + path + ": " + text;
-}
-
-// One repeatable dockerd flag: its name, the daemon.json key it sets, how
-// its values are normalized when parsed, and what the user gave.
-struct RegistryFlag {
-  const char* flag;
-  const char* key;
-  Result<std::string> (*normalize)(std::string_view);
-  const std::vector<std::string>* values;
-  List<std::string> ServiceOptions::*field;
-};
-
-}  // namespace
-
-namespace {
-
-// The registry options from daemon.json and flags, as dockerd merges them;
-// the error is the Engine's text.
-Result<ServiceOptions> LoadOptions(const ConfigRequest& request) {
-  // Flags in pflag's (alphabetical) order, as the Engine reports conflicts.
-  const RegistryFlag flags[] = {
-      {"allow-nondistributable-artifacts", "allow-nondistributable-artifacts", &ValidateIndexName,
-       &request.allow_nondistributable_artifacts, &ServiceOptions::allow_nondistributable_artifacts},
-      {"insecure-registry", "insecure-registries", &ValidateIndexName,
-       &request.insecure_registries, &ServiceOptions::insecure_registries},
-      {"registry-mirror", "registry-mirrors", &ValidateMirror, &request.registry_mirrors,
-       &ServiceOptions::mirrors},
-  };
-  // Flag values are validated and normalized as they are parsed.
-  std::vector<std::string> normalized[3];
-  for (int f = 0; f < 3; ++f) {
-    for (const std::string& v : *flags[f].values) {
-      Result<std::string> n = flags[f].normalize(v);
-      if (!n) {
-        // Never echo a password from a URL.
-        return Error(ErrorKind::kInvalidParameter,
-                     "invalid argument \"" + MaskUrlPassword(v) + "\" for \"--" + flags[f].flag +
-                         "\" flag: " + n.error().message());
-      }
-      normalized[f].push_back(*n);
-    }
-  }
-
-  ServiceOptions options;
-  if (request.config_file) {
-    const std::string& path = *request.config_file;
-    std::string prefix = "unable to configure the Docker daemon with file " + path + ": ";
-    std::ifstream in(path, std::ios::binary);
-    if (!in) return Error(ErrorKind::kInvalidParameter, prefix + OpenError(path, errno));
-    std::ostringstream text;
-    text << in.rdbuf();
-    Status st = Unmarshal(text.str(), options);
-    if (!st) return Error(ErrorKind::kInvalidParameter, prefix + st.message());
-    std::string conflicts;
-    for (int f = 0; f < 3; ++f) {
-      const List<std::string>& from_file = options.*(flags[f].field);
-      if (normalized[f].empty() || from_file.is_nil()) continue;
-      if (!conflicts.empty()) conflicts += ", ";
-      conflicts += std::string(flags[f].key) + ": (from flag: " + GoList(normalized[f]) +
-                   ", from file: " + GoList(from_file.items()) + ")";
-    }
-    if (!conflicts.empty()) {
-      return Error(ErrorKind::kInvalidParameter,
-                   prefix +
-                       "the following directives are specified both as a flag and in the "
-                       "configuration file: " + conflicts);
-    }
-  }
-  for (int f = 0; f < 3; ++f) {
-    if (!normalized[f].empty()) options.*(flags[f].field) = List<std::string>(normalized[f]);
-  }
-  return options;
-}
-
 std::string Warnings(const std::vector<std::string>& warnings) {
   std::string err;
   for (const std::string& w : warnings) {
@@ -244,11 +156,9 @@ bool IsRegistryHost(std::string_view target) {
 
 }  // namespace
 
-Result<ServiceOptions> LoadRegistryOptions(const ConfigRequest& config) { return LoadOptions(config); }
-
 Result<std::unique_ptr<RegistryService>> ServiceFor(const ConfigRequest& config, const std::string& certs_dir,
                                                     std::vector<std::string>& warnings) {
-  Result<ServiceOptions> options = LoadOptions(config);
+  Result<ServiceOptions> options = LoadServiceOptions(config);
   if (!options) return options.error();
   return RegistryService::Create(*options, RegistryServiceSettings{.certs_dir = certs_dir}, &warnings);
 }
@@ -347,7 +257,7 @@ CommandOutput EndpointsShow(const ConfigRequest& request, std::string_view targe
 }
 
 CommandOutput ConfigShow(const ConfigRequest& request) {
-  Result<ServiceOptions> options = LoadOptions(request);
+  Result<ServiceOptions> options = LoadServiceOptions(request);
   if (!options) return Fail("", options.error().message());
   std::vector<std::string> warnings;
   Result<ServiceConfig> config = NewServiceConfig(*options, &warnings);

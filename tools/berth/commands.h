@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "berth/daemon_config.h"
 #include "berth/engine_client.h"
 #include "berth/error.h"
 #include "berth/registry_service.h"
@@ -51,12 +52,7 @@ CommandOutput RefInfo(std::string_view reference, RefMode mode);
 
 // `berth config`: the registry options from a daemon.json and from flags
 // (in the order given), as dockerd takes them.
-struct ConfigRequest {
-  std::optional<std::string> config_file;
-  std::vector<std::string> registry_mirrors;
-  std::vector<std::string> insecure_registries;
-  std::vector<std::string> allow_nondistributable_artifacts;
-};
+using ConfigRequest = DaemonConfigSources;
 
 // The ServiceConfig as GET /info shows it, or the Engine's error; warnings
 // (an http:// prefix dropped) go to stderr with exit 0.
@@ -75,10 +71,6 @@ CommandOutput EndpointsShow(const ConfigRequest& config, std::string_view target
 // challenges [{scheme, params}]. Exit 1 with the last error if none does.
 CommandOutput PingShow(const ConfigRequest& config, std::string_view target,
                        const std::string& certs_dir);
-
-// The registry options of a daemon.json and dockerd's flags, merged and
-// checked as dockerd does (the Engine's messages).
-Result<ServiceOptions> LoadRegistryOptions(const ConfigRequest& config);
 
 // The registry service the configuration describes (certs from certs_dir);
 // warnings (an http:// prefix dropped) collected.

@@ -11,6 +11,7 @@
 #include <optional>
 #include <string>
 
+#include "berth/version.h"
 #include "commands.h"
 
 namespace {

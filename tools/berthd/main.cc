@@ -12,11 +12,14 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <optional>
 #include <random>
 #include <thread>
 
-#include "berth/engine.h"
-#include "commands.h"
+#include "berth/daemon_config.h"
+#include "berth/engine_api.h"
+#include "berth/registry_service.h"
+#include "berth/version.h"
 #include "logger.h"
 #include "server/http_server.h"
 
@@ -30,7 +33,7 @@ constexpr const char* kDefaultConfigFile = "/etc/berth/daemon.json";
 struct Flags {
   std::vector<std::string> hosts;
   std::string config_file;
-  berth::cli::ConfigRequest registry;
+  berth::DaemonConfigSources registry;
   std::string certs_dir = "/etc/docker/certs.d";
   std::string pidfile = "/run/berthd.pid";
   std::string log_level = "info";
@@ -41,8 +44,8 @@ struct Flags {
   int worker_threads = 16;
   int io_threads = 0;  // 0: one per two CPUs
 
-  berth::cli::ConfigRequest Registry() const {
-    berth::cli::ConfigRequest r = registry;
+  berth::DaemonConfigSources Registry() const {
+    berth::DaemonConfigSources r = registry;
     if (!config_file.empty()) {
       r.config_file = config_file;
     } else if (fs::exists(kDefaultConfigFile)) {
@@ -107,9 +110,9 @@ berth::EngineOptions MachineOptions(const Flags& flags) {
   return o;
 }
 
-}  // namespace
-
-int main(int argc, char** argv) {
+// Step 1: the command line. nullopt with `exit_code` set when berthd is
+// done already (--help, --version, a bad flag).
+std::optional<Flags> ParseFlags(int argc, char** argv, int& exit_code) {
   CLI::App app{"berthd: the Docker Engine API's registry routes (/_ping, /version, /info, /auth, /images/search, "
                "/distribution/{name}/json), served to the docker CLI and docker-py"};
   app.set_version_flag("-v,--version", std::string("berthd ") + BERTH_VERSION);
@@ -144,60 +147,34 @@ int main(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    return app.exit(e) == 0 ? 0 : 1;
+    exit_code = app.exit(e) == 0 ? 0 : 1;
+    return std::nullopt;
   }
   if (flags.hosts.empty()) flags.hosts.push_back("unix:///run/berth.sock");
   if (flags.debug) flags.log_level = "debug";
+  return flags;
+}
 
-  berthd::Logger log;
-  if (!log.Configure(flags.log_level, flags.log_format)) {
-    std::cerr << "berthd: unknown --log-level or --log-format\n";
-    return 1;
-  }
-  berth::server::ServerOptions server_options;
+// How the HTTP server runs: where it listens, its threads and timeouts,
+// and the access log. The error names a bad -H.
+berth::Result<berth::server::ServerOptions> ServerOptionsFor(const Flags& flags, berthd::Logger& log) {
+  berth::server::ServerOptions o;
   for (const std::string& h : flags.hosts) {
     berth::Result<berth::server::ListenAddress> a = berth::server::ParseListenAddress(h);
-    if (!a) {
-      log.Log(Level::kFatal, a.error().message());
-      return 1;
-    }
-    server_options.listen.push_back(*a);
+    if (!a) return a.error();
+    o.listen.push_back(*a);
   }
-
-  std::vector<std::string> warnings;
-  auto service = berth::cli::ServiceFor(flags.Registry(), flags.certs_dir, warnings);
-  for (const std::string& w : warnings) log.Log(Level::kWarn, w);
-  if (!service) {
-    log.Log(Level::kFatal, "failed to load the registry configuration: " + service.error().message());
-    return 1;
-  }
-
-  // Signals go to one thread that waits for them: SIGHUP reloads, SIGTERM
-  // and SIGINT stop.
-  sigset_t signals;
-  sigemptyset(&signals);
-  sigaddset(&signals, SIGHUP);
-  sigaddset(&signals, SIGTERM);
-  sigaddset(&signals, SIGINT);
-  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
-  ::signal(SIGPIPE, SIG_IGN);
-
-  if (berth::Status pid = WritePidFile(flags.pidfile); !pid.ok()) {
-    log.Log(Level::kFatal, pid.message());
-    return 1;
-  }
-  berth::EngineApi api(**service, MachineOptions(flags));
-  server_options.worker_threads = flags.worker_threads;
+  o.worker_threads = flags.worker_threads;
   // One I/O thread per two CPUs: each one serves tens of thousands of
   // requests a second, and the other CPUs are left to the workers (registry
   // round trips, TLS) and to the clients, which mostly share the machine.
   // On two cores, one I/O thread kept /_ping's p99 at 4.4 ms where two gave
   // 7.1 ms, for the same requests/s (bench/berthd_compare).
-  server_options.io_threads =
+  o.io_threads =
       flags.io_threads > 0 ? flags.io_threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency() / 2));
-  server_options.request_timeout = std::chrono::milliseconds(static_cast<long long>(flags.request_timeout * 1000));
-  server_options.log_every_request = log.Enabled(Level::kDebug);
-  server_options.on_request = [&log](const berth::server::AccessLog& a) {
+  o.request_timeout = std::chrono::milliseconds(static_cast<long long>(flags.request_timeout * 1000));
+  o.log_every_request = log.Enabled(Level::kDebug);
+  o.on_request = [&log](const berth::server::AccessLog& a) {
     if (log.Enabled(Level::kDebug)) {
       log.Log(Level::kDebug, "Calling " + a.method + " " + a.target + " -> " + std::to_string(a.status) + " in " +
                                  std::to_string(a.seconds * 1000).substr(0, 6) + " ms");
@@ -205,36 +182,111 @@ int main(int argc, char** argv) {
     if (a.status >= 500) log.Log(Level::kError, "Handler for " + a.method + " " + a.target + " returned error status " +
                                                      std::to_string(a.status));
   };
-  berth::server::HttpServer server(api, server_options);
-  if (berth::Status started = server.Start(); !started.ok()) {
-    log.Log(Level::kFatal, started.message());
-    if (!flags.pidfile.empty()) ::unlink(flags.pidfile.c_str());
-    return 1;
-  }
-  for (const auto& a : server_options.listen) log.Log(Level::kInfo, "API listen on " + a.String());
-  log.Log(Level::kInfo, "berthd " + std::string(BERTH_VERSION) + " has completed initialization");
+  return o;
+}
 
+// Step 2: the registry service from daemon.json and the flags (dockerd's
+// rules, berth/daemon_config.h); its warnings logged.
+berth::Result<std::unique_ptr<berth::RegistryService>> BuildRegistryService(const Flags& flags,
+                                                                              berthd::Logger& log) {
+  berth::Result<berth::ServiceOptions> options = berth::LoadServiceOptions(flags.Registry());
+  if (!options) return options.error();
+  std::vector<std::string> warnings;
+  auto service = berth::RegistryService::Create(*options, berth::RegistryServiceSettings{.certs_dir = flags.certs_dir},
+                                                &warnings);
+  for (const std::string& w : warnings) log.Log(Level::kWarn, w);
+  return service;
+}
+
+// Signals go to one thread that waits for them (SIGHUP reloads, SIGTERM and
+// SIGINT stop); SIGPIPE is ignored. Called before any thread starts, so
+// every thread inherits the mask.
+sigset_t BlockDaemonSignals() {
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGHUP);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  ::signal(SIGPIPE, SIG_IGN);
+  return signals;
+}
+
+// SIGHUP, as dockerd: the new registry options, or the old ones kept.
+void ReloadRegistryOptions(const Flags& flags, berth::RegistryService& service, berthd::Logger& log) {
+  berth::Result<berth::ServiceOptions> options = berth::LoadServiceOptions(flags.Registry());
+  std::vector<std::string> warnings;
+  berth::Status reloaded = options ? service.Reload(*options, &warnings) : berth::Status(options.error());
+  for (const std::string& w : warnings) log.Log(Level::kWarn, w);
+  if (reloaded.ok()) {
+    log.Log(Level::kInfo, "Reloaded configuration: registry options");
+  } else {
+    log.Log(Level::kError, "Error reconfiguring the daemon, keeping the old configuration: " + reloaded.message());
+  }
+}
+
+// Step 4: wait for signals until one says stop.
+void WaitForStopSignal(const sigset_t& signals, const Flags& flags, berth::RegistryService& service,
+                       berthd::Logger& log) {
   for (;;) {
     int sig = 0;
     if (sigwait(&signals, &sig) != 0) continue;
     if (sig == SIGHUP) {
-      // As dockerd: the new registry options, or the old ones kept.
-      berth::Result<berth::ServiceOptions> options = berth::cli::LoadRegistryOptions(flags.Registry());
-      std::vector<std::string> reload_warnings;
-      berth::Status reloaded = options ? (*service)->Reload(*options, &reload_warnings) : berth::Status(options.error());
-      for (const std::string& w : reload_warnings) log.Log(Level::kWarn, w);
-      if (reloaded.ok()) {
-        log.Log(Level::kInfo, "Reloaded configuration: registry options");
-      } else {
-        log.Log(Level::kError, "Error reconfiguring the daemon, keeping the old configuration: " + reloaded.message());
-      }
+      ReloadRegistryOptions(flags, service, log);
       continue;
     }
     log.Log(Level::kInfo, std::string("Processing signal '") + (sig == SIGTERM ? "terminated" : "interrupt") + "'");
-    break;
+    return;
   }
-  server.Stop();
+}
+
+void RemovePidFile(const Flags& flags) {
   if (!flags.pidfile.empty()) ::unlink(flags.pidfile.c_str());
+}
+
+}  // namespace
+
+// parse → build → serve → wait for a stop signal → shut down.
+int main(int argc, char** argv) {
+  int exit_code = 0;
+  std::optional<Flags> flags = ParseFlags(argc, argv, exit_code);
+  if (!flags) return exit_code;
+
+  berthd::Logger log;
+  if (!log.Configure(flags->log_level, flags->log_format)) {
+    std::cerr << "berthd: unknown --log-level or --log-format\n";
+    return 1;
+  }
+  berth::Result<berth::server::ServerOptions> server_options = ServerOptionsFor(*flags, log);
+  if (!server_options) {
+    log.Log(Level::kFatal, server_options.error().message());
+    return 1;
+  }
+  auto service = BuildRegistryService(*flags, log);
+  if (!service) {
+    log.Log(Level::kFatal, "failed to load the registry configuration: " + service.error().message());
+    return 1;
+  }
+  const sigset_t signals = BlockDaemonSignals();
+  if (berth::Status pid = WritePidFile(flags->pidfile); !pid.ok()) {
+    log.Log(Level::kFatal, pid.message());
+    return 1;
+  }
+  berth::EngineApi api(**service, MachineOptions(*flags));
+
+  // Step 3: serve.
+  berth::server::HttpServer server(api, *server_options);
+  if (berth::Status started = server.Start(); !started.ok()) {
+    log.Log(Level::kFatal, started.message());
+    RemovePidFile(*flags);
+    return 1;
+  }
+  for (const auto& a : server_options->listen) log.Log(Level::kInfo, "API listen on " + a.String());
+  log.Log(Level::kInfo, "berthd " + std::string(BERTH_VERSION) + " has completed initialization");
+
+  WaitForStopSignal(signals, *flags, **service, log);
+  server.Stop();
+  RemovePidFile(*flags);
   log.Log(Level::kInfo, "berthd shutdown complete");
   return 0;
 }

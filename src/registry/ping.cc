@@ -1,4 +1,4 @@
-#include "berth/client.h"
+#include "berth/registry_client.h"
 
 #include "http/http_client.h"
 

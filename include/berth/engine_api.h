@@ -3,8 +3,8 @@
 // version rules, headers, error bodies and status mapping, independent of
 // any socket: berthd's HTTP server hands it requests and writes back what
 // it returns. Safe to call from many threads.
-#ifndef BERTH_ENGINE_H_
-#define BERTH_ENGINE_H_
+#ifndef BERTH_ENGINE_API_H_
+#define BERTH_ENGINE_API_H_
 
 #include <chrono>
 #include <memory>
@@ -16,11 +16,9 @@
 
 #include "berth/registry_client.h"
 #include "berth/registry_service.h"
+#include "berth/version.h"
 
 namespace berth {
-
-inline constexpr std::string_view kEngineApiVersion = "1.44";
-inline constexpr std::string_view kEngineMinApiVersion = "1.24";
 
 struct EngineRequest {
   std::string method;  // "GET"
@@ -42,7 +40,7 @@ struct EngineResponse {
 };
 
 struct EngineOptions {
-  std::string version = "0.1.0";  // berthd's own
+  std::string version{kVersion};  // berthd's own
   std::string name;               // the host name /info reports
   std::string id;                 // /info's ID
   std::string kernel_version;
@@ -86,4 +84,4 @@ class EngineApi {
 
 }  // namespace berth
 
-#endif  // BERTH_ENGINE_H_
+#endif  // BERTH_ENGINE_API_H_
