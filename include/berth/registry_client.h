@@ -34,6 +34,14 @@ struct RegistryClientOptions {
   // max_retry_wait (a longer Retry-After is not waited for).
   int max_retries = 3;
   std::chrono::milliseconds max_retry_wait{10000};
+  // The largest answers read into memory; a larger one is an error
+  // (`… exceeds N bytes`), read no further.
+  std::size_t max_manifest_bytes = 4u << 20;  // manifests (distribution's own limit)
+  std::size_t max_config_bytes = 8u << 20;    // image configuration blobs
+  std::size_t max_auth_bytes = 1u << 20;      // pings, token answers, login checks
+  std::size_t max_listing_bytes = 8u << 20;   // search results, one catalog page
+  // A catalog search reads at most this many pages of 100 names.
+  int max_catalog_pages = 1000;
   // Sent with every request (the Engine sends its own).
   std::string user_agent{kUserAgent};
 };
@@ -95,7 +103,8 @@ struct PingResult {
 // GET <endpoint>/v2/ (or <url>/ with override_path) without credentials,
 // 15 s timeout, at most 1 MiB read, TLS and headers as the endpoint says;
 // one connection, not kept. kSystem (`Get "URL": …`) when it cannot be
-// reached.
+// reached. RegistryClient::Ping does the same over the client's pooled
+// connections.
 Result<PingResult> PingRegistry(const Endpoint& endpoint);
 
 // The Engine's filters.FromJSON ({"k":{"v":true}} or {"k":["v"]}); "" is no
@@ -135,6 +144,10 @@ class RegistryClient {
   std::vector<Result<DistributionInspect>> InspectManyWith(const std::vector<std::string>& names,
                                                            const AuthResolver& auth_for,
                                                            int concurrency = 8);
+
+  // PingRegistry over this client's connections; a 401's challenges are
+  // remembered for later requests to the endpoint.
+  Result<PingResult> Ping(const Endpoint& endpoint);
 
   std::vector<RegistryRateLimit> RateLimits() const;
   RegistryClientStats Stats() const;

@@ -8,7 +8,9 @@
 #ifndef BERTH_SRC_REGISTRY_ENDPOINT_FALLBACK_H_
 #define BERTH_SRC_REGISTRY_ENDPOINT_FALLBACK_H_
 
-#include "registry/session.h"
+#include "registry/endpoint_client.h"
+#include "registry/shared_state.h"
+#include "registry/urls.h"
 
 namespace berth::registry {
 
@@ -21,18 +23,18 @@ class EndpointFallback {
   // recently could not be reached is left out when another endpoint
   // follows (`more`) — unless its host speaks TLS, when it stays the one
   // to try.
-  bool Skip(const Session& session, bool more) const {
-    const std::string& root = session.api_root();
+  bool Skip(const EndpointClient& client, bool more) const {
+    const std::string& root = client.api_root();
     const bool tls_host = state_.SpeaksTls(HostOf(root));
     if (root.rfind("http://", 0) == 0 && tls_host) return true;
     return more && !tls_host && state_.RecentlyUnreachable(root);
   }
 
   // After an attempt: what it taught about the endpoint.
-  void Note(const Session& session) {
-    const std::string& root = session.api_root();
-    if (session.answered() && root.rfind("https://", 0) == 0) state_.NoteSpeaksTls(HostOf(root));
-    if (!session.answered()) state_.MarkUnreachable(root);
+  void Note(const EndpointClient& client) {
+    const std::string& root = client.api_root();
+    if (client.answered() && root.rfind("https://", 0) == 0) state_.NoteSpeaksTls(HostOf(root));
+    if (!client.answered()) state_.MarkUnreachable(root);
   }
 
  private:

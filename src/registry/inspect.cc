@@ -15,9 +15,6 @@
 namespace berth::registry {
 namespace {
 
-constexpr std::size_t kMaxManifestBytes = 4u << 20;  // distribution's own limit
-constexpr std::size_t kMaxConfigBytes = 8u << 20;
-
 bool IsKnownManifestType(std::string_view t) {
   return t == kOciIndex || t == kDockerManifestList || t == kOciManifest || t == kDockerManifest ||
          t == kSchema1Signed || t == kSchema1;
@@ -52,15 +49,11 @@ Platform PlatformOf(const Descriptor& entry) {
 }
 
 // The config blob's platform; nullopt on any failure, as in the Engine.
-std::optional<Platform> ConfigPlatform(Session& session, const std::string& repository, const Descriptor& config,
+std::optional<Platform> ConfigPlatform(EndpointClient& endpoint, const std::string& repository, const Descriptor& config,
                                        const std::vector<std::string>& scopes) {
   if (config.digest.empty()) return std::nullopt;
-  http::Request request;
-  request.url = session.api_root() + repository + "/blobs/" + config.digest;
-  request.timeout = std::chrono::milliseconds(30000);
-  request.max_body = kMaxConfigBytes;
-  request.tls = &session.endpoint().tls;
-  Result<http::Response> response = session.Fetch(request, scopes);
+  Result<http::Response> response =
+      endpoint.Fetch(endpoint.NewRequest(RequestKind::kConfigBlob, repository + "/blobs/" + config.digest), scopes);
   if (!response || response->status != 200) return std::nullopt;
   if (!VerifyDigest(config.digest, response->body).ok()) return std::nullopt;
   // The config's top-level architecture, os, os.version, os.features and
@@ -71,17 +64,13 @@ std::optional<Platform> ConfigPlatform(Session& session, const std::string& repo
   return platform;
 }
 
-Result<DistributionInspect> FetchFromEndpoint(SharedState& state, Session& session, const std::string& repository,
+Result<DistributionInspect> FetchFromEndpoint(EndpointClient& endpoint, const std::string& repository,
                                               const Reference& ref) {
   const std::vector<std::string> scopes{"repository:" + repository + ":pull"};
   const std::string target = ref.has_digest() ? ref.digest() : (ref.has_tag() ? ref.tag() : "latest");
-  http::Request request;
-  request.url = session.api_root() + repository + "/manifests/" + target;
+  http::Request request = endpoint.NewRequest(RequestKind::kManifest, repository + "/manifests/" + target);
   request.headers.emplace_back("Accept", std::string(kManifestAccept));
-  request.timeout = state.options().request_timeout;
-  request.max_body = kMaxManifestBytes;
-  request.tls = &session.endpoint().tls;
-  Result<http::Response> response = session.Fetch(request, scopes);
+  Result<http::Response> response = endpoint.Fetch(request, scopes);
   if (!response) return response.error();
   if (response->status < 200 || response->status >= 300) return ErrorFromResponse(*response);
   const std::string& payload = response->body;
@@ -102,7 +91,7 @@ Result<DistributionInspect> FetchFromEndpoint(SharedState& state, Session& sessi
     digest = Sha256Digest(payload);
   } else if (!schema1) {
     if (Status verified = VerifyDigest(digest, payload); !verified.ok()) {
-      return Error(ErrorKind::kSystem, "manifest " + session.api_root() + repository + "/manifests/" + target +
+      return Error(ErrorKind::kSystem, "manifest " + endpoint.api_root() + repository + "/manifests/" + target +
                                            ": " + verified.message());
     }
   }
@@ -117,7 +106,7 @@ Result<DistributionInspect> FetchFromEndpoint(SharedState& state, Session& sessi
     // The Engine reads the config only for Docker schema2; berth does for
     // OCI image manifests too (docs/compatibility.md).
     if (doc.config) {
-      if (std::optional<Platform> p = ConfigPlatform(session, repository, *doc.config, scopes))
+      if (std::optional<Platform> p = ConfigPlatform(endpoint, repository, *doc.config, scopes))
         out.platforms.push_back(std::move(*p));
     }
   } else {
@@ -149,10 +138,10 @@ Result<DistributionInspect> Inspect(const RegistryService& service, SharedState&
     Endpoint& endpoint = (*endpoints)[i];
     // Mirrors never see the registry's credentials.
     Credentials credentials = endpoint.mirror ? Credentials{} : CredentialsFrom(*auth);
-    Session session(state, std::move(endpoint), std::move(credentials));
-    if (fallback.Skip(session, i + 1 < endpoints->size())) continue;
-    Result<DistributionInspect> result = FetchFromEndpoint(state, session, repo->name.path(), *ref);
-    fallback.Note(session);
+    EndpointClient client(state, std::move(endpoint), std::move(credentials));
+    if (fallback.Skip(client, i + 1 < endpoints->size())) continue;
+    Result<DistributionInspect> result = FetchFromEndpoint(client, repo->name.path(), *ref);
+    fallback.Note(client);
     if (result) return result;
     last = result.error();
   }

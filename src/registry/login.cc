@@ -13,16 +13,12 @@ namespace {
 
 constexpr std::string_view kLoginSucceeded = "Login Succeeded";
 
-Result<AuthenticateOKBody> LoginV2(SharedState& state, Session& session) {
-  const std::string& url = session.api_root();
-  Result<http::Response> ping = session.Ping();
+Result<AuthenticateOKBody> LoginV2(EndpointClient& endpoint) {
+  const std::string& url = endpoint.api_root();
+  Result<http::Response> ping = endpoint.Ping();
   if (!ping) return ping.error();  // the next endpoint is tried
-  http::Request request;
-  request.url = url;
-  request.timeout = state.options().auth_timeout;
-  request.max_body = 1u << 20;
-  request.tls = &session.endpoint().tls;
-  Result<http::Response> response = session.Fetch(request, {}, Session::Tokens::kFresh);
+  Result<http::Response> response =
+      endpoint.Fetch(endpoint.NewRequest(RequestKind::kAuth, ""), {}, Authorizer::Tokens::kFresh);
   if (!response) {
     // Only a token server's single UNAUTHORIZED stays unauthorized (401
     // from the Engine, and no further endpoint); everything else is 500.
@@ -36,7 +32,7 @@ Result<AuthenticateOKBody> LoginV2(SharedState& state, Session& session) {
     return Error(response->status == 401 ? ErrorKind::kUnauthorized : ErrorKind::kSystem,
                  "login attempt to " + url + " failed with status: " + response->status_line);
   }
-  return AuthenticateOKBody{session.credentials().identity_token, std::string(kLoginSucceeded)};
+  return AuthenticateOKBody{endpoint.credentials().identity_token, std::string(kLoginSucceeded)};
 }
 
 }  // namespace
@@ -55,10 +51,10 @@ Result<AuthenticateOKBody> Login(const RegistryService& service, SharedState& st
   std::optional<Error> last;
   EndpointFallback fallback(state);
   for (Endpoint& endpoint : *endpoints) {
-    Session session(state, std::move(endpoint), CredentialsFrom(auth));
-    if (fallback.Skip(session, /*more=*/false)) continue;  // a login tries every endpoint it may
-    Result<AuthenticateOKBody> result = LoginV2(state, session);
-    fallback.Note(session);
+    EndpointClient client(state, std::move(endpoint), CredentialsFrom(auth));
+    if (fallback.Skip(client, /*more=*/false)) continue;  // a login tries every endpoint it may
+    Result<AuthenticateOKBody> result = LoginV2(client);
+    fallback.Note(client);
     if (result) return result;
     if (result.error().kind() == ErrorKind::kUnauthorized) return result;
     last = result.error();

@@ -1,5 +1,6 @@
-// The registry operations behind RegistryClient, one file each (login.cc,
-// inspect.cc, search.cc), all working through Sessions on one SharedState.
+// The registry operations behind RegistryClient, one file each (ping.cc,
+// login.cc, inspect.cc, search.cc), all reaching endpoints through
+// EndpointClients on one SharedState.
 #ifndef BERTH_SRC_REGISTRY_OPERATIONS_H_
 #define BERTH_SRC_REGISTRY_OPERATIONS_H_
 
@@ -7,9 +8,11 @@
 
 #include "berth/registry_client.h"
 #include "berth/registry_service.h"
-#include "registry/session.h"
+#include "registry/shared_state.h"
 
 namespace berth::registry {
+
+Result<PingResult> Ping(SharedState& state, const Endpoint& endpoint);
 
 Result<AuthenticateOKBody> Login(const RegistryService& service, SharedState& state, const AuthConfig& auth);
 

@@ -1,29 +1,34 @@
+// The v2 ping: GET /v2/ without credentials. The Engine accepts any status
+// as an answer; a 401 carries the challenges later requests answer.
 #include "berth/registry_client.h"
+#include "registry/endpoint_client.h"
+#include "registry/operations.h"
 
-#include "http/http_client.h"
+namespace berth::registry {
 
-namespace berth {
-
-Result<PingResult> PingRegistry(const Endpoint& endpoint) {
-  std::string base = endpoint.url;
-  while (!base.empty() && base.back() == '/') base.pop_back();
-  TlsMaterial tls = endpoint.tls;
-  tls.verify = endpoint.tls_verify;
-  http::HttpClient client;
-  http::Request request;
-  request.tls = &tls;
-  request.url = endpoint.override_path ? base + "/" : base + "/v2/";
-  request.timeout = std::chrono::seconds(15);
-  request.max_body = 1u << 20;
-  for (const auto& [name, values] : endpoint.headers)
-    for (const std::string& v : values) request.headers.emplace_back(name, v);
-  Result<http::Response> response = client.Do(request);
+Result<PingResult> Ping(SharedState& state, const Endpoint& endpoint) {
+  EndpointClient client(state, endpoint, Credentials{});
+  Result<http::Response> response = client.Ping();
   if (!response) return response.error();
   PingResult ping;
   ping.status = response->status;
   ping.api_version = response->Header("docker-distribution-api-version");
   if (response->status == 401) ping.challenges = ParseChallenges(response->HeaderValues("www-authenticate"));
   return ping;
+}
+
+}  // namespace berth::registry
+
+namespace berth {
+
+Result<PingResult> PingRegistry(const Endpoint& endpoint) {
+  // A client of its own: a redirect to another host gets no TLS material
+  // beyond the defaults, and no host counts as insecure for credentials
+  // (a ping sends none).
+  registry::SharedState state(
+      RegistryClientOptions{}, [](const std::string&) { return TlsMaterial{}; },
+      [](const std::string&) { return false; });
+  return registry::Ping(state, endpoint);
 }
 
 }  // namespace berth

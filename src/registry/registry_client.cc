@@ -1,12 +1,13 @@
 // RegistryClient: the public face of the registry operations, one shared
-// state (connections, challenges, tokens, rate limits) for all of them.
+// state (connections, retries, challenges, tokens, rate limits) for all of
+// them.
 #include "berth/registry_client.h"
 
 #include <atomic>
 #include <thread>
 
 #include "registry/operations.h"
-#include "registry/session.h"
+#include "registry/shared_state.h"
 
 namespace berth {
 
@@ -73,21 +74,22 @@ std::vector<Result<DistributionInspect>> RegistryClient::InspectManyWith(const s
                                                                          int concurrency) {
   std::vector<Result<DistributionInspect>> results(names.size(), Error(ErrorKind::kSystem, "not inspected"));
   if (names.empty()) return results;
-  // The first alone: it learns the registry's challenges and fetches the
-  // token the others then share, instead of every worker doing so at once.
-  results[0] = InspectWith(names[0], auth);
-  std::atomic<std::size_t> next{1};
+  // Workers that need the same token wait on one fetch of it (the
+  // authorizer's single flight).
+  std::atomic<std::size_t> next{0};
   auto work = [&] {
     for (std::size_t i = next++; i < names.size(); i = next++) results[i] = InspectWith(names[i], auth);
   };
   const std::size_t threads =
       std::min<std::size_t>(names.size(), static_cast<std::size_t>(std::max(concurrency, 1)));
   std::vector<std::thread> pool;
-  for (std::size_t t = 1; t < threads; ++t) pool.emplace_back(work);
+  for (std::size_t t = 1; t < threads; ++t) pool.emplace_back(work);  // and this thread
   work();
   for (std::thread& t : pool) t.join();
   return results;
 }
+
+Result<PingResult> RegistryClient::Ping(const Endpoint& endpoint) { return registry::Ping(impl_->state, endpoint); }
 
 std::vector<RegistryRateLimit> RegistryClient::RateLimits() const { return impl_->state.RateLimits(); }
 

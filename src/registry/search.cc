@@ -17,9 +17,8 @@
 namespace berth::registry {
 namespace {
 
-constexpr int kDefaultLimit = 25;
+constexpr int kDefaultLimit = 25;  // the Engine's
 constexpr int kCatalogPageSize = 100;
-constexpr int kMaxCatalogPages = 1000;  // 100,000 repositories
 
 struct V1Endpoint {
   std::string url;  // ".../v1/"
@@ -49,13 +48,8 @@ std::string WithScheme(const std::string& url, std::string_view scheme) {
 }
 
 // GET <endpoint>_ping: only a transport failure counts.
-Result<http::Response> PingV1(Session& session, const std::string& endpoint, const SharedState& state) {
-  http::Request request;
-  request.url = endpoint + "_ping";
-  request.timeout = state.options().auth_timeout;
-  request.max_body = 64u << 10;
-  request.tls = &session.endpoint().tls;
-  return session.SendWith(request, "");
+Result<http::Response> PingV1(EndpointClient& endpoint, const std::string& v1_url) {
+  return endpoint.SendWith(endpoint.NewRequest(RequestKind::kAuth, v1_url + "_ping"), "");
 }
 
 bool Standalone(const http::Response& ping) {
@@ -87,8 +81,8 @@ Result<V1Endpoint> FindV1Endpoint(const IndexInfo& index, SharedState& state) {
     return out;
   }
   std::string https = WithScheme(*address, "https");
-  Session session(state, EndpointFor(https, index, state), {});
-  Result<http::Response> ping = PingV1(session, https, state);
+  EndpointClient https_endpoint(state, EndpointFor(https, index, state), {});
+  Result<http::Response> ping = PingV1(https_endpoint, https);
   std::string host = HostOf(https);
   if (ping) {
     state.NoteSpeaksTls(host);
@@ -111,8 +105,8 @@ Result<V1Endpoint> FindV1Endpoint(const IndexInfo& index, SharedState& state) {
                      "place the CA certificate at /etc/docker/certs.d/" + host + "/ca.crt");
   }
   std::string plain = WithScheme(*address, "http");
-  Session plain_session(state, EndpointFor(plain, index, state), {});
-  Result<http::Response> plain_ping = PingV1(plain_session, plain, state);
+  EndpointClient plain_endpoint(state, EndpointFor(plain, index, state), {});
+  Result<http::Response> plain_ping = PingV1(plain_endpoint, plain);
   if (!plain_ping) {
     return Error(ErrorKind::kInvalidParameter, "invalid registry endpoint \"" + https + "\". HTTPS attempt: " +
                                                    ping.error().message() + ". HTTP attempt: " +
@@ -151,20 +145,16 @@ Result<SearchOutcome> SearchCatalog(const RegistryService& service, SharedState&
   std::optional<Error> last;
   EndpointFallback fallback(state);
   for (Endpoint& endpoint : *endpoints) {
-    Session session(state, std::move(endpoint), CredentialsFrom(auth));
-    if (fallback.Skip(session, /*more=*/false)) continue;
+    EndpointClient client(state, std::move(endpoint), CredentialsFrom(auth));
+    if (fallback.Skip(client, /*more=*/false)) continue;
     SearchOutcome outcome;
     outcome.method = SearchMethod::kV2Catalog;
-    outcome.endpoint = session.api_root() + "_catalog";
+    outcome.endpoint = client.api_root() + "_catalog";
     std::string url = outcome.endpoint + "?n=" + std::to_string(kCatalogPageSize);
     std::optional<Error> failed;
-    for (int page = 0; !url.empty() && page < kMaxCatalogPages; ++page) {
-      http::Request request;
-      request.url = url;
-      request.timeout = state.options().request_timeout;
-      request.max_body = 4u << 20;
-      request.tls = &session.endpoint().tls;
-      Result<http::Response> response = session.Fetch(request, {"registry:catalog:*"});
+    for (int page = 0; !url.empty() && page < state.options().max_catalog_pages; ++page) {
+      Result<http::Response> response =
+          client.Fetch(client.NewRequest(RequestKind::kListing, url), {"registry:catalog:*"});
       if (!response) {
         failed = response.error();
         break;
@@ -188,7 +178,7 @@ Result<SearchOutcome> SearchCatalog(const RegistryService& service, SharedState&
       }
       url = NextLink(*response, url);
     }
-    fallback.Note(session);
+    fallback.Note(client);
     if (!failed) return outcome;
     last = failed;
     if (last->kind() != ErrorKind::kSystem) break;  // an answer, not an unreachable endpoint
@@ -225,12 +215,15 @@ Result<SearchOutcome> Search(const RegistryService& service, SharedState& state,
   if (!v1) return v1.error();
   Credentials credentials = CredentialsFrom(auth);
   Endpoint endpoint = EndpointFor(v1->url, *index, state);
-  http::Request search;
-  search.url = v1->url + "search?q=" + detail::QueryEscape(remote) + "&n=" + std::to_string(limit);
-  search.headers.emplace_back("X-Docker-Token", "true");
-  for (const auto& [name, value] : request.meta_headers) search.headers.emplace_back(name, value);
-  search.timeout = state.options().request_timeout;
-  search.max_body = 8u << 20;
+  const std::string search_url =
+      v1->url + "search?q=" + detail::QueryEscape(remote) + "&n=" + std::to_string(limit);
+  // The search request, on whichever endpoint client sends it.
+  auto search_request = [&](const EndpointClient& client) {
+    http::Request search = client.NewRequest(RequestKind::kListing, search_url);
+    search.headers.emplace_back("X-Docker-Token", "true");
+    for (const auto& [name, value] : request.meta_headers) search.headers.emplace_back(name, value);
+    return search;
+  };
 
   Result<http::Response> response = Error(ErrorKind::kSystem, "");
   if (!credentials.identity_token.empty() && !credentials.username.empty()) {
@@ -239,14 +232,12 @@ Result<SearchOutcome> Search(const RegistryService& service, SharedState& state,
     std::string base = v1->url.substr(0, v1->url.size() - 4);  // without "/v1/"
     Endpoint v2 = endpoint;
     v2.url = base;
-    Session session(state, std::move(v2), credentials);
-    Result<http::Response> ping = session.Ping();
+    EndpointClient client(state, std::move(v2), credentials);
+    Result<http::Response> ping = client.Ping();
     if (!ping) return ping.error();
-    search.tls = &session.endpoint().tls;
-    response = session.Fetch(search, {"registry:catalog:search"});
+    response = client.Fetch(search_request(client), {"registry:catalog:search"});
   } else {
-    Session session(state, std::move(endpoint), credentials);
-    search.tls = &session.endpoint().tls;
+    EndpointClient client(state, std::move(endpoint), credentials);
     // Basic credentials: to a standalone https registry (the Engine sends
     // them even when empty; berth only when there are some), or with
     // X-Docker-Token to the index.
@@ -258,7 +249,7 @@ Result<SearchOutcome> Search(const RegistryService& service, SharedState& state,
     } else if (!credentials.username.empty()) {
       authorization = BasicAuthorization(credentials);
     }
-    response = session.SendWith(search, authorization);
+    response = client.SendWith(search_request(client), authorization);
   }
   if (!response) return response.error();
   if (response->status != 200) {

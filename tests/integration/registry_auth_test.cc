@@ -255,6 +255,24 @@ TEST(TokenAuthRegistry, InspectUsesOneRequestPerReferenceOnceATokenIsCached) {
       << anonymous.error().message();
 }
 
+TEST(TokenAuthRegistry, ConcurrentFirstRequestsFetchOneToken) {
+  TokenRegistry token;
+  ASSERT_TRUE(token.Start());
+  PushedImages pushed = token.tls.Push("alice:s3cret");
+  ASSERT_TRUE(pushed.ok) << pushed.error;
+  // A new client knows no challenge and no token: 8 workers start at once,
+  // each learns the challenge from a 401, and all of them wait on one fetch
+  // of the one token their scope needs.
+  RegistryClient client(*token.tls.service);
+  const int before = testing::CountLines(token.token_log, {"GET /token"});
+  std::vector<std::string> names;
+  for (int i = 0; i < 40; ++i) names.push_back(token.tls.name + "/berth/multi:t" + std::to_string(i % 5 + 1));
+  std::vector<Result<DistributionInspect>> many = client.InspectMany(names, Credentials("", "alice", "s3cret"), 8);
+  for (const auto& r : many) ASSERT_TRUE(r.ok()) << r.error().message();
+  EXPECT_EQ(client.Stats().token_requests, 1u);
+  EXPECT_EQ(testing::CountLines(token.token_log, {"GET /token"}) - before, 1);
+}
+
 TEST(TokenAuthRegistry, SearchWithAnIdentityTokenListsTheCatalog) {
   TokenRegistry token;
   ASSERT_TRUE(token.Start());
