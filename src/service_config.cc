@@ -138,83 +138,85 @@ Status ValidateHostPort(std::string_view s) {
   return {};
 }
 
-Result<ServiceConfig> NewServiceConfig(const ServiceOptions& options,
-                                       std::vector<std::string>* warnings) {
-  ServiceConfig config;
-  config.allow_nondistributable_artifacts_cidrs = List<std::optional<NetIPNet>>::Empty();
-  config.allow_nondistributable_artifacts_hostnames = List<std::string>::Empty();
-  config.insecure_registry_cidrs = List<std::optional<NetIPNet>>::Empty();
-  config.mirrors = List<std::string>::Empty();
-  config.index_configs.emplace();
+namespace {
 
-  // 1. allow-nondistributable-artifacts: CIDRs and hostnames, each once.
+// The Engine's loadAllowNondistributableArtifacts: CIDRs and hostnames, each
+// once. Go keeps both lists in maps and prints them in random order; berth
+// sorts them (by their text).
+Status LoadAllowNondistributableArtifacts(ServiceConfig& config, const List<std::string>& registries) {
+  std::vector<NetIPNet> cidrs;
   std::vector<std::string> cidr_keys;
-  for (const std::string& r : options.allow_nondistributable_artifacts) {
+  std::vector<std::string> hostnames;
+  for (const std::string& r : registries) {
     Result<std::string> index = ValidateIndexName(r);
     if (!index) return index.error();
     if (r.find("://") != std::string::npos) {
-      return Invalid("allow-nondistributable-artifacts registry " + r +
-                     " should not contain '://'");
+      return Invalid("allow-nondistributable-artifacts registry " + r + " should not contain '://'");
     }
     if (Result<NetIPNet> net = ParseCIDR(r)) {
       std::string key = net->String();
-      auto seen = std::find(cidr_keys.begin(), cidr_keys.end(), key);
-      if (seen == cidr_keys.end()) {
-        cidr_keys.push_back(key);
-        config.allow_nondistributable_artifacts_cidrs.push_back(*net);
+      if (std::find(cidr_keys.begin(), cidr_keys.end(), key) == cidr_keys.end()) {
+        cidr_keys.push_back(std::move(key));
+        cidrs.push_back(*net);
       }
       continue;
     }
-    Status host = ValidateHostPort(r);
-    if (!host) {
-      return Invalid("allow-nondistributable-artifacts registry " + r + " is not valid: " +
-                     host.message());
+    if (Status host = ValidateHostPort(r); !host) {
+      return Invalid("allow-nondistributable-artifacts registry " + r + " is not valid: " + host.message());
     }
-    const auto& names = config.allow_nondistributable_artifacts_hostnames.items();
-    if (std::find(names.begin(), names.end(), r) == names.end())
-      config.allow_nondistributable_artifacts_hostnames.push_back(r);
+    if (std::find(hostnames.begin(), hostnames.end(), r) == hostnames.end()) hostnames.push_back(r);
   }
-
-  // Go keeps these two lists in maps and prints them in random order; berth
-  // sorts them (by their text).
-  std::vector<NetIPNet> cidrs;
-  for (const auto& c : config.allow_nondistributable_artifacts_cidrs) cidrs.push_back(*c);
-  std::sort(cidrs.begin(), cidrs.end(),
-            [](const NetIPNet& a, const NetIPNet& b) { return a.String() < b.String(); });
+  std::sort(cidrs.begin(), cidrs.end(), [](const NetIPNet& x, const NetIPNet& y) { return x.String() < y.String(); });
+  std::sort(hostnames.begin(), hostnames.end());
   config.allow_nondistributable_artifacts_cidrs = List<std::optional<NetIPNet>>::Empty();
   for (NetIPNet& c : cidrs) config.allow_nondistributable_artifacts_cidrs.push_back(std::move(c));
-  std::vector<std::string> hostnames = config.allow_nondistributable_artifacts_hostnames.items();
-  std::sort(hostnames.begin(), hostnames.end());
   config.allow_nondistributable_artifacts_hostnames = List<std::string>(std::move(hostnames));
+  return {};
+}
 
-  // 2. mirrors, normalized, each once, in order.
-  for (const std::string& m : options.mirrors) {
+// The Engine's loadMirrors: each normalized by ValidateMirror, once, in order.
+Status LoadMirrors(ServiceConfig& config, const List<std::string>& mirrors) {
+  config.mirrors = List<std::string>::Empty();
+  for (const std::string& m : mirrors) {
     Result<std::string> mirror = ValidateMirror(m);
     if (!mirror) return mirror.error();
     const auto& seen = config.mirrors.items();
-    if (std::find(seen.begin(), seen.end(), *mirror) == seen.end())
-      config.mirrors.push_back(*mirror);
+    if (std::find(seen.begin(), seen.end(), *mirror) == seen.end()) config.mirrors.push_back(*mirror);
   }
+  return {};
+}
 
-  // 3. insecure registries, then 127.0.0.0/8.
-  std::vector<std::string> insecure = options.insecure_registries.items();
-  insecure.emplace_back("127.0.0.0/8");
-  for (std::string r : insecure) {
-    Result<std::string> index = ValidateIndexName(r);
-    if (!index) return index.error();
-    std::string lower = detail::AsciiLower(r);
-    if (lower.rfind("http://", 0) == 0 || lower.rfind("https://", 0) == 0) {
-      std::string scheme = lower.rfind("http://", 0) == 0 ? "http://" : "https://";
-      if (warnings) {
-        warnings->push_back("insecure registry " + r + " should not contain '" + scheme +
-                            "' and '" + scheme +
-                            "' has been removed from the insecure registry config");
-      }
-      r = r.substr(scheme.size());
-    } else if (r.find("://") != std::string::npos) {
-      return Invalid("insecure registry " + r + " should not contain '://'");
+// An insecure registry without the http:// or https:// prefix the Engine
+// strips (with a warning); any other scheme is an error.
+Result<std::string> StripInsecureScheme(std::string r, std::vector<std::string>* warnings) {
+  std::string lower = detail::AsciiLower(r);
+  if (lower.rfind("http://", 0) == 0 || lower.rfind("https://", 0) == 0) {
+    std::string scheme = lower.rfind("http://", 0) == 0 ? "http://" : "https://";
+    if (warnings) {
+      warnings->push_back("insecure registry " + r + " should not contain '" + scheme + "' and '" + scheme +
+                          "' has been removed from the insecure registry config");
     }
-    if (Result<NetIPNet> net = ParseCIDR(r)) {
+    return r.substr(scheme.size());
+  }
+  if (r.find("://") != std::string::npos) return Invalid("insecure registry " + r + " should not contain '://'");
+  return r;
+}
+
+// The Engine's loadInsecureRegistries: the list, then 127.0.0.0/8; CIDRs
+// (each once) and hosts (an IndexInfo each, not secure). docker.io stays
+// secure and official whatever the list says.
+Status LoadInsecureRegistries(ServiceConfig& config, const List<std::string>& registries,
+                              std::vector<std::string>* warnings) {
+  config.insecure_registry_cidrs = List<std::optional<NetIPNet>>::Empty();
+  config.index_configs.emplace();
+  std::vector<std::string> insecure = registries.items();
+  insecure.emplace_back("127.0.0.0/8");
+  for (const std::string& given : insecure) {
+    Result<std::string> index = ValidateIndexName(given);
+    if (!index) return index.error();
+    Result<std::string> r = StripInsecureScheme(given, warnings);
+    if (!r) return r.error();
+    if (Result<NetIPNet> net = ParseCIDR(*r)) {
       bool seen = false;
       for (const auto& existing : config.insecure_registry_cidrs) {
         if (existing && FormatIP(existing->ip) == FormatIP(net->ip) &&
@@ -224,15 +226,27 @@ Result<ServiceConfig> NewServiceConfig(const ServiceOptions& options,
       if (!seen) config.insecure_registry_cidrs.push_back(*net);
       continue;
     }
-    Status host = ValidateHostPort(r);
-    if (!host) return Invalid("insecure registry " + r + " is not valid: " + host.message());
+    if (Status host = ValidateHostPort(*r); !host) {
+      return Invalid("insecure registry " + *r + " is not valid: " + host.message());
+    }
     IndexInfo info;
-    info.name = r;
+    info.name = *r;
     info.mirrors = List<std::string>::Empty();
-    (*config.index_configs)[r] = info;
+    (*config.index_configs)[*r] = info;
   }
-  // docker.io is secure and official whatever the list says.
   (*config.index_configs)[std::string(kDefaultDomain)] = OfficialIndex(config.mirrors);
+  return {};
+}
+
+}  // namespace
+
+Result<ServiceConfig> NewServiceConfig(const ServiceOptions& options, std::vector<std::string>* warnings) {
+  ServiceConfig config;
+  if (Status s = LoadAllowNondistributableArtifacts(config, options.allow_nondistributable_artifacts); !s) {
+    return s.error();
+  }
+  if (Status s = LoadMirrors(config, options.mirrors); !s) return s.error();
+  if (Status s = LoadInsecureRegistries(config, options.insecure_registries, warnings); !s) return s.error();
   return config;
 }
 

@@ -1,5 +1,5 @@
-// EngineApi: routing and dockerd's version middleware in front of the
-// route handlers; per-route metrics.
+// EngineApi: a route table and dockerd's version middleware in front of the
+// route handlers (system_routes.cc, registry_routes.cc); per-route metrics.
 #include <array>
 #include <atomic>
 #include <map>
@@ -21,6 +21,127 @@ std::string EngineRequest::Header(std::string_view lower_name) const {
   return {};
 }
 
+namespace {
+
+// ---- the route table -----------------------------------------------------------
+
+// What a handler gets besides the context: the request, its raw query and,
+// for /distribution/{name}/json, the name.
+struct RouteCall {
+  const EngineRequest& request;
+  std::string_view query;
+  std::string name;
+};
+
+// Whether answering may wait on a registry: berthd's I/O threads answer the
+// routes that never do, and a distribution inspect that is in the cache.
+enum class Waits { kNever, kOnRegistry, kUnlessCached };
+
+struct Route {
+  std::string_view name;  // as metrics and logs show it
+  std::string_view method;
+  std::string_view also_method;  // "" or a second method (HEAD /_ping)
+  std::string_view path;         // the path, or the part before {name}
+  std::string_view suffix;       // "" or the part after {name}
+  Waits waits;
+  EngineResponse (*handle)(const Context&, const RouteCall&);
+  std::optional<EngineResponse> (*cached)(const Context&, const RouteCall&);  // for kUnlessCached
+};
+
+EngineResponse SearchWithQuery(const Context& c, const RouteCall& call) {
+  detail::QueryValues query;
+  Status parsed = detail::ParseQuery(call.query, query);
+  return parsed.ok() ? engine::SearchRoute(c, call.request, query) : ErrorResponse(parsed.error(), c.api_version);
+}
+
+// dockerd's registry routes, in the order they are matched.
+constexpr Route kRoutes[] = {
+    {"/_ping", "GET", "HEAD", "/_ping", "", Waits::kNever,
+     [](const Context& c, const RouteCall& call) { return engine::PingRoute(c, call.request.method == "HEAD"); }},
+    {"/version", "GET", "", "/version", "", Waits::kNever,
+     [](const Context& c, const RouteCall&) { return engine::VersionRoute(c); }},
+    {"/info", "GET", "", "/info", "", Waits::kNever,
+     [](const Context& c, const RouteCall&) { return engine::InfoRoute(c); }},
+    {"/auth", "POST", "", "/auth", "", Waits::kOnRegistry,
+     [](const Context& c, const RouteCall& call) { return engine::AuthRoute(c, call.request); }},
+    {"/images/search", "GET", "", "/images/search", "", Waits::kOnRegistry, &SearchWithQuery},
+    {"/distribution/{name}/json", "GET", "", "/distribution/", "/json", Waits::kUnlessCached,
+     [](const Context& c, const RouteCall& call) { return engine::DistributionRoute(c, call.request, call.name); },
+     [](const Context& c, const RouteCall& call) { return engine::CachedDistribution(c, call.request, call.name); }},
+};
+
+// Names metrics count under: the routes', then what no route answers.
+constexpr std::size_t kRouteCount = std::size(kRoutes);
+constexpr std::string_view kMetricsRoute = "/metrics";
+constexpr std::string_view kUnknownRoute = "unknown";
+constexpr std::string_view kOptionsRoute = "OPTIONS";
+
+// The route for a method and an unversioned path, and the {name} in it.
+const Route* MatchRoute(std::string_view method, std::string_view path, std::string_view* name) {
+  for (const Route& r : kRoutes) {
+    if (method != r.method && (r.also_method.empty() || method != r.also_method)) continue;
+    if (r.suffix.empty()) {
+      if (path == r.path) return &r;
+      continue;
+    }
+    if (path.size() > r.path.size() + r.suffix.size() && path.starts_with(r.path) && path.ends_with(r.suffix)) {
+      *name = path.substr(r.path.size(), path.size() - r.path.size() - r.suffix.size());
+      return &r;
+    }
+  }
+  return nullptr;
+}
+
+// "/v1.44/rest" → ("1.44", "/rest"); no prefix → ("", path).
+std::pair<std::string_view, std::string_view> SplitVersion(std::string_view path) {
+  if (path.size() > 2 && path[0] == '/' && path[1] == 'v') {
+    std::size_t end = 2;
+    while (end < path.size() && ((path[end] >= '0' && path[end] <= '9') || path[end] == '.')) ++end;
+    if (end > 2 && end < path.size() && path[end] == '/') return {path.substr(2, end - 2), path.substr(end)};
+  }
+  return {"", path};
+}
+
+// ---- dockerd's version middleware ------------------------------------------------
+
+// The error for an API version berthd does not serve; nullopt when it does.
+std::optional<Error> UnsupportedApiVersion(std::string_view api_version) {
+  if (api_version == kEngineApiVersion) return std::nullopt;  // the usual case: no comparisons
+  if (CompareApiVersions(api_version, kEngineMinApiVersion) < 0) {
+    return Error(ErrorKind::kInvalidParameter, "client version " + std::string(api_version) +
+                                                   " is too old. Minimum supported API version is " +
+                                                   std::string(kEngineMinApiVersion) +
+                                                   ", please upgrade your client to a newer version");
+  }
+  if (CompareApiVersions(api_version, kEngineApiVersion) > 0) {
+    return Error(ErrorKind::kInvalidParameter, "client version " + std::string(api_version) +
+                                                   " is too new. Maximum supported API version is " +
+                                                   std::string(kEngineApiVersion));
+  }
+  return std::nullopt;
+}
+
+// dockerd's order: its middleware's headers, the handler's, then
+// Docker-Experimental (not on a version error). Moved, not copied.
+void AddMiddlewareHeaders(EngineResponse& response, const std::string& server_header, bool version_ok) {
+  std::vector<std::pair<std::string, std::string>> headers;
+  headers.reserve(response.headers.size() + 4);
+  headers.emplace_back("Api-Version", kEngineApiVersion);
+  headers.emplace_back("Ostype", "linux");
+  headers.emplace_back("Server", server_header);
+  for (auto& h : response.headers) headers.push_back(std::move(h));
+  if (version_ok) headers.emplace_back("Docker-Experimental", "false");
+  response.headers = std::move(headers);
+}
+
+EngineResponse PageNotFound() {
+  EngineResponse r = JsonResponse(404, "{\"message\":\"page not found\"}");
+  r.route = std::string(kUnknownRoute);
+  return r;
+}
+
+}  // namespace
+
 struct EngineApi::Impl {
   Impl(const RegistryService& s, EngineOptions o)
       : service(s), options(std::move(o)), client(s, options.client),
@@ -35,64 +156,32 @@ struct EngineApi::Impl {
 
   mutable std::mutex mu;
   std::map<std::pair<std::string, int>, std::uint64_t> requests;  // (route, status) → count
+  // Requests per route answered 200, without a lock; other statuses above.
+  std::array<std::atomic<std::uint64_t>, kRouteCount> ok_requests{};
 
   // With may_block false, nullopt where answering would need a registry.
-  std::optional<EngineResponse> Route(const EngineRequest& request, bool may_block);
+  std::optional<EngineResponse> Dispatch(const EngineRequest& request, bool may_block);
   std::string MetricsText() const;
   void Count(const EngineResponse& response);
-
-  // Requests per route answered 200, without a lock; other statuses below.
-  static constexpr std::size_t kRouteCount = 9;
-  std::array<std::atomic<std::uint64_t>, kRouteCount> ok_requests{};
 };
-
-namespace {
-
-constexpr std::array<std::string_view, 9> kRouteNames{
-    "/_ping", "/version", "/info", "/auth", "/images/search", "/distribution/{name}/json", "/metrics", "unknown",
-    "OPTIONS"};
-
-std::size_t RouteIndex(std::string_view route) {
-  for (std::size_t i = 0; i < kRouteNames.size(); ++i)
-    if (kRouteNames[i] == route) return i;
-  return 7;
-}
-
-}  // namespace
 
 void EngineApi::Impl::Count(const EngineResponse& response) {
   if (response.status == 200) {
-    ++ok_requests[RouteIndex(response.route)];
-    return;
+    for (std::size_t i = 0; i < kRouteCount; ++i) {
+      if (kRoutes[i].name == response.route) {
+        ++ok_requests[i];
+        return;
+      }
+    }
   }
   std::lock_guard lock(mu);
   ++requests[{response.route, response.status}];
 }
 
-namespace {
-
-EngineResponse PageNotFound() {
-  EngineResponse r = JsonResponse(404, "{\"message\":\"page not found\"}");
-  r.route = "unknown";
-  return r;
-}
-
-// "/v1.44/rest" → ("1.44", "/rest"); no prefix → ("", path).
-std::pair<std::string_view, std::string_view> SplitVersion(std::string_view path) {
-  if (path.size() > 2 && path[0] == '/' && path[1] == 'v') {
-    std::size_t end = 2;
-    while (end < path.size() && ((path[end] >= '0' && path[end] <= '9') || path[end] == '.')) ++end;
-    if (end > 2 && end < path.size() && path[end] == '/') return {path.substr(2, end - 2), path.substr(end)};
-  }
-  return {"", path};
-}
-
-}  // namespace
-
-std::optional<EngineResponse> EngineApi::Impl::Route(const EngineRequest& request, bool may_block) {
+std::optional<EngineResponse> EngineApi::Impl::Dispatch(const EngineRequest& request, bool may_block) {
   if (request.method == "OPTIONS") {
     EngineResponse r;
-    r.route = "OPTIONS";
+    r.route = std::string(kOptionsRoute);
     return r;
   }
   std::string_view target = request.target;
@@ -105,98 +194,38 @@ std::optional<EngineResponse> EngineApi::Impl::Route(const EngineRequest& reques
   if (!unescaped) return ErrorResponse(unescaped.error(), kEngineApiVersion);
   auto [version, rest] = SplitVersion(raw_path.find('%') == std::string_view::npos ? raw_path : *unescaped);
 
-  // Which route, before any middleware: unknown ones are dockerd's 404.
-  enum class Which { kPing, kVersion, kInfo, kAuth, kSearch, kDistribution, kMetrics, kNone } which = Which::kNone;
-  std::string_view name;
-  const std::string& m = request.method;
-  if (rest == "/_ping" && (m == "GET" || m == "HEAD")) {
-    which = Which::kPing;
-  } else if (rest == "/version" && m == "GET") {
-    which = Which::kVersion;
-  } else if (rest == "/info" && m == "GET") {
-    which = Which::kInfo;
-  } else if (rest == "/auth" && m == "POST") {
-    which = Which::kAuth;
-  } else if (rest == "/images/search" && m == "GET") {
-    which = Which::kSearch;
-  } else if (rest == "/metrics" && m == "GET" && version.empty()) {
-    which = Which::kMetrics;
-  } else if (m == "GET" && rest.rfind("/distribution/", 0) == 0 && rest.size() > 19 &&
-             rest.compare(rest.size() - 5, 5, "/json") == 0) {
-    which = Which::kDistribution;
-    name = rest.substr(14, rest.size() - 19);
-  }
-  if (which == Which::kNone) return PageNotFound();
-  if (which == Which::kMetrics) {
+  if (rest == kMetricsRoute && request.method == "GET" && version.empty()) {
     EngineResponse r;
     r.headers.emplace_back("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
     r.body = MetricsText();
-    r.route = "/metrics";
+    r.route = std::string(kMetricsRoute);
     return r;
   }
+  // Which route, before any middleware: unknown ones are dockerd's 404.
+  std::string_view name;
+  const Route* route = MatchRoute(request.method, rest, &name);
+  if (route == nullptr) return PageNotFound();
 
-  // dockerd's version middleware: its headers first, then the check.
   const std::string_view api_version = version.empty() ? kEngineApiVersion : version;
   EngineResponse response;
-  bool version_ok = false;
-  if (api_version == kEngineApiVersion) {
-    version_ok = true;  // the usual case: no comparisons
-  } else if (CompareApiVersions(api_version, kEngineMinApiVersion) < 0) {
-    response = ErrorResponse(Error(ErrorKind::kInvalidParameter,
-                                   "client version " + std::string(api_version) + " is too old. Minimum supported API version is " +
-                                       std::string(kEngineMinApiVersion) +
-                                       ", please upgrade your client to a newer version"),
-                             version);
-  } else if (CompareApiVersions(api_version, kEngineApiVersion) > 0) {
-    response = ErrorResponse(Error(ErrorKind::kInvalidParameter, "client version " + std::string(api_version) +
-                                                                     " is too new. Maximum supported API version is " +
-                                                                     std::string(kEngineApiVersion)),
-                             version);
+  std::optional<Error> unsupported = UnsupportedApiVersion(api_version);
+  if (unsupported) {
+    response = ErrorResponse(*unsupported, version);
   } else {
-    version_ok = true;
-  }
-  if (version_ok) {
     Context c{service, options, client, cache, api_version};
-    if (!may_block) {
-      // Only what cannot wait on a registry.
-      if (which == Which::kDistribution) {
-        std::optional<EngineResponse> cached = engine::CachedDistribution(c, request, std::string(name));
-        if (!cached) return std::nullopt;
-        response = std::move(*cached);
-        which = Which::kDistribution;
-      } else if (which != Which::kPing && which != Which::kVersion && which != Which::kInfo) {
-        return std::nullopt;
-      }
-    }
-    if (may_block || which != Which::kDistribution) switch (which) {
-      case Which::kPing: response = engine::PingRoute(c, m == "HEAD"); break;
-      case Which::kVersion: response = engine::VersionRoute(c); break;
-      case Which::kInfo: response = engine::InfoRoute(c); break;
-      case Which::kAuth: response = engine::AuthRoute(c, request); break;
-      case Which::kSearch: {
-        detail::QueryValues query;
-        Status parsed = detail::ParseQuery(raw_query, query);
-        response = parsed.ok() ? engine::SearchRoute(c, request, query) : ErrorResponse(parsed.error(), api_version);
-        response.route = "/images/search";
-        break;
-      }
-      case Which::kDistribution: response = engine::DistributionRoute(c, request, std::string(name)); break;
-      default: break;
+    RouteCall call{request, raw_query, std::string(name)};
+    if (may_block || route->waits == Waits::kNever) {
+      response = route->handle(c, call);
+    } else if (route->waits == Waits::kUnlessCached) {
+      std::optional<EngineResponse> cached = route->cached(c, call);
+      if (!cached) return std::nullopt;
+      response = std::move(*cached);
+    } else {
+      return std::nullopt;
     }
   }
-  static constexpr const char* kRoutes[] = {"/_ping", "/version", "/info", "/auth",
-                                            "/images/search", "/distribution/{name}/json"};
-  response.route = kRoutes[static_cast<int>(which)];
-  // dockerd's order: its middleware's headers, the handler's, then
-  // Docker-Experimental (not on a version error). Moved, not copied.
-  std::vector<std::pair<std::string, std::string>> headers;
-  headers.reserve(response.headers.size() + 4);
-  headers.emplace_back("Api-Version", kEngineApiVersion);
-  headers.emplace_back("Ostype", "linux");
-  headers.emplace_back("Server", server_header);
-  for (auto& h : response.headers) headers.push_back(std::move(h));
-  if (version_ok) headers.emplace_back("Docker-Experimental", "false");
-  response.headers = std::move(headers);
+  response.route = std::string(route->name);
+  AddMiddlewareHeaders(response, server_header, !unsupported);
   return response;
 }
 
@@ -229,7 +258,7 @@ std::string EngineApi::Impl::MetricsText() const {
       "# TYPE berthd_requests_total counter\n";
   for (std::size_t i = 0; i < kRouteCount; ++i) {
     if (std::uint64_t n = ok_requests[i].load())
-      out += "berthd_requests_total{route=\"" + std::string(kRouteNames[i]) + "\",status=\"200\"} " +
+      out += "berthd_requests_total{route=\"" + std::string(kRoutes[i].name) + "\",status=\"200\"} " +
              std::to_string(n) + "\n";
   }
   {
@@ -270,13 +299,13 @@ EngineApi::EngineApi(const RegistryService& service, EngineOptions options)
 EngineApi::~EngineApi() = default;
 
 EngineResponse EngineApi::Handle(const EngineRequest& request) {
-  EngineResponse response = std::move(*impl_->Route(request, true));
+  EngineResponse response = std::move(*impl_->Dispatch(request, true));
   impl_->Count(response);
   return response;
 }
 
 std::optional<EngineResponse> EngineApi::HandleWithoutBlocking(const EngineRequest& request) {
-  std::optional<EngineResponse> response = impl_->Route(request, false);
+  std::optional<EngineResponse> response = impl_->Dispatch(request, false);
   if (response) impl_->Count(*response);
   return response;
 }
