@@ -8,7 +8,7 @@
 
 #include <cstdint>
 
-#include "json/utf8.h"
+#include "internal/utf8.h"
 #include "reference_grammar.h"
 
 namespace berth {
@@ -263,7 +263,7 @@ bool GoLowerChanges(std::string_view s) {
   const auto* p = reinterpret_cast<const unsigned char*>(s.data());
   for (std::size_t i = 0; i < s.size();) {
     std::size_t len;
-    long decoded = json_detail::DecodeRune(p + i, s.size() - i, len);
+    long decoded = detail::DecodeRune(p + i, s.size() - i, len);
     if (decoded < 0) return true;
     auto r = static_cast<std::uint32_t>(decoded);
     for (const LowerRun& run : kLowerRuns) {

@@ -3,7 +3,7 @@
 #include <cstdint>
 
 #include "internal/ascii.h"
-#include "json/utf8.h"
+#include "internal/utf8.h"
 
 namespace berth::detail {
 namespace {
@@ -38,7 +38,7 @@ std::string GoQuote(std::string_view s) {
   const auto* p = reinterpret_cast<const unsigned char*>(s.data());
   for (std::size_t i = 0; i < s.size();) {
     std::size_t len;
-    long decoded = json_detail::DecodeRune(p + i, s.size() - i, len);
+    long decoded = detail::DecodeRune(p + i, s.size() - i, len);
     if (decoded < 0) {  // a byte that is not UTF-8
       out += "\\x";
       out += kLowerHexDigits[p[i] >> 4];

@@ -234,20 +234,7 @@ struct Codec<List<T>> {
  private:
   static bool DecodeArray(Decoder& d, List<T>& v) {
     std::size_t i = 0;
-    switch (d.OpenContainer('[', ']')) {
-      case Decoder::Open::kBad:
-        return false;
-      case Decoder::Open::kEmpty:
-        break;
-      case Decoder::Open::kMembers:
-        for (;;) {
-          if (!DecodeValue(d, ListAccess::Element(v, i))) return false;
-          ++i;
-          Decoder::Next next = d.AfterMember(']');
-          if (next == Decoder::Next::kBad) return false;
-          if (next == Decoder::Next::kDone) break;
-        }
-    }
+    if (!d.ForEachElement([&] { return DecodeValue(d, ListAccess::Element(v, i++)); })) return false;
     ListAccess::Finish(v, i);
     return true;
   }
@@ -344,22 +331,13 @@ struct Codec<std::optional<std::map<std::string, V>>> {
         return d.Mismatch(type);
     }
     if (!v) v.emplace();
-    if (Decoder::Open open = d.OpenContainer('{', '}'); open != Decoder::Open::kMembers)
-      return open == Decoder::Open::kEmpty;  // `{}`, or bad input
-    for (;;) {
-      std::string_view key_view;
-      if (!d.ReadKey(key_view)) return false;
+    return d.ForEachMember([&](std::string_view key_view) {
       std::string key(key_view);
-      d.SkipSpace();
-      if (!d.Consume(':')) return false;
-      d.SkipSpace();
       V element{};  // Go decodes each map value into a fresh zero value
       if (!DecodeValue(d, element)) return false;
       (*v)[std::move(key)] = std::move(element);
-      Decoder::Next next = d.AfterMember('}');
-      if (next == Decoder::Next::kBad) return false;
-      if (next == Decoder::Next::kDone) return true;
-    }
+      return true;
+    });
   }
 };
 

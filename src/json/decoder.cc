@@ -5,7 +5,7 @@
 
 #include "json/simd.h"
 #include "json/swar.h"
-#include "json/utf8.h"
+#include "internal/utf8.h"
 
 namespace berth::json_detail {
 namespace {
@@ -113,14 +113,14 @@ bool Decoder::Unquote(Out& out) {
             int r2 = GetU4(s, i);
             if (r < 0xdc00 && r2 >= 0xdc00 && r2 < 0xe000) {
               i += 6;
-              AppendRune(out, 0x10000 + ((static_cast<std::uint32_t>(r) - 0xd800) << 10) +
+              detail::AppendRune(out, 0x10000 + ((static_cast<std::uint32_t>(r) - 0xd800) << 10) +
                                   (static_cast<std::uint32_t>(r2) - 0xdc00));
               continue;
             }
-            out.append(kReplacementUtf8, 3);
+            out.append(detail::kReplacementUtf8, 3);
             continue;
           }
-          AppendRune(out, static_cast<std::uint32_t>(r));
+          detail::AppendRune(out, static_cast<std::uint32_t>(r));
           continue;
         }
         default:
@@ -128,9 +128,9 @@ bool Decoder::Unquote(Out& out) {
       }
     }
     if (c < 0x20) return Bad();  // control characters must be escaped
-    std::size_t len = ValidRuneLength(p + i, n - i);
+    std::size_t len = detail::ValidRuneLength(p + i, n - i);
     if (len == 0) {
-      out.append(kReplacementUtf8, 3);
+      out.append(detail::kReplacementUtf8, 3);
       ++i;
     } else {
       out.append(s.data() + i, len);

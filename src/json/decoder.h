@@ -107,6 +107,37 @@ class Decoder {
     SkipSpace();
     return Next::kMore;
   }
+  // Walks the object at the cursor: `member(key)` is called with the cursor
+  // on each member's value and must decode (or skip) it, returning false
+  // on failure. The key view lasts only until the value is decoded (a
+  // nested object reads keys of its own): copy it first if it is kept.
+  template <class OnMember>
+  bool ForEachMember(OnMember&& member) {
+    if (Open open = OpenContainer('{', '}'); open != Open::kMembers) return open == Open::kEmpty;
+    for (;;) {
+      std::string_view key;
+      if (!ReadKey(key)) return false;
+      SkipSpace();
+      if (!Consume(':')) return false;
+      SkipSpace();
+      if (!member(key)) return false;
+      Next next = AfterMember('}');
+      if (next == Next::kBad) return false;
+      if (next == Next::kDone) return true;
+    }
+  }
+  // Walks the array at the cursor: `element()` decodes the value at the
+  // cursor, returning false on failure.
+  template <class OnElement>
+  bool ForEachElement(OnElement&& element) {
+    if (Open open = OpenContainer('[', ']'); open != Open::kMembers) return open == Open::kEmpty;
+    for (;;) {
+      if (!element()) return false;
+      Next next = AfterMember(']');
+      if (next == Next::kBad) return false;
+      if (next == Next::kDone) return true;
+    }
+  }
 
   bool bad() const { return bad_; }
   bool Bad() {

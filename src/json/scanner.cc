@@ -5,7 +5,7 @@
 #include "internal/go_quote.h"
 #include "json/simd.h"
 #include "json/swar.h"
-#include "json/utf8.h"
+#include "internal/utf8.h"
 
 namespace berth::json_detail {
 namespace {
@@ -388,7 +388,7 @@ std::string QuoteChar(unsigned char c) {
   if (c == '\'') return "'\\''";
   if (c == '"') return "'\"'";
   std::string rune;
-  AppendRune(rune, c);
+  detail::AppendRune(rune, c);
   std::string quoted = detail::GoQuote(rune);
   return "'" + quoted.substr(1, quoted.size() - 2) + "'";
 }

@@ -21,36 +21,23 @@ struct Codec<JsonValue> {
     switch (d.Peek()) {
       case '{': {
         v = JsonValue::Object();
-        if (Decoder::Open open = d.OpenContainer('{', '}'); open != Decoder::Open::kMembers)
-          return open == Decoder::Open::kEmpty;
-        for (;;) {
-          std::string_view key_view;
-          if (!d.ReadKey(key_view)) return false;
+        return d.ForEachMember([&](std::string_view key_view) {
           std::string key(key_view);
-          d.SkipSpace();
-          if (!d.Consume(':')) return false;
-          d.SkipSpace();
           JsonValue member;
           if (!DecodeAt(d, member, depth + 1)) return false;
           v.members.emplace_back(std::move(key), std::move(member));
-          Decoder::Next next = d.AfterMember('}');
-          if (next == Decoder::Next::kBad) return false;
-          if (next == Decoder::Next::kDone) return true;
-        }
+          return true;
+        });
       }
       case '[': {
         v = JsonValue{};
         v.kind = JsonValue::Kind::kArray;
-        if (Decoder::Open open = d.OpenContainer('[', ']'); open != Decoder::Open::kMembers)
-          return open == Decoder::Open::kEmpty;
-        for (;;) {
+        return d.ForEachElement([&] {
           JsonValue item;
           if (!DecodeAt(d, item, depth + 1)) return false;
           v.items.push_back(std::move(item));
-          Decoder::Next next = d.AfterMember(']');
-          if (next == Decoder::Next::kBad) return false;
-          if (next == Decoder::Next::kDone) return true;
-        }
+          return true;
+        });
       }
       case '"':
         v = JsonValue{};

@@ -7,7 +7,7 @@
 #include "internal/base64.h"
 #include "json/simd.h"
 #include "json/swar.h"
-#include "json/utf8.h"
+#include "internal/utf8.h"
 #include "internal/ascii.h"
 
 namespace berth::json_detail {
@@ -102,7 +102,7 @@ inline std::size_t EmitSpecial(const unsigned char* p, std::size_t i,
     o += e.text[7];
     return i + 1;
   }
-  std::size_t len = ValidRuneLength(p + i, n - i);
+  std::size_t len = detail::ValidRuneLength(p + i, n - i);
   if (len == 0) {  // each byte of invalid UTF-8
     std::memcpy(o, "\\ufffd", 6);
     o += 6;

@@ -2,30 +2,31 @@
 
 namespace berth::registry {
 
+namespace {
+
+// Each kind's timeout and size limit in the options, in RequestKind's order.
+struct KindLimits {
+  std::chrono::milliseconds RegistryClientOptions::*timeout;
+  std::size_t RegistryClientOptions::*max_bytes;
+};
+constexpr KindLimits kLimits[] = {
+    {&RegistryClientOptions::auth_timeout, &RegistryClientOptions::max_auth_bytes},         // kAuth
+    {&RegistryClientOptions::request_timeout, &RegistryClientOptions::max_manifest_bytes},  // kManifest
+    {&RegistryClientOptions::request_timeout, &RegistryClientOptions::max_config_bytes},    // kConfigBlob
+    {&RegistryClientOptions::request_timeout, &RegistryClientOptions::max_listing_bytes},   // kListing
+};
+
+}  // namespace
+
 http::Request NewRequest(const RegistryClientOptions& options, RequestKind kind, std::string url,
                          const TlsMaterial* tls) {
+  const KindLimits& limits = kLimits[static_cast<std::size_t>(kind)];
   http::Request request;
   request.url = std::move(url);
   request.tls = tls;
   request.user_agent = options.user_agent;
-  switch (kind) {
-    case RequestKind::kAuth:
-      request.timeout = options.auth_timeout;
-      request.max_body = options.max_auth_bytes;
-      break;
-    case RequestKind::kManifest:
-      request.timeout = options.request_timeout;
-      request.max_body = options.max_manifest_bytes;
-      break;
-    case RequestKind::kConfigBlob:
-      request.timeout = options.request_timeout;
-      request.max_body = options.max_config_bytes;
-      break;
-    case RequestKind::kListing:
-      request.timeout = options.request_timeout;
-      request.max_body = options.max_listing_bytes;
-      break;
-  }
+  request.timeout = options.*limits.timeout;
+  request.max_body = options.*limits.max_bytes;
   return request;
 }
 

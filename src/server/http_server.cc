@@ -161,9 +161,9 @@ void AppendHeaderText(std::string& out, std::string_view text) {
 // registry is needed, else on the workers), again while the client keeps
 // the connection alive. Every handler runs on the connection's I/O thread.
 template <class Protocol>
-class Session : public Connection, public std::enable_shared_from_this<Session<Protocol>> {
+class ClientConnection : public Connection, public std::enable_shared_from_this<ClientConnection<Protocol>> {
  public:
-  Session(typename Protocol::socket socket, HttpServer::Impl& server, IoThread& thread)
+  ClientConnection(typename Protocol::socket socket, HttpServer::Impl& server, IoThread& thread)
       : socket_(std::move(socket)), server_(server), thread_(thread) {}
 
   void Start() {
@@ -368,8 +368,8 @@ void HttpServer::Impl::Accept(std::shared_ptr<typename Protocol::acceptor> accep
         beast::error_code ignored;
         socket.set_option(tcp::no_delay(true), ignored);
       }
-      auto session = std::make_shared<Session<Protocol>>(std::move(socket), *this, t);
-      asio::post(t.io, [session] { session->Start(); });
+      auto connection = std::make_shared<ClientConnection<Protocol>>(std::move(socket), *this, t);
+      asio::post(t.io, [connection] { connection->Start(); });
     }
     Accept<Protocol>(acceptor);
   });

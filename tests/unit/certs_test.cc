@@ -1,4 +1,5 @@
-// certs.d reading with the Engine's rules (spec/service-config.md §8), on
+// certs.d reading with the Engine's rules (*.crt as CAs, *.cert with a
+// matching *.key as client pairs, a lone one an error), on
 // certificates made by the openssl command for each test.
 #include "berth/certs.h"
 

@@ -1,6 +1,6 @@
 // The Engine API routes without a socket or a registry: dockerd's version
 // rules, headers, error bodies and the checks made before any registry
-// request (../shared/spec/engine-api.md, search.md).
+// request (the limit, filters and term of a search).
 #include <gtest/gtest.h>
 
 #include "berth/engine_api.h"

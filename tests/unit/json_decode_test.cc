@@ -1,4 +1,6 @@
-// Decoding with Go's rules (types-and-json.md §3).
+// Decoding with Go's encoding/json rules: exact then case-folded member
+// names, unknown members ignored, null semantics, U+FFFD for invalid UTF-8,
+// and Go's error texts.
 #include <gtest/gtest.h>
 
 #include "berth/json.h"

@@ -1,4 +1,5 @@
-// Encoding: the spec's byte-exact expectations (types-and-json.md §1, §2).
+// Encoding byte for byte as Go's json.Marshal writes the Engine's types:
+// member order, omitempty, null for nil lists, Go's string escaping.
 #include <gtest/gtest.h>
 
 #include "berth/json.h"

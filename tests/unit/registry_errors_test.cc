@@ -1,5 +1,6 @@
-// The Engine's wording of registry and token-server failures
-// (../shared/spec/auth-flow.md §3.6, engine-api.md §2).
+// The Engine's wording of registry and token-server failures: distribution's
+// error bodies (errors: [{code, message, detail}]), token-server answers and
+// unexpected statuses, with the error kind each maps to.
 #include <gtest/gtest.h>
 
 #include "registry/registry_errors.h"

@@ -1,5 +1,6 @@
 // Index resolution, the secure decision and endpoint order, with the
-// Engine's test vectors (spec/service-config.md sections 4-7) and its DNS
+// Engine's own test vectors (registry/config_test.go and
+// service_test.go of the Docker Engine) and its DNS
 // stand-in: localhost -> 127.0.0.1, ::1; example.com -> 42.42.42.42;
 // other.com -> 43.43.43.43; nothing else resolves.
 #include "berth/registry_service.h"

@@ -1,5 +1,6 @@
-// The Engine's search filters: filters.FromJSON forms and the checks of
-// the search route (../shared/spec/search.md §1).
+// The Engine's search filters: filters.FromJSON forms ({"k":{"v":true}}
+// and {"k":["v"]}) and the checks the search route makes (is-automated,
+// is-official as booleans, stars as an integer), with dockerd's messages.
 #include <gtest/gtest.h>
 
 #include "berth/registry_client.h"

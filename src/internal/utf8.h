@@ -1,13 +1,13 @@
 // UTF-8 decoding with Go's utf8.DecodeRune rules: overlong forms, surrogate
 // code points and values past U+10FFFF are invalid, and an invalid sequence
 // counts as one byte.
-#ifndef BERTH_SRC_JSON_UTF8_H_
-#define BERTH_SRC_JSON_UTF8_H_
+#ifndef BERTH_SRC_INTERNAL_UTF8_H_
+#define BERTH_SRC_INTERNAL_UTF8_H_
 
 #include <cstddef>
 #include <cstdint>
 
-namespace berth::json_detail {
+namespace berth::detail {
 
 // Length of the valid UTF-8 sequence starting at p (p[0] >= 0x80), or 0 if
 // it is invalid. `avail` bytes are readable from p.
@@ -67,6 +67,6 @@ inline void AppendRune(Out& out, std::uint32_t r) {
 
 inline constexpr char kReplacementUtf8[] = "\xef\xbf\xbd";  // U+FFFD
 
-}  // namespace berth::json_detail
+}  // namespace berth::detail
 
-#endif  // BERTH_SRC_JSON_UTF8_H_
+#endif  // BERTH_SRC_INTERNAL_UTF8_H_
