@@ -33,8 +33,7 @@ berth::SearchResults SearchResults100() {
     char buf[128];
     std::snprintf(buf, sizeof buf, "library/image-%d", i);
     s.name = buf;
-    std::snprintf(buf, sizeof buf,
-                  "An image for testing number %d with <html> & stuff", i);
+    std::snprintf(buf, sizeof buf, "An image for testing number %d with <html> & stuff", i);
     s.description = buf;
     s.star_count = i * 37;
     s.is_official = i % 3 == 0;
@@ -47,11 +46,9 @@ berth::SearchResults SearchResults100() {
 berth::DistributionInspect DistributionInspect10() {
   berth::DistributionInspect d;
   d.descriptor.media_type = "application/vnd.oci.image.index.v1+json";
-  d.descriptor.digest =
-      "sha256:2b7412e6465c3c7fc5bb21d3e6f1917c167358449fecac8176c6e496e5c1f05f";
+  d.descriptor.digest = "sha256:2b7412e6465c3c7fc5bb21d3e6f1917c167358449fecac8176c6e496e5c1f05f";
   d.descriptor.size = 7143;
-  const char* arches[] = {"amd64", "arm",     "arm",   "arm64", "386",
-                          "mips64le", "ppc64le", "riscv64", "s390x", "unknown"};
+  const char* arches[] = {"amd64", "arm", "arm", "arm64", "386", "mips64le", "ppc64le", "riscv64", "s390x", "unknown"};
   const char* variants[] = {"", "v6", "v7", "v8", "", "", "", "", "", ""};
   d.platforms = berth::List<berth::Platform>::Empty();
   for (int i = 0; i < 10; ++i) {

@@ -73,7 +73,8 @@ int main(int argc, char** argv) {
   }
   int status = 0;
   for (const std::string& image : images) {
-    auto inspected = user.empty() ? client.DistributionInspect(image, **store) : client.DistributionInspect(image, auth);
+    auto inspected =
+        user.empty() ? client.DistributionInspect(image, **store) : client.DistributionInspect(image, auth);
     if (!inspected.ok()) {
       std::cerr << image << ": " << inspected.error().message() << "\n";
       status = 1;

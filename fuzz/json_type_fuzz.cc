@@ -35,8 +35,8 @@ void CheckAgainstScanner(const berth::Status& s, const ScanResult& scan) {
     if (s.ok() || s.message() != scan.error) std::abort();
   } else if (scan.kind == ScanResult::kValue && !s.ok()) {
     const std::string& m = s.message();
-    if (m.rfind("invalid character", 0) == 0 || m == "unexpected end of JSON input" ||
-        m == "unexpected EOF" || m == "EOF")
+    if (m.rfind("invalid character", 0) == 0 || m == "unexpected end of JSON input" || m == "unexpected EOF" ||
+        m == "EOF")
       std::abort();
   }
 }

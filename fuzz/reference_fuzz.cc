@@ -22,8 +22,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     // which names the registry liker.io): the Engine has that ambiguity too.
     std::string fam = named->FamiliarName();
     std::string first = fam.substr(0, fam.find('/'));
-    bool ambiguous = fam.find('/') != std::string::npos &&
-                     (first.find_first_of(".:") != std::string::npos || first == "localhost");
+    bool ambiguous =
+        fam.find('/') != std::string::npos && (first.find_first_of(".:") != std::string::npos || first == "localhost");
     berth::Result<berth::Reference> familiar = berth::ParseNormalizedNamed(named->FamiliarString());
     if (!ambiguous && (!familiar || !(*familiar == *named))) std::abort();
   }

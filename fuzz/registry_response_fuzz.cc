@@ -30,8 +30,8 @@ void Decode(std::string_view body, berth::json_detail::ScanMode mode = berth::js
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   if (size < 2) return 0;
   static constexpr long kStatuses[] = {200, 400, 401, 403, 404, 429, 500, 503};
-  static constexpr const char* kTypes[] = {"", "application/json", "application/json; charset=utf-8",
-                                           "text/plain", ";", "application/vnd.api+json"};
+  static constexpr const char* kTypes[] = {
+      "", "application/json", "application/json; charset=utf-8", "text/plain", ";", "application/vnd.api+json"};
   std::string_view rest(reinterpret_cast<const char*>(data + 2), size - 2);
   // A line of challenge header, then the body.
   std::size_t newline = rest.find('\n');

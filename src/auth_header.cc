@@ -2,8 +2,8 @@
 
 #include <cstring>
 
-#include "internal/base64.h"
 #include "berth/json.h"
+#include "internal/base64.h"
 #include "json/codec.h"
 #include "json/schemas.h"
 #include "json/stream.h"
@@ -26,9 +26,7 @@ class ByteBuffer {
     return data_ + size_;
   }
   void Commit(std::size_t n) { size_ += n; }
-  std::string_view view() const {
-    return {reinterpret_cast<const char*>(data_), size_};
-  }
+  std::string_view view() const { return {reinterpret_cast<const char*>(data_), size_}; }
 
  private:
   void Grow(std::size_t need) {
@@ -85,9 +83,8 @@ class GoHeaderStream {
       }
       const std::size_t nr = nbuf_ / 4 * 4;
       // Each window decodes to at most 768 bytes, never more than `want`.
-      detail::Base64Decoded d = detail::GoBase64Decode(
-          std::string_view(buf_, nr), out.Reserve(nr / 4 * 3),
-          detail::Base64Alphabet::kUrl);
+      detail::Base64Decoded d =
+          detail::GoBase64Decode(std::string_view(buf_, nr), out.Reserve(nr / 4 * 3), detail::Base64Alphabet::kUrl);
       out.Commit(d.written);
       json_len += d.written;
       nbuf_ -= nr;
@@ -148,8 +145,8 @@ std::string EncodeAuthConfig(const AuthConfig& config) {
   json_detail::Writer json(true);
   json_detail::Codec<AuthConfig>::Encode(json, config);
   std::string out((json.size() + 2) / 3 * 4, '\0');
-  detail::EncodeBase64(reinterpret_cast<const std::uint8_t*>(json.data()),
-                       json.size(), out.data(), detail::Base64Alphabet::kUrl);
+  detail::EncodeBase64(reinterpret_cast<const std::uint8_t*>(json.data()), json.size(), out.data(),
+                       detail::Base64Alphabet::kUrl);
   return out;
 }
 
@@ -158,22 +155,18 @@ AuthConfigDecoding DecodeAuthConfig(std::string_view header_value) {
   if (header_value.size() > kMaxAuthHeaderBytes) {
     return {AuthConfig{},
             Error(ErrorKind::kInvalidParameter,
-                  std::string(kHeaderErrorPrefix) + "header value of " +
-                      std::to_string(header_value.size()) +
-                      " bytes exceeds the limit of " +
-                      std::to_string(kMaxAuthHeaderBytes) + " bytes")};
+                  std::string(kHeaderErrorPrefix) + "header value of " + std::to_string(header_value.size()) +
+                      " bytes exceeds the limit of " + std::to_string(kMaxAuthHeaderBytes) + " bytes")};
   }
   ByteBuffer delivered;
   json_detail::StreamEnd end;
-  if (header_value.size() <= kFirstWindow &&
-      !std::memchr(header_value.data(), '\n', header_value.size()) &&
+  if (header_value.size() <= kFirstWindow && !std::memchr(header_value.data(), '\n', header_value.size()) &&
       !std::memchr(header_value.data(), '\r', header_value.size())) {
     // The usual header fits Go's first base64 window whole: one decode of
     // its complete quanta, then EOF, or unexpected EOF for a partial one.
     std::size_t nr = header_value.size() / 4 * 4;
     detail::Base64Decoded d =
-        detail::GoBase64Decode(header_value.substr(0, nr), delivered.Reserve(nr / 4 * 3),
-                               detail::Base64Alphabet::kUrl);
+        detail::GoBase64Decode(header_value.substr(0, nr), delivered.Reserve(nr / 4 * 3), detail::Base64Alphabet::kUrl);
     delivered.Commit(d.written);
     if (d.error_at != detail::kNoBase64Error) {
       end.eof = false;
@@ -186,8 +179,7 @@ AuthConfigDecoding DecodeAuthConfig(std::string_view header_value) {
     end = GoHeaderStream(header_value).Drain(delivered);
   }
   AuthConfigDecoding result;
-  Status status = json_detail::DecodeFirstValueFromStream(delivered.view(), end,
-                                                          result.config);
+  Status status = json_detail::DecodeFirstValueFromStream(delivered.view(), end, result.config);
   if (!status) return Failed(status);
   return result;
 }

@@ -101,9 +101,7 @@ Result<TlsMaterial> ReadCertsDirectory(const std::string& dir) {
   }
   closedir(d);
   std::sort(names.begin(), names.end());
-  auto listed = [&](const std::string& n) {
-    return std::binary_search(names.begin(), names.end(), n);
-  };
+  auto listed = [&](const std::string& n) { return std::binary_search(names.begin(), names.end(), n); };
   for (const std::string& name : names) {
     std::string path = dir + "/" + name;
     if (EndsWith(name, ".crt")) {
@@ -136,9 +134,8 @@ Result<TlsMaterial> ReadCertsDirectory(const std::string& dir) {
   return material;
 }
 
-Result<TlsMaterial> LoadTlsMaterial(
-    const std::vector<std::string>& ca_files,
-    const std::vector<std::pair<std::string, std::string>>& client_pairs) {
+Result<TlsMaterial> LoadTlsMaterial(const std::vector<std::string>& ca_files,
+                                    const std::vector<std::pair<std::string, std::string>>& client_pairs) {
   TlsMaterial material;
   for (const std::string& path : ca_files) {
     Result<std::string> pem = ReadFile(path);
@@ -153,14 +150,12 @@ Result<TlsMaterial> LoadTlsMaterial(
     if (!key) return key.error();
     Status pair = CheckKeyPair(*cert, *key);
     if (!pair) return pair.error();
-    material.client_certificates.push_back(
-        {cert_file, key_file.empty() ? cert_file : key_file, *cert, *key});
+    material.client_certificates.push_back({cert_file, key_file.empty() ? cert_file : key_file, *cert, *key});
   }
   return material;
 }
 
-Result<TlsMaterial> TlsMaterialForHost(const std::string& certs_dir, std::string_view host,
-                                       bool secure) {
+Result<TlsMaterial> TlsMaterialForHost(const std::string& certs_dir, std::string_view host, bool secure) {
   if (!secure) {
     TlsMaterial none;
     none.verify = false;  // insecure registries ignore certs.d entirely

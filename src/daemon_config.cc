@@ -106,9 +106,9 @@ Result<ServiceOptions> ReadConfigFile(const std::string& path, const NormalizedF
                  ", from file: " + GoList(from_file.items()) + ")";
   }
   if (!conflicts.empty()) {
-    return Error(ErrorKind::kInvalidParameter,
-                 prefix + "the following directives are specified both as a flag and in the configuration file: " +
-                     conflicts);
+    return Error(
+        ErrorKind::kInvalidParameter,
+        prefix + "the following directives are specified both as a flag and in the configuration file: " + conflicts);
   }
   return options;
 }

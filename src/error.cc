@@ -30,9 +30,13 @@ const KindRow& RowOf(ErrorKind kind) {
 
 }  // namespace
 
-std::string_view ErrorKindName(ErrorKind kind) { return RowOf(kind).name; }
+std::string_view ErrorKindName(ErrorKind kind) {
+  return RowOf(kind).name;
+}
 
-int HttpStatusOf(ErrorKind kind) { return RowOf(kind).status; }
+int HttpStatusOf(ErrorKind kind) {
+  return RowOf(kind).status;
+}
 
 ErrorKind ErrorKindOfHttpStatus(long status) {
   for (const KindRow& row : kKinds)

@@ -55,8 +55,7 @@ class HostReader {
     if (const toml::node* n = t.get("header")) {
       if (!n->is_table()) return Fail(where, "header", "expected a table");
       for (const auto& [name, value] : *n->as_table()) {
-        Result<std::vector<std::string>> values =
-            Strings(value, where, "header." + std::string(name.str()), true);
+        Result<std::vector<std::string>> values = Strings(value, where, "header." + std::string(name.str()), true);
         if (!values) return values.error();
         host.headers[std::string(name.str())] = *values;
       }
@@ -70,12 +69,11 @@ class HostReader {
   }
 
   // A string, or (when `single_ok`) an array of them.
-  Result<std::vector<std::string>> Strings(const toml::node& n, const std::string& where,
-                                           const std::string& key, bool single_ok) {
+  Result<std::vector<std::string>> Strings(const toml::node& n, const std::string& where, const std::string& key,
+                                           bool single_ok) {
     if (single_ok && n.is_string()) return std::vector<std::string>{n.as_string()->get()};
     if (!n.is_array()) {
-      return Fail(where, key, single_ok ? "expected a string or an array of strings"
-                                        : "expected an array of strings");
+      return Fail(where, key, single_ok ? "expected a string or an array of strings" : "expected an array of strings");
     }
     std::vector<std::string> out;
     for (const toml::node& e : *n.as_array()) {
@@ -91,8 +89,7 @@ class HostReader {
       if (a.size() != 2 || !a[0].is_string() || !a[1].is_string())
         return Fail(where, "client", "expected [certificate, key]");
       std::string key = a[1].as_string()->get();
-      host.client_pairs.emplace_back(Resolve(a[0].as_string()->get()),
-                                     key.empty() ? "" : Resolve(key));
+      host.client_pairs.emplace_back(Resolve(a[0].as_string()->get()), key.empty() ? "" : Resolve(key));
       return {};
     };
     if (n.is_string()) {
@@ -141,15 +138,14 @@ bool RegistryHost::Can(std::string_view capability) const {
   return std::find(capabilities.begin(), capabilities.end(), capability) != capabilities.end();
 }
 
-Result<HostsConfig> ParseHostsToml(std::string_view text, const std::string& dir,
-                                   const std::string& source_name) {
+Result<HostsConfig> ParseHostsToml(std::string_view text, const std::string& dir, const std::string& source_name) {
   toml::table root;
   try {
     root = toml::parse(text, source_name);
   } catch (const toml::parse_error& e) {
     std::ostringstream where;
-    where << source_name << ": " << e.description() << " (line " << e.source().begin.line
-          << ", column " << e.source().begin.column << ")";
+    where << source_name << ": " << e.description() << " (line " << e.source().begin.line << ", column "
+          << e.source().begin.column << ")";
     return Invalid(where.str());
   }
   HostsConfig config;
@@ -175,8 +171,7 @@ Result<HostsConfig> ParseHostsToml(std::string_view text, const std::string& dir
       order.emplace_back(value.source().begin, std::string(key.str()));
     }
     std::sort(order.begin(), order.end(), [](const auto& a, const auto& b) {
-      return a.first.line != b.first.line ? a.first.line < b.first.line
-                                          : a.first.column < b.first.column;
+      return a.first.line != b.first.line ? a.first.line < b.first.line : a.first.column < b.first.column;
     });
     for (const auto& [position, key] : order) {
       (void)position;
@@ -184,8 +179,7 @@ Result<HostsConfig> ParseHostsToml(std::string_view text, const std::string& dir
       if (!url) return url.error();
       RegistryHost host;
       host.url = *url;
-      Status st =
-          reader.Read(*hosts->as_table()->get(key)->as_table(), "host \"" + key + "\" ", host);
+      Status st = reader.Read(*hosts->as_table()->get(key)->as_table(), "host \"" + key + "\" ", host);
       if (!st) return st.error();
       config.hosts.push_back(std::move(host));
     }
@@ -193,8 +187,7 @@ Result<HostsConfig> ParseHostsToml(std::string_view text, const std::string& dir
   return config;
 }
 
-Result<std::optional<HostsConfig>> ReadHostsToml(const std::string& certs_dir,
-                                                 std::string_view host) {
+Result<std::optional<HostsConfig>> ReadHostsToml(const std::string& certs_dir, std::string_view host) {
   std::string dir = certs_dir + "/" + std::string(host);
   std::string path = dir + "/hosts.toml";
   std::error_code ec;

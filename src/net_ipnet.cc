@@ -31,10 +31,14 @@ bool Xtoi(std::string_view s, int& n, std::size_t& used) {
   for (; i < s.size(); ++i) {
     char c = s[i];
     int d;
-    if (c >= '0' && c <= '9') d = c - '0';
-    else if (c >= 'a' && c <= 'f') d = c - 'a' + 10;
-    else if (c >= 'A' && c <= 'F') d = c - 'A' + 10;
-    else break;
+    if (c >= '0' && c <= '9')
+      d = c - '0';
+    else if (c >= 'a' && c <= 'f')
+      d = c - 'a' + 10;
+    else if (c >= 'A' && c <= 'F')
+      d = c - 'A' + 10;
+    else
+      break;
     n = n * 16 + d;
     if (n >= kBig) return false;
   }
@@ -236,10 +240,7 @@ std::string NetIPNet::String() const {
 }
 
 Result<NetIPNet> ParseCIDR(std::string_view text) {
-  auto fail = [&] {
-    return Error(ErrorKind::kInvalidParameter,
-                 "invalid CIDR address: " + std::string(text));
-  };
+  auto fail = [&] { return Error(ErrorKind::kInvalidParameter, "invalid CIDR address: " + std::string(text)); };
   std::size_t slash = text.find('/');
   if (slash == std::string_view::npos) return fail();
   std::string_view addr = text.substr(0, slash);
@@ -255,15 +256,15 @@ Result<NetIPNet> ParseCIDR(std::string_view text) {
   }
   int bits;
   std::size_t used;
-  if (!Dtoi(prefix, bits, used) || used != prefix.size() || bits < 0 ||
-      bits > static_cast<int>(8 * len))
-    return fail();
+  if (!Dtoi(prefix, bits, used) || used != prefix.size() || bits < 0 || bits > static_cast<int>(8 * len)) return fail();
   NetIPNet net;
   net.mask.assign(len, 0);
   for (std::size_t i = 0; i < len; ++i) {
     int take = bits - static_cast<int>(8 * i);
-    if (take >= 8) net.mask[i] = 0xff;
-    else if (take > 0) net.mask[i] = static_cast<std::uint8_t>(0xff << (8 - take));
+    if (take >= 8)
+      net.mask[i] = 0xff;
+    else if (take > 0)
+      net.mask[i] = static_cast<std::uint8_t>(0xff << (8 - take));
   }
   net.ip.assign(len, 0);
   for (std::size_t i = 0; i < len; ++i) net.ip[i] = buf[i] & net.mask[i];

@@ -15,8 +15,7 @@ namespace berth {
 
 class ReferenceBuilder {
  public:
-  static Reference Make(std::string_view domain, std::string_view path,
-                        std::string_view tag, std::string_view digest) {
+  static Reference Make(std::string_view domain, std::string_view path, std::string_view tag, std::string_view digest) {
     Reference r;
     r.domain_ = domain;
     r.path_ = path;
@@ -43,14 +42,24 @@ Error Invalid(std::string message) {
   return Error(ErrorKind::kInvalidParameter, std::move(message));
 }
 
-bool IsLowerAlnum(char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); }
-bool IsAlnum(char c) { return IsLowerAlnum(c) || (c >= 'A' && c <= 'Z'); }
-bool IsLetter(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
-bool IsDigit(char c) { return c >= '0' && c <= '9'; }
+bool IsLowerAlnum(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+}
+bool IsAlnum(char c) {
+  return IsLowerAlnum(c) || (c >= 'A' && c <= 'Z');
+}
+bool IsLetter(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+bool IsDigit(char c) {
+  return c >= '0' && c <= '9';
+}
 bool IsHex(char c) {
   return IsDigit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
 }
-bool IsLowerHex(char c) { return IsDigit(c) || (c >= 'a' && c <= 'f'); }
+bool IsLowerHex(char c) {
+  return IsDigit(c) || (c >= 'a' && c <= 'f');
+}
 
 // path-component: [a-z0-9]+ joined by ".", "_", "__" or a run of "-".
 bool IsPathComponent(std::string_view s) {
@@ -136,8 +145,7 @@ using detail::IsDomainAndPort;
 
 // The anchored name split: the first component is the domain whenever the
 // rest is a remote name with it (the optional group is tried first).
-bool SplitName(std::string_view name, std::string_view& domain,
-               std::string_view& path) {
+bool SplitName(std::string_view name, std::string_view& domain, std::string_view& path) {
   std::size_t slash = name.find('/');
   if (slash != std::string_view::npos && IsDomainAndPort(name.substr(0, slash)) &&
       IsRemoteName(name.substr(slash + 1))) {
@@ -186,9 +194,7 @@ bool IsLooseDigest(std::string_view s) {
   std::size_t colon = s.find(':');
   if (colon == std::string_view::npos) return false;
   std::string_view algorithm = s.substr(0, colon), encoded = s.substr(colon + 1);
-  if (algorithm.empty() || !IsLowerAlnum(algorithm.front()) ||
-      !IsLowerAlnum(algorithm.back()))
-    return false;
+  if (algorithm.empty() || !IsLowerAlnum(algorithm.front()) || !IsLowerAlnum(algorithm.back())) return false;
   for (std::size_t i = 0; i < algorithm.size(); ++i) {
     char c = algorithm[i];
     if (IsLowerAlnum(c)) continue;
@@ -215,8 +221,7 @@ bool MatchReference(std::string_view s, Parts& parts) {
     if (!IsDigestGrammar(parts.digest)) return false;
   }
   std::size_t last_slash = left.rfind('/');
-  std::size_t colon =
-      left.find(':', last_slash == std::string_view::npos ? 0 : last_slash + 1);
+  std::size_t colon = left.find(':', last_slash == std::string_view::npos ? 0 : last_slash + 1);
   parts.tag = {};
   parts.name = left;
   if (colon != std::string_view::npos) {
@@ -315,8 +320,7 @@ std::string Reference::FamiliarString() const {
 
 Status ValidateDigest(std::string_view d) {
   std::size_t colon = d.find(':');
-  if (colon == std::string_view::npos || colon == 0 || colon + 1 == d.size())
-    return Invalid(kErrChecksumFormat);
+  if (colon == std::string_view::npos || colon == 0 || colon + 1 == d.size()) return Invalid(kErrChecksumFormat);
   std::string_view algorithm = d.substr(0, colon), encoded = d.substr(colon + 1);
   std::size_t hex_size;
   if (algorithm == "sha256") {
@@ -352,8 +356,7 @@ Result<Reference> ParseReference(std::string_view s) {
 
 Result<Reference> ParseNormalizedNamed(std::string_view s) {
   if (IsIdentifier(s)) {
-    return Invalid("invalid repository name (" + std::string(s) +
-                   "), cannot specify 64-byte hexadecimal strings");
+    return Invalid("invalid repository name (" + std::string(s) + "), cannot specify 64-byte hexadecimal strings");
   }
   // splitDockerDomain: the first component is a registry when it has a "."
   // or ":", is "localhost", or has upper case in it.
@@ -361,8 +364,8 @@ Result<Reference> ParseNormalizedNamed(std::string_view s) {
   std::size_t slash = s.find('/');
   if (slash != std::string_view::npos) {
     std::string_view first = s.substr(0, slash);
-    bool registry = first.find_first_of(".:") != std::string_view::npos ||
-                    first == "localhost" || GoLowerChanges(first);
+    bool registry =
+        first.find_first_of(".:") != std::string_view::npos || first == "localhost" || GoLowerChanges(first);
     if (registry) {
       domain = first;
       remainder = s.substr(slash + 1);
@@ -370,12 +373,10 @@ Result<Reference> ParseNormalizedNamed(std::string_view s) {
   }
   if (domain == kLegacyDefaultDomain) domain = kDefaultDomain;
   std::string rest(remainder);
-  if (domain == kDefaultDomain && rest.find('/') == std::string::npos)
-    rest = std::string(kOfficialRepoPrefix) + rest;
+  if (domain == kDefaultDomain && rest.find('/') == std::string::npos) rest = std::string(kOfficialRepoPrefix) + rest;
   std::string remote = rest.substr(0, rest.find(':'));
   if (GoLowerChanges(remote)) {
-    return Invalid("invalid reference format: repository name (" + remote +
-                   ") must be lowercase");
+    return Invalid("invalid reference format: repository name (" + remote + ") must be lowercase");
   }
   Result<Reference> ref = ParseReference(std::string(domain) + "/" + rest);
   if (!ref) return ref;

@@ -17,8 +17,7 @@ namespace {
 // A 4-byte form for IPv4 (also when mapped into IPv6), as Go's To4.
 std::vector<std::uint8_t> To4IfV4(std::vector<std::uint8_t> ip) {
   static constexpr std::uint8_t kMapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
-  if (ip.size() == 16 && std::memcmp(ip.data(), kMapped, 12) == 0)
-    return {ip.begin() + 12, ip.end()};
+  if (ip.size() == 16 && std::memcmp(ip.data(), kMapped, 12) == 0) return {ip.begin() + 12, ip.end()};
   return ip;
 }
 
@@ -72,16 +71,15 @@ std::pair<std::string, std::string> SplitSearchTerm(std::string_view term) {
   std::size_t slash = term.find('/');
   if (slash == std::string_view::npos) return {std::string(kDefaultDomain), std::string(term)};
   std::string_view first = term.substr(0, slash);
-  if (first.find('.') == std::string_view::npos && first.find(':') == std::string_view::npos &&
-      first != "localhost") {
+  if (first.find('.') == std::string_view::npos && first.find(':') == std::string_view::npos && first != "localhost") {
     return {std::string(kDefaultDomain), std::string(term)};
   }
   return {std::string(first), std::string(term.substr(slash + 1))};
 }
 
-Result<std::unique_ptr<RegistryService>> RegistryService::Create(
-    const ServiceOptions& options, RegistryServiceSettings settings,
-    std::vector<std::string>* warnings) {
+Result<std::unique_ptr<RegistryService>> RegistryService::Create(const ServiceOptions& options,
+                                                                 RegistryServiceSettings settings,
+                                                                 std::vector<std::string>* warnings) {
   std::unique_ptr<RegistryService> service(new RegistryService(std::move(settings)));
   Status st = service->Reload(options, warnings);
   if (!st) return st.error();
@@ -108,8 +106,7 @@ Status RegistryService::Reload(const ServiceOptions& options, std::vector<std::s
   return {};
 }
 
-bool RegistryService::CidrMatch(const List<std::optional<NetIPNet>>& cidrs,
-                                std::string_view host_port) const {
+bool RegistryService::CidrMatch(const List<std::optional<NetIPNet>>& cidrs, std::string_view host_port) const {
   // Nothing can match: no need to ask DNS (the Engine asks anyway).
   if (cidrs.empty()) return false;
   std::string_view host = host_port, port;
@@ -173,12 +170,9 @@ Result<RepositoryInfo> RegistryService::ResolveRepository(const Reference& name)
   return info;
 }
 
-Result<std::vector<Endpoint>> RegistryService::HostsTomlEndpoints(const HostsConfig& hosts,
-                                                                  std::string_view host,
+Result<std::vector<Endpoint>> RegistryService::HostsTomlEndpoints(const HostsConfig& hosts, std::string_view host,
                                                                   bool push) const {
-  auto wanted = [&](const RegistryHost& h) {
-    return push ? h.Can("push") : (h.Can("pull") || h.Can("resolve"));
-  };
+  auto wanted = [&](const RegistryHost& h) { return push ? h.Can("push") : (h.Can("pull") || h.Can("resolve")); };
   auto endpoint = [&](const RegistryHost& h, bool mirror) -> Result<Endpoint> {
     Endpoint e;
     e.url = h.url;
@@ -233,8 +227,7 @@ Result<std::vector<Endpoint>> RegistryService::Endpoints(std::string_view host, 
   std::vector<Endpoint> endpoints;
   if (detail::IsHubIndexName(host)) {
     for (std::string mirror : c->mirrors) {
-      if (mirror.rfind("http://", 0) != 0 && mirror.rfind("https://", 0) != 0)
-        mirror = "https://" + mirror;
+      if (mirror.rfind("http://", 0) != 0 && mirror.rfind("https://", 0) != 0) mirror = "https://" + mirror;
       Result<detail::GoUrl> url = detail::ParseGoUrl(mirror);
       if (!url) return Error(ErrorKind::kInvalidParameter, url.error().message());
       Endpoint e;

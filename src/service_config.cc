@@ -3,12 +3,12 @@
 #include <algorithm>
 
 #include "berth/reference.h"
+#include "internal/ascii.h"
 #include "internal/docker_hub.h"
 #include "internal/go_net.h"
 #include "internal/go_quote.h"
 #include "internal/go_url.h"
 #include "reference_grammar.h"
-#include "internal/ascii.h"
 
 namespace berth {
 
@@ -20,9 +20,7 @@ Error Invalid(std::string message) {
 
 // Go's strconv.Atoi: its error text, or the value.
 Result<long long> Atoi(std::string_view s) {
-  auto syntax = [&] {
-    return Invalid("strconv.Atoi: parsing " + detail::GoQuote(s) + ": invalid syntax");
-  };
+  auto syntax = [&] { return Invalid("strconv.Atoi: parsing " + detail::GoQuote(s) + ": invalid syntax"); };
   std::string_view digits = s;
   bool negative = false;
   if (!digits.empty() && (digits[0] == '+' || digits[0] == '-')) {
@@ -80,8 +78,7 @@ std::string MaskUrlPassword(std::string_view url) {
   if (at == std::string_view::npos) return std::string(url);
   std::size_t colon = authority.substr(0, at).find(':');
   if (colon == std::string_view::npos) return std::string(url);
-  return std::string(url.substr(0, start + colon + 1)) + "xxxxx" +
-         std::string(url.substr(start + at));
+  return std::string(url.substr(0, start + colon + 1)) + "xxxxx" + std::string(url.substr(start + at));
 }
 
 Result<std::string> ValidateMirror(std::string_view mirror) {
@@ -94,26 +91,22 @@ Result<std::string> ValidateMirror(std::string_view mirror) {
       Result<detail::GoUrl> again = detail::ParseGoUrl(masked);
       // Reparsed with the password masked: the same error, unless the
       // password itself was the problem, which is then not shown.
-      reason = again ? "parse " + detail::GoQuote(masked) + ": invalid password in URL"
-                     : again.error().message();
+      reason = again ? "parse " + detail::GoQuote(masked) + ": invalid password in URL" : again.error().message();
     }
-    return Invalid("invalid mirror: " + detail::GoQuote(masked) + " is not a valid URI: " +
-                   reason);
+    return Invalid("invalid mirror: " + detail::GoQuote(masked) + " is not a valid URI: " + reason);
   }
   if (uri->scheme != "http" && uri->scheme != "https") {
-    return Invalid("invalid mirror: unsupported scheme " + detail::GoQuote(uri->scheme) +
-                   " in " + detail::GoQuote(uri->String()));
+    return Invalid("invalid mirror: unsupported scheme " + detail::GoQuote(uri->scheme) + " in " +
+                   detail::GoQuote(uri->String()));
   }
   if (!uri->raw_query.empty() || !uri->fragment.empty()) {
-    return Invalid("invalid mirror: query or fragment at end of the URI " +
-                   detail::GoQuote(uri->String()));
+    return Invalid("invalid mirror: query or fragment at end of the URI " + detail::GoQuote(uri->String()));
   }
   if (uri->user) {
     // Never print the password.
     uri->user->password = "xxxxx";
     uri->user->password_set = true;
-    return Invalid("invalid mirror: username/password not allowed in URI " +
-                   detail::GoQuote(uri->String()));
+    return Invalid("invalid mirror: username/password not allowed in URI " + detail::GoQuote(uri->String()));
   }
   std::string out(mirror);
   if (!out.empty() && out.back() == '/') out.pop_back();
@@ -219,8 +212,7 @@ Status LoadInsecureRegistries(ServiceConfig& config, const List<std::string>& re
     if (Result<NetIPNet> net = ParseCIDR(*r)) {
       bool seen = false;
       for (const auto& existing : config.insecure_registry_cidrs) {
-        if (existing && FormatIP(existing->ip) == FormatIP(net->ip) &&
-            MaskText(existing->mask) == MaskText(net->mask))
+        if (existing && FormatIP(existing->ip) == FormatIP(net->ip) && MaskText(existing->mask) == MaskText(net->mask))
           seen = true;
       }
       if (!seen) config.insecure_registry_cidrs.push_back(*net);
@@ -253,10 +245,8 @@ Result<ServiceConfig> NewServiceConfig(const ServiceOptions& options, std::vecto
 ServiceConfig ServiceConfigForInfo(const ServiceConfig& config) {
   ServiceConfig copy = config;
   // The Engine appends each list to a nil one: empty lists print as null.
-  if (copy.allow_nondistributable_artifacts_cidrs.empty())
-    copy.allow_nondistributable_artifacts_cidrs.reset();
-  if (copy.allow_nondistributable_artifacts_hostnames.empty())
-    copy.allow_nondistributable_artifacts_hostnames.reset();
+  if (copy.allow_nondistributable_artifacts_cidrs.empty()) copy.allow_nondistributable_artifacts_cidrs.reset();
+  if (copy.allow_nondistributable_artifacts_hostnames.empty()) copy.allow_nondistributable_artifacts_hostnames.reset();
   if (copy.insecure_registry_cidrs.empty()) copy.insecure_registry_cidrs.reset();
   if (copy.mirrors.empty()) copy.mirrors.reset();
   if (!copy.index_configs) copy.index_configs.emplace();

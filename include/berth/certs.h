@@ -41,14 +41,12 @@ Result<TlsMaterial> ReadCertsDirectory(const std::string& dir);
 // Material from named files (hosts.toml's ca and client): every
 // certificate of each CA file, and each client pair (key "" when the key is
 // in the certificate's file). Read and pair errors as ReadCertsDirectory's.
-Result<TlsMaterial> LoadTlsMaterial(
-    const std::vector<std::string>& ca_files,
-    const std::vector<std::pair<std::string, std::string>>& client_pairs);
+Result<TlsMaterial> LoadTlsMaterial(const std::vector<std::string>& ca_files,
+                                    const std::vector<std::pair<std::string, std::string>>& client_pairs);
 
 // The material for host[:port]: CERTS_DIR/HOST when the registry is
 // secure; nothing (and verify = false) when it is not.
-Result<TlsMaterial> TlsMaterialForHost(const std::string& certs_dir, std::string_view host,
-                                       bool secure);
+Result<TlsMaterial> TlsMaterialForHost(const std::string& certs_dir, std::string_view host, bool secure);
 
 }  // namespace berth
 

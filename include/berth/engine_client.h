@@ -140,10 +140,10 @@ class EngineClient {
   // X-Registry-Auth header is always sent, as the CLI sends it ("e30=" for
   // no credentials); with a store, the credentials stored for the term's
   // registry.
-  Result<std::vector<SearchResult>> ImageSearch(std::string_view term, int limit,
-                                                const EngineSearchFilters& filters, const AuthConfig& auth);
-  Result<std::vector<SearchResult>> ImageSearch(std::string_view term, int limit,
-                                                const EngineSearchFilters& filters, CredentialStore& store);
+  Result<std::vector<SearchResult>> ImageSearch(std::string_view term, int limit, const EngineSearchFilters& filters,
+                                                const AuthConfig& auth);
+  Result<std::vector<SearchResult>> ImageSearch(std::string_view term, int limit, const EngineSearchFilters& filters,
+                                                CredentialStore& store);
   // GET /distribution/{reference}/json. Without auth no X-Registry-Auth is
   // sent; with an AuthConfig, that one; with a store, what the CLI's
   // --with-registry-auth sends: the credentials stored for the reference's

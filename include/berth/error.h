@@ -37,8 +37,7 @@ ErrorKind ErrorKindOfHttpStatus(long status);
 // carry secrets.
 class Error {
  public:
-  Error(ErrorKind kind, std::string message)
-      : kind_(kind), message_(std::move(message)) {}
+  Error(ErrorKind kind, std::string message) : kind_(kind), message_(std::move(message)) {}
 
   ErrorKind kind() const { return kind_; }
   const std::string& message() const { return message_; }
@@ -74,7 +73,7 @@ class Status {
 template <class T>
 class Result {
  public:
-  Result(T value) : v_(std::move(value)) {}  // NOLINT
+  Result(T value) : v_(std::move(value)) {}      // NOLINT
   Result(Error error) : v_(std::move(error)) {}  // NOLINT
 
   bool ok() const { return v_.index() == 0; }

@@ -22,7 +22,7 @@ struct RegistryHost {
   std::string url;  // scheme://host[:port][/path]
   // "pull", "resolve", "push"; all three when the file does not say.
   std::vector<std::string> capabilities;
-  std::vector<std::string> ca_files;  // absolute, or relative to the file's directory
+  std::vector<std::string> ca_files;                              // absolute, or relative to the file's directory
   std::vector<std::pair<std::string, std::string>> client_pairs;  // cert, key ("" if in cert)
   bool skip_verify = false;
   // The URL's path is the API root as is (else "/v2" follows it).
@@ -47,8 +47,7 @@ Result<HostsConfig> ParseHostsToml(std::string_view text, const std::string& dir
                                    const std::string& source_name = "hosts.toml");
 
 // CERTS_DIR/HOST/hosts.toml if it exists (nullopt if not).
-Result<std::optional<HostsConfig>> ReadHostsToml(const std::string& certs_dir,
-                                                 std::string_view host);
+Result<std::optional<HostsConfig>> ReadHostsToml(const std::string& certs_dir, std::string_view host);
 
 }  // namespace berth
 

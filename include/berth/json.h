@@ -31,11 +31,10 @@ struct MarshalOptions {
 };
 
 // Go's json.Marshal(v) (no trailing newline).
-#define BERTH_JSON_DECLARE(Type)                                         \
-  std::string Marshal(const Type& value, const MarshalOptions& options = {}); \
-  void MarshalTo(std::string& out, const Type& value,                    \
-                 const MarshalOptions& options = {});                    \
-  Status Unmarshal(std::string_view data, Type& value);                  \
+#define BERTH_JSON_DECLARE(Type)                                                           \
+  std::string Marshal(const Type& value, const MarshalOptions& options = {});              \
+  void MarshalTo(std::string& out, const Type& value, const MarshalOptions& options = {}); \
+  Status Unmarshal(std::string_view data, Type& value);                                    \
   Status DecodeFirstValue(std::string_view data, Type& value);
 
 // For each wire type:

@@ -62,9 +62,7 @@ class List {
     nil_ = true;
   }
 
-  friend bool operator==(const List& a, const List& b) {
-    return a.nil_ == b.nil_ && a.items_ == b.items_;
-  }
+  friend bool operator==(const List& a, const List& b) { return a.nil_ == b.nil_ && a.items_ == b.items_; }
 
  private:
   friend struct json_detail::ListAccess;

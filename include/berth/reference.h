@@ -29,7 +29,7 @@ class Reference {
   bool named() const { return !path_.empty(); }
   const std::string& domain() const { return domain_; }
   const std::string& path() const { return path_; }
-  const std::string& tag() const { return tag_; }  // "" if none
+  const std::string& tag() const { return tag_; }        // "" if none
   const std::string& digest() const { return digest_; }  // "" if none
   bool has_tag() const { return !tag_.empty(); }
   bool has_digest() const { return !digest_.empty(); }

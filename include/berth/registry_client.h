@@ -62,8 +62,8 @@ struct RegistryClientStats {
   std::uint64_t registry_requests = 0;  // to registries and mirrors
   std::uint64_t token_requests = 0;     // to token servers
   std::uint64_t token_cache_hits = 0;
-  std::uint64_t retries = 0;            // 429/503 answers waited out
-  std::uint64_t connections = 0;        // new connections opened
+  std::uint64_t retries = 0;      // 429/503 answers waited out
+  std::uint64_t connections = 0;  // new connections opened
 };
 
 // Search filters as the Engine's filters.Args: key → set of values.
@@ -138,12 +138,10 @@ class RegistryClient {
 
   // Inspect for many names at once over shared connections, `concurrency`
   // at a time; results in the order of `names`.
-  std::vector<Result<DistributionInspect>> InspectMany(const std::vector<std::string>& names,
-                                                       const AuthConfig& auth,
+  std::vector<Result<DistributionInspect>> InspectMany(const std::vector<std::string>& names, const AuthConfig& auth,
                                                        int concurrency = 8);
   std::vector<Result<DistributionInspect>> InspectManyWith(const std::vector<std::string>& names,
-                                                           const AuthResolver& auth_for,
-                                                           int concurrency = 8);
+                                                           const AuthResolver& auth_for, int concurrency = 8);
 
   // PingRegistry over this client's connections; a 401's challenges are
   // remembered for later requests to the endpoint.

@@ -76,9 +76,9 @@ std::pair<std::string, std::string> SplitSearchTerm(std::string_view term);
 class RegistryService {
  public:
   // Fails as NewServiceConfig does.
-  static Result<std::unique_ptr<RegistryService>> Create(
-      const ServiceOptions& options, RegistryServiceSettings settings = {},
-      std::vector<std::string>* warnings = nullptr);
+  static Result<std::unique_ptr<RegistryService>> Create(const ServiceOptions& options,
+                                                         RegistryServiceSettings settings = {},
+                                                         std::vector<std::string>* warnings = nullptr);
 
   // The configuration in force (a snapshot; reloads do not change it).
   std::shared_ptr<const ServiceConfig> config() const;
@@ -117,8 +117,7 @@ class RegistryService {
   explicit RegistryService(RegistryServiceSettings settings)
       : certs_dir_(std::move(settings.certs_dir)), resolver_(std::move(settings.resolver)) {}
   Result<std::vector<Endpoint>> Endpoints(std::string_view host, bool push) const;
-  Result<std::vector<Endpoint>> HostsTomlEndpoints(const HostsConfig& hosts,
-                                                   std::string_view host, bool push) const;
+  Result<std::vector<Endpoint>> HostsTomlEndpoints(const HostsConfig& hosts, std::string_view host, bool push) const;
   bool CidrMatch(const List<std::optional<NetIPNet>>& cidrs, std::string_view host_port) const;
   bool IsSecureIndexIn(const ServiceConfig& config, std::string_view name) const;
 

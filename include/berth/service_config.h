@@ -50,8 +50,7 @@ Status ValidateHostPort(std::string_view host_port);
 // input order; the allow-nondistributable lists (random order in the
 // Engine) are sorted; duplicates are dropped; 127.0.0.0/8 is always
 // insecure; docker.io is always secure and official, with the mirrors.
-Result<ServiceConfig> NewServiceConfig(const ServiceOptions& options,
-                                       std::vector<std::string>* warnings = nullptr);
+Result<ServiceConfig> NewServiceConfig(const ServiceOptions& options, std::vector<std::string>* warnings = nullptr);
 
 // The copy GET /info shows under RegistryConfig: the Engine appends each
 // top-level list to a nil one, so empty lists print as null, while the

@@ -43,8 +43,7 @@ struct AuthenticateOKBody {
   std::string identity_token;
   std::string status;
 
-  friend bool operator==(const AuthenticateOKBody&,
-                         const AuthenticateOKBody&) = default;
+  friend bool operator==(const AuthenticateOKBody&, const AuthenticateOKBody&) = default;
 };
 
 // One hit of a v1 search. JSON: star_count, is_official, name, is_automated,
@@ -100,8 +99,7 @@ struct DistributionInspect {
   Descriptor descriptor;
   List<Platform> platforms;
 
-  friend bool operator==(const DistributionInspect&,
-                         const DistributionInspect&) = default;
+  friend bool operator==(const DistributionInspect&, const DistributionInspect&) = default;
 };
 
 }  // namespace berth

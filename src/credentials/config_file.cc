@@ -24,7 +24,9 @@ Error FileError(const std::string& path, const std::string& what) {
   return Error(ErrorKind::kInvalidParameter, "config file " + path + ": " + what);
 }
 
-std::string Errno() { return std::strerror(errno); }
+std::string Errno() {
+  return std::strerror(errno);
+}
 
 Result<std::string> ReadAll(const std::string& path, bool* missing) {
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
@@ -69,8 +71,8 @@ std::string StringMember(const JsonValue& object, std::string_view key) {
 Status DecodeAuthField(const std::string& field, AuthConfig& out) {
   if (field.empty()) return {};
   std::string decoded(field.size() / 4 * 3 + 3, '\0');
-  detail::Base64Decoded d = detail::GoBase64Decode(field, reinterpret_cast<std::uint8_t*>(decoded.data()),
-                                                   detail::Base64Alphabet::kStd);
+  detail::Base64Decoded d =
+      detail::GoBase64Decode(field, reinterpret_cast<std::uint8_t*>(decoded.data()), detail::Base64Alphabet::kStd);
   if (d.error_at != detail::kNoBase64Error) {
     return Error(ErrorKind::kInvalidParameter, detail::Base64ErrorMessage(d.error_at));
   }
@@ -122,7 +124,9 @@ Result<ConfigFile> ConfigFile::Load(const std::string& path) {
   return file;
 }
 
-std::string ConfigFile::CredsStore() const { return StringMember(root_, "credsStore"); }
+std::string ConfigFile::CredsStore() const {
+  return StringMember(root_, "credsStore");
+}
 
 std::map<std::string, std::string> ConfigFile::CredHelpers() const {
   std::map<std::string, std::string> out;
@@ -141,9 +145,13 @@ std::vector<std::string> ConfigFile::AuthKeys() const {
   return out;
 }
 
-bool ConfigFile::ContainsAuth() const { return !CredsStore().empty() || !CredHelpers().empty() || !AuthKeys().empty(); }
+bool ConfigFile::ContainsAuth() const {
+  return !CredsStore().empty() || !CredHelpers().empty() || !AuthKeys().empty();
+}
 
-void ConfigFile::SetCredsStore(const std::string& name) { root_.Set("credsStore", JsonValue::String(name)); }
+void ConfigFile::SetCredsStore(const std::string& name) {
+  root_.Set("credsStore", JsonValue::String(name));
+}
 
 Result<std::optional<AuthConfig>> ConfigFile::Entry(const std::string& key) const {
   const JsonValue* auths = Auths(root_);

@@ -125,7 +125,9 @@ Result<AuthConfig> CredentialStore::Get(const std::string& key) {
   return result;
 }
 
-Result<AuthConfig> CredentialStore::ForIndex(const IndexInfo& index) { return Get(AuthConfigKey(index)); }
+Result<AuthConfig> CredentialStore::ForIndex(const IndexInfo& index) {
+  return Get(AuthConfigKey(index));
+}
 
 Status CredentialStore::Store(const AuthConfig& auth) {
   const std::string key = auth.server_address;

@@ -57,7 +57,8 @@ std::string Base64(const std::string& s) {
 bool MayHoldSecret(const std::string& out, const HelperCredentials* stored) {
   if (out.find('{') != std::string::npos) return true;
   if (stored && !stored->secret.empty()) {
-    for (const std::string& form : {stored->secret, Base64(stored->secret), Base64(stored->username + ":" + stored->secret)})
+    for (const std::string& form :
+         {stored->secret, Base64(stored->secret), Base64(stored->username + ":" + stored->secret)})
       if (out.find(form) != std::string::npos) return true;
   }
   std::string lower = out;
@@ -82,13 +83,15 @@ std::string Shown(const std::string& out, bool get, const HelperCredentials* sto
 Error CallError(const char* what, const std::string& err, const std::string& out,
                 const HelperCredentials* stored = nullptr, ErrorKind kind = ErrorKind::kSystem) {
   const bool get = std::string_view(what) == "getting";
-  return Error(kind, std::string("error ") + what + " credentials - err: " + err + ", out: `" +
-                         Shown(out, get, stored) + "`");
+  return Error(
+      kind, std::string("error ") + what + " credentials - err: " + err + ", out: `" + Shown(out, get, stored) + "`");
 }
 
 // A helper that could not be run or did not finish: its error, keeping
 // kUnavailable for one that ran out of time.
-Error RunError(const char* what, const Error& run) { return CallError(what, run.message(), "", nullptr, run.kind()); }
+Error RunError(const char* what, const Error& run) {
+  return CallError(what, run.message(), "", nullptr, run.kind());
+}
 
 std::string ExitText(int code) {
   return code >= 0 ? "exit status " + std::to_string(code) : "signal: killed";
@@ -105,7 +108,7 @@ bool OnPath(const std::string& program) {
     std::string dir(rest.substr(0, colon));
     if (!dir.empty() && dir[0] == '/') {
       std::string candidate = dir + "/" + program;
-      struct stat st{};
+      struct stat st {};
       if (::stat(candidate.c_str(), &st) == 0 && S_ISREG(st.st_mode) && (st.st_mode & 0111)) return true;
     }
     if (colon == std::string_view::npos) return false;
@@ -211,11 +214,11 @@ Result<CredentialHelper::Output> CredentialHelper::Run(const std::string& action
   }
   if (timed_out) {
     return Error(ErrorKind::kUnavailable, program_ + " " + action + " did not finish within " +
-                                         std::to_string(timeout_.count()) + " ms (killed)");
+                                              std::to_string(timeout_.count()) + " ms (killed)");
   }
   if (too_much) {
-    return Error(ErrorKind::kSystem, program_ + " " + action + " printed more than " +
-                                         std::to_string(kMaxOutputBytes) + " bytes");
+    return Error(ErrorKind::kSystem,
+                 program_ + " " + action + " printed more than " + std::to_string(kMaxOutputBytes) + " bytes");
   }
   result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   return result;

@@ -108,10 +108,9 @@ std::pair<std::string_view, std::string_view> SplitVersion(std::string_view path
 std::optional<Error> UnsupportedApiVersion(std::string_view api_version) {
   if (api_version == kEngineApiVersion) return std::nullopt;  // the usual case: no comparisons
   if (CompareApiVersions(api_version, kEngineMinApiVersion) < 0) {
-    return Error(ErrorKind::kInvalidParameter, "client version " + std::string(api_version) +
-                                                   " is too old. Minimum supported API version is " +
-                                                   std::string(kEngineMinApiVersion) +
-                                                   ", please upgrade your client to a newer version");
+    return Error(ErrorKind::kInvalidParameter,
+                 "client version " + std::string(api_version) + " is too old. Minimum supported API version is " +
+                     std::string(kEngineMinApiVersion) + ", please upgrade your client to a newer version");
   }
   if (CompareApiVersions(api_version, kEngineApiVersion) > 0) {
     return Error(ErrorKind::kInvalidParameter, "client version " + std::string(api_version) +
@@ -144,7 +143,9 @@ EngineResponse PageNotFound() {
 
 struct EngineApi::Impl {
   Impl(const RegistryService& s, EngineOptions o)
-      : service(s), options(std::move(o)), client(s, options.client),
+      : service(s),
+        options(std::move(o)),
+        client(s, options.client),
         cache(options.inspect_cache_ttl, options.inspect_cache_entries),
         server_header("berthd/" + options.version + " (linux)") {}
 
@@ -188,9 +189,8 @@ std::optional<EngineResponse> EngineApi::Impl::Dispatch(const EngineRequest& req
   std::string_view raw_path = target.substr(0, target.find('?'));
   std::string_view raw_query = target.find('?') == std::string_view::npos ? "" : target.substr(target.find('?') + 1);
   // Most paths have nothing escaped: no copy for them.
-  Result<std::string> unescaped = raw_path.find('%') == std::string_view::npos
-                                      ? Result<std::string>(std::string())
-                                      : detail::PathUnescape(raw_path);
+  Result<std::string> unescaped = raw_path.find('%') == std::string_view::npos ? Result<std::string>(std::string())
+                                                                               : detail::PathUnescape(raw_path);
   if (!unescaped) return ErrorResponse(unescaped.error(), kEngineApiVersion);
   auto [version, rest] = SplitVersion(raw_path.find('%') == std::string_view::npos ? raw_path : *unescaped);
 
@@ -277,13 +277,16 @@ std::string EngineApi::Impl::MetricsText() const {
   Counter(out, "berthd_inspect_cache_hits_total", "Distribution inspect answers from the cache.", cache.hits());
   Counter(out, "berthd_inspect_cache_misses_total", "Distribution inspect lookups not in the cache.", cache.misses());
   std::vector<RegistryRateLimit> limits = client.RateLimits();
-  out += "# HELP berthd_registry_ratelimit_limit The rate limit a registry last reported.\n"
-         "# TYPE berthd_registry_ratelimit_limit gauge\n";
+  out +=
+      "# HELP berthd_registry_ratelimit_limit The rate limit a registry last reported.\n"
+      "# TYPE berthd_registry_ratelimit_limit gauge\n";
   for (const RegistryRateLimit& l : limits)
     if (l.limit >= 0)
-      out += "berthd_registry_ratelimit_limit{registry=\"" + Label(l.registry) + "\"} " + std::to_string(l.limit) + "\n";
-  out += "# HELP berthd_registry_ratelimit_remaining What a registry last reported as left of its rate limit.\n"
-         "# TYPE berthd_registry_ratelimit_remaining gauge\n";
+      out +=
+          "berthd_registry_ratelimit_limit{registry=\"" + Label(l.registry) + "\"} " + std::to_string(l.limit) + "\n";
+  out +=
+      "# HELP berthd_registry_ratelimit_remaining What a registry last reported as left of its rate limit.\n"
+      "# TYPE berthd_registry_ratelimit_remaining gauge\n";
   for (const RegistryRateLimit& l : limits)
     if (l.remaining >= 0)
       out += "berthd_registry_ratelimit_remaining{registry=\"" + Label(l.registry) + "\"} " +
@@ -291,7 +294,9 @@ std::string EngineApi::Impl::MetricsText() const {
   return out;
 }
 
-std::string EngineApi::Metrics() const { return impl_->MetricsText(); }
+std::string EngineApi::Metrics() const {
+  return impl_->MetricsText();
+}
 
 EngineApi::EngineApi(const RegistryService& service, EngineOptions options)
     : impl_(std::make_unique<Impl>(service, std::move(options))) {}

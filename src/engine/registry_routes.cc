@@ -82,14 +82,15 @@ EngineResponse SearchRoute(const Context& c, const EngineRequest& request, const
   search.term = First(query, "term");
   if (std::string limit = First(query, "limit"); !limit.empty()) {
     Result<std::int64_t> n = registry::GoAtoi(limit);
-    if (!n) return ErrorResponse(Error(ErrorKind::kInvalidParameter, "invalid limit specified: " + n.error().message()),
-                                 c.api_version);
+    if (!n)
+      return ErrorResponse(Error(ErrorKind::kInvalidParameter, "invalid limit specified: " + n.error().message()),
+                           c.api_version);
     // Negative limits: the Engine answers 200 with no body; berth says why
     // (docs/compatibility.md A3).
     if (*n != 0 && (*n < 1 || *n > 100)) {
-      return ErrorResponse(Error(ErrorKind::kInvalidParameter,
-                                 "limit " + std::to_string(*n) + " is outside the range of [1, 100]"),
-                           c.api_version);
+      return ErrorResponse(
+          Error(ErrorKind::kInvalidParameter, "limit " + std::to_string(*n) + " is outside the range of [1, 100]"),
+          c.api_version);
     }
     search.limit = static_cast<int>(*n);
   }

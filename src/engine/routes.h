@@ -6,9 +6,9 @@
 #include <string_view>
 
 #include "berth/engine_api.h"
+#include "engine/inspect_cache.h"
 #include "internal/api_version.h"
 #include "internal/go_url.h"
-#include "engine/inspect_cache.h"
 
 namespace berth::engine {
 

@@ -35,8 +35,8 @@ int OpenFiles() {
 std::string Now() {
   auto now = std::chrono::system_clock::now();
   std::time_t t = std::chrono::system_clock::to_time_t(now);
-  long nanos = static_cast<long>(
-      std::chrono::duration_cast<std::chrono::nanoseconds>(now.time_since_epoch()).count() % 1000000000);
+  long nanos = static_cast<long>(std::chrono::duration_cast<std::chrono::nanoseconds>(now.time_since_epoch()).count() %
+                                 1000000000);
   std::tm tm{};
   ::localtime_r(&t, &tm);
   char date[32], zone[8];
@@ -50,7 +50,9 @@ std::string Now() {
   return std::string(date) + (frac.empty() ? "" : "." + frac) + z;
 }
 
-std::string Commit() { return JsonObject().Str("ID", "").Str("Expected", "").Done(); }
+std::string Commit() {
+  return JsonObject().Str("ID", "").Str("Expected", "").Done();
+}
 
 }  // namespace
 
@@ -111,8 +113,8 @@ EngineResponse InfoRoute(const Context& c) {
   };
   std::shared_ptr<const ServiceConfig> config = c.service.config();
   std::string registry_config = Marshal(ServiceConfigForInfo(*config), MarshalOptions{.escape_html = false});
-  std::string plugins = JsonObject().Raw("Volume", "null").Raw("Network", "null").Raw("Authorization", "null")
-                            .Raw("Log", "null").Done();
+  std::string plugins =
+      JsonObject().Raw("Volume", "null").Raw("Network", "null").Raw("Authorization", "null").Raw("Log", "null").Done();
   std::string swarm = JsonObject()
                           .Str("NodeID", "")
                           .Str("NodeAddr", "")

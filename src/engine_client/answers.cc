@@ -40,7 +40,8 @@ bool BoolOf(const JsonValue& object, std::string_view key) {
 Result<JsonValue> ObjectOf(std::string_view body, const std::string& what) {
   JsonValue doc;
   if (Status s = json_detail::ParseJson(body, doc); !s.ok()) return Unreadable(what, s.error());
-  if (!doc.is_object()) return Error(ErrorKind::kSystem, "cannot read the Docker daemon's answer to " + what + ": not an object");
+  if (!doc.is_object())
+    return Error(ErrorKind::kSystem, "cannot read the Docker daemon's answer to " + what + ": not an object");
   return doc;
 }
 

@@ -19,8 +19,8 @@ struct Answer {
   std::string_view reason;        // "Not Found"
   std::string_view content_type;  // as sent
   std::string_view body;
-  std::string_view api_version;   // "" before negotiation
-  std::string_view url;           // for the SDK's "check if the server supports…" text
+  std::string_view api_version;  // "" before negotiation
+  std::string_view url;          // for the SDK's "check if the server supports…" text
 };
 
 // The Go SDK's checkResponseErr: nothing for 2xx/3xx; else "Error response

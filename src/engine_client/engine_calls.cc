@@ -62,8 +62,7 @@ Result<EngineInfo> EngineClient::Info() {
 
 Result<AuthenticateOKBody> EngineClient::RegistryLogin(const AuthConfig& auth) {
   // As the Go SDK encodes bodies (json.Encoder): a newline after the JSON.
-  Result<http::Response> r =
-      impl_->Call("POST", "/auth", {{"Content-Type", "application/json"}}, Marshal(auth) + "\n");
+  Result<http::Response> r = impl_->Call("POST", "/auth", {{"Content-Type", "application/json"}}, Marshal(auth) + "\n");
   if (!r) return r.error();
   return engine_client::ReadLogin(r->body);
 }
@@ -97,12 +96,14 @@ Result<berth::DistributionInspect> InspectWithHeader(EngineClient::Impl& impl, s
 }  // namespace
 
 Result<std::vector<SearchResult>> EngineClient::ImageSearch(std::string_view term, int limit,
-                                                           const EngineSearchFilters& filters, const AuthConfig& auth) {
+                                                            const EngineSearchFilters& filters,
+                                                            const AuthConfig& auth) {
   return SearchWithHeader(*impl_, term, limit, filters, EncodeAuthConfig(auth));
 }
 
 Result<std::vector<SearchResult>> EngineClient::ImageSearch(std::string_view term, int limit,
-                                                           const EngineSearchFilters& filters, CredentialStore& store) {
+                                                            const EngineSearchFilters& filters,
+                                                            CredentialStore& store) {
   Result<std::string> header = AuthHeaderFor(term, store, /*search=*/true);
   if (!header) return header.error();
   return SearchWithHeader(*impl_, term, limit, filters, *header);

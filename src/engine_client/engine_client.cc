@@ -5,9 +5,9 @@
 #include <filesystem>
 
 #include "berth/engine_client.h"
-#include "internal/api_version.h"
 #include "engine_client/answers.h"
 #include "engine_client/client_impl.h"
+#include "internal/api_version.h"
 
 namespace berth {
 
@@ -77,9 +77,10 @@ Result<std::unique_ptr<EngineClient>> EngineClient::Create(EngineClientOptions o
     // A default pair counts only whole; a named file needs its partner.
     if (options.cert_file.empty() && options.key_file.empty() && (cert.empty() || key.empty())) cert = key = "";
     if (cert.empty() != key.empty()) {
-      return Error(ErrorKind::kInvalidParameter, "a TLS client certificate needs its key and a key its certificate ("
-                                                 "--tlscert " + (cert.empty() ? "?" : cert) + ", --tlskey " +
-                                                 (key.empty() ? "?" : key) + ")");
+      return Error(ErrorKind::kInvalidParameter,
+                   "a TLS client certificate needs its key and a key its certificate ("
+                   "--tlscert " +
+                       (cert.empty() ? "?" : cert) + ", --tlskey " + (key.empty() ? "?" : key) + ")");
     }
     if (!cert.empty()) pairs.emplace_back(cert, key);
     Result<TlsMaterial> material = LoadTlsMaterial(cas, pairs);
@@ -91,9 +92,13 @@ Result<std::unique_ptr<EngineClient>> EngineClient::Create(EngineClientOptions o
   return std::unique_ptr<EngineClient>(new EngineClient(std::move(impl)));
 }
 
-const std::string& EngineClient::host() const { return impl_->options.host; }
+const std::string& EngineClient::host() const {
+  return impl_->options.host;
+}
 
-std::uint64_t EngineClient::connections_opened() const { return impl_->connections; }
+std::uint64_t EngineClient::connections_opened() const {
+  return impl_->connections;
+}
 
 Result<http::Response> EngineClient::Impl::Send(const std::string& method, const std::string& path,
                                                 const Headers& headers, const std::string& body) {
@@ -124,8 +129,8 @@ Status EngineClient::Impl::Check(const http::Response& r, const std::string& url
   std::string content_type = r.Header("content-type");
   std::string_view line = r.status_line;
   std::size_t space = line.find(' ');
-  return engine_client::CheckAnswer({r.status, space == std::string_view::npos ? "" : line.substr(space + 1),
-                                     content_type, r.body, version, url});
+  return engine_client::CheckAnswer(
+      {r.status, space == std::string_view::npos ? "" : line.substr(space + 1), content_type, r.body, version, url});
 }
 
 Result<EnginePing> EngineClient::Impl::Ping() {
@@ -148,7 +153,9 @@ Result<EnginePing> EngineClient::Impl::Ping() {
   return ping;
 }
 
-Result<EnginePing> EngineClient::Ping() { return impl_->Ping(); }
+Result<EnginePing> EngineClient::Ping() {
+  return impl_->Ping();
+}
 
 Status EngineClient::Impl::Negotiate() {
   if (!version.empty()) return {};  // pinned, or negotiated already
@@ -161,8 +168,7 @@ Status EngineClient::Impl::Negotiate() {
   std::string v = ping->api_version.empty() ? "1.24" : ping->api_version;
   if (v.find_first_not_of("0123456789.") != std::string::npos || CompareApiVersions(v, kEngineMinApiVersion) < 0) {
     return Error(ErrorKind::kUnavailable, "the Docker daemon at " + options.host + " speaks API version \"" + v +
-                                              "\"; berth needs " + std::string(kEngineMinApiVersion) +
-                                              " or later");
+                                              "\"; berth needs " + std::string(kEngineMinApiVersion) + " or later");
   }
   version = CompareApiVersions(v, kEngineApiVersion) < 0 ? v : std::string(kEngineApiVersion);
   return {};

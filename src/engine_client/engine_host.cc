@@ -45,7 +45,8 @@ Result<EngineHost> ParseEngineHost(std::string_view given, bool tls) {
   // The address ends at a path (the CLI allows none but "/").
   std::size_t slash = rest.find('/');
   if (slash != std::string_view::npos) {
-    if (rest.substr(slash) != "/") return Error(ErrorKind::kInvalidParameter, "Invalid bind address format: " + std::string(host));
+    if (rest.substr(slash) != "/")
+      return Error(ErrorKind::kInvalidParameter, "Invalid bind address format: " + std::string(host));
     rest = rest.substr(0, slash);
   }
   out.tls = scheme == "https" || (scheme == "tcp" && tls);
@@ -53,14 +54,17 @@ Result<EngineHost> ParseEngineHost(std::string_view given, bool tls) {
   std::string port;
   if (!address.empty() && address[0] == '[') {
     std::size_t close = address.find(']');
-    if (close == std::string::npos) return Error(ErrorKind::kInvalidParameter, "Invalid bind address format: " + std::string(host));
+    if (close == std::string::npos)
+      return Error(ErrorKind::kInvalidParameter, "Invalid bind address format: " + std::string(host));
     if (close + 1 < address.size()) {
-      if (address[close + 1] != ':') return Error(ErrorKind::kInvalidParameter, "Invalid bind address format: " + std::string(host));
+      if (address[close + 1] != ':')
+        return Error(ErrorKind::kInvalidParameter, "Invalid bind address format: " + std::string(host));
       port = address.substr(close + 2);
     }
     address = address.substr(0, close + 1);
   } else if (std::size_t colon = address.rfind(':'); colon != std::string::npos) {
-    if (address.find(':') != colon) return Error(ErrorKind::kInvalidParameter, "Invalid bind address format: " + std::string(host));
+    if (address.find(':') != colon)
+      return Error(ErrorKind::kInvalidParameter, "Invalid bind address format: " + std::string(host));
     port = address.substr(colon + 1);
     address = address.substr(0, colon);
   }

@@ -165,8 +165,12 @@ struct HttpClient::Impl {
   bool timed_out = false;
 };
 
-bool HttpClient::last_failure_was_connect() const { return impl_->connect_failed; }
-bool HttpClient::last_failure_was_timeout() const { return impl_->timed_out; }
+bool HttpClient::last_failure_was_connect() const {
+  return impl_->connect_failed;
+}
+bool HttpClient::last_failure_was_timeout() const {
+  return impl_->timed_out;
+}
 
 std::string MediaTypeOf(std::string_view content_type) {
   std::string_view t = content_type.substr(0, content_type.find(';'));
@@ -205,7 +209,8 @@ Result<Response> HttpClient::Do(const Request& request) {
   Sink sink{&response, request.max_body};
   char errbuf[CURL_ERROR_SIZE] = {0};
   curl_easy_setopt(c, CURLOPT_URL, request.url.c_str());
-  curl_easy_setopt(c, CURLOPT_USERAGENT, request.user_agent.empty() ? "berth/" BERTH_VERSION : request.user_agent.c_str());
+  curl_easy_setopt(c, CURLOPT_USERAGENT,
+                   request.user_agent.empty() ? "berth/" BERTH_VERSION : request.user_agent.c_str());
   curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
   curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(request.connect_timeout.count()));
   if (!request.unix_socket.empty()) curl_easy_setopt(c, CURLOPT_UNIX_SOCKET_PATH, request.unix_socket.c_str());
@@ -224,8 +229,7 @@ Result<Response> HttpClient::Do(const Request& request) {
   SetTls(c, request.tls);
   if (IsLoopbackUrl(request.url) || !request.unix_socket.empty()) curl_easy_setopt(c, CURLOPT_PROXY, "");
   curl_slist* headers = nullptr;
-  for (const auto& [name, value] : request.headers)
-    headers = curl_slist_append(headers, (name + ": " + value).c_str());
+  for (const auto& [name, value] : request.headers) headers = curl_slist_append(headers, (name + ": " + value).c_str());
   // No "Expect: 100-continue" wait before a body: Go's client sends none.
   if (request.method != "GET" && request.method != "HEAD") headers = curl_slist_append(headers, "Expect:");
   if (headers) curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers);

@@ -7,10 +7,8 @@
 namespace berth::detail {
 namespace {
 
-constexpr char kStdChars[] =
-    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-constexpr char kUrlChars[] =
-    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+constexpr char kStdChars[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+constexpr char kUrlChars[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
 constexpr std::uint8_t kInvalid = 0xff;
 
@@ -27,15 +25,13 @@ constexpr std::array<std::uint8_t, 256> MakeDecodeMap(const char* chars) {
 constexpr std::array<std::uint16_t, 4096> MakePairTable(const char* chars) {
   std::array<std::uint16_t, 4096> t{};
   for (int x = 0; x < 4096; ++x) {
-    t[x] = static_cast<std::uint16_t>(
-        static_cast<unsigned char>(chars[x >> 6]) |
-        (static_cast<unsigned char>(chars[x & 63]) << 8));
+    t[x] = static_cast<std::uint16_t>(static_cast<unsigned char>(chars[x >> 6]) |
+                                      (static_cast<unsigned char>(chars[x & 63]) << 8));
   }
   return t;
 }
 
-static_assert(std::endian::native == std::endian::little,
-              "the pair table stores symbols in little-endian order");
+static_assert(std::endian::native == std::endian::little, "the pair table stores symbols in little-endian order");
 constexpr auto kStdPairs = MakePairTable(kStdChars);
 constexpr auto kUrlPairs = MakePairTable(kUrlChars);
 
@@ -50,8 +46,7 @@ constexpr ShiftedMaps MakeShiftedMaps(const char* chars) {
   for (int pos = 0; pos < 4; ++pos) {
     for (auto& v : m.at[pos]) v = 0x80000000u;
     for (int i = 0; i < 64; ++i)
-      m.at[pos][static_cast<unsigned char>(chars[i])] =
-          static_cast<std::uint32_t>(i) << (18 - 6 * pos);
+      m.at[pos][static_cast<unsigned char>(chars[i])] = static_cast<std::uint32_t>(i) << (18 - 6 * pos);
   }
   return m;
 }
@@ -61,7 +56,9 @@ constexpr ShiftedMaps kUrlShifted = MakeShiftedMaps(kUrlChars);
 constexpr auto kStdMap = MakeDecodeMap(kStdChars);
 constexpr auto kUrlMap = MakeDecodeMap(kUrlChars);
 
-inline bool IsNewline(unsigned char c) { return c == '\n' || c == '\r'; }
+inline bool IsNewline(unsigned char c) {
+  return c == '\n' || c == '\r';
+}
 
 struct Quantum {
   std::size_t next;      // index after the quantum
@@ -70,8 +67,7 @@ struct Quantum {
 };
 
 // Go's decodeQuantum for a padded encoding.
-Quantum DecodeQuantum(const std::array<std::uint8_t, 256>& map,
-                      std::string_view src, std::size_t si,
+Quantum DecodeQuantum(const std::array<std::uint8_t, 256>& map, std::string_view src, std::size_t si,
                       std::uint8_t* dst) {
   std::uint8_t d[4] = {0, 0, 0, 0};
   std::size_t dlen = 4;
@@ -107,8 +103,8 @@ Quantum DecodeQuantum(const std::array<std::uint8_t, 256>& map,
     dlen = j;
     break;
   }
-  std::uint32_t val = (std::uint32_t{d[0]} << 18) | (std::uint32_t{d[1]} << 12) |
-                      (std::uint32_t{d[2]} << 6) | std::uint32_t{d[3]};
+  std::uint32_t val =
+      (std::uint32_t{d[0]} << 18) | (std::uint32_t{d[1]} << 12) | (std::uint32_t{d[2]} << 6) | std::uint32_t{d[3]};
   // Go is not strict: bits left over in the last symbol are dropped.
   dst[0] = static_cast<std::uint8_t>(val >> 16);
   if (dlen >= 3) dst[1] = static_cast<std::uint8_t>(val >> 8);
@@ -118,15 +114,13 @@ Quantum DecodeQuantum(const std::array<std::uint8_t, 256>& map,
 
 }  // namespace
 
-void AppendBase64(std::string& out, const std::uint8_t* data, std::size_t n,
-                  Base64Alphabet alphabet) {
+void AppendBase64(std::string& out, const std::uint8_t* data, std::size_t n, Base64Alphabet alphabet) {
   std::size_t base = out.size();
   out.resize(base + (n + 2) / 3 * 4);
   EncodeBase64(data, n, out.data() + base, alphabet);
 }
 
-void EncodeBase64(const std::uint8_t* data, std::size_t n, char* o,
-                  Base64Alphabet alphabet) {
+void EncodeBase64(const std::uint8_t* data, std::size_t n, char* o, Base64Alphabet alphabet) {
   const char* chars = alphabet == Base64Alphabet::kStd ? kStdChars : kUrlChars;
   const auto& pairs = alphabet == Base64Alphabet::kStd ? kStdPairs : kUrlPairs;
   std::size_t i = 0;
@@ -135,16 +129,14 @@ void EncodeBase64(const std::uint8_t* data, std::size_t n, char* o,
     std::uint64_t w;
     std::memcpy(&w, data + i, 8);
     w = __builtin_bswap64(w);  // the six bytes are now bits 63..16
-    std::uint64_t eight = std::uint64_t{pairs[(w >> 52) & 0xfff]} |
-                          (std::uint64_t{pairs[(w >> 40) & 0xfff]} << 16) |
+    std::uint64_t eight = std::uint64_t{pairs[(w >> 52) & 0xfff]} | (std::uint64_t{pairs[(w >> 40) & 0xfff]} << 16) |
                           (std::uint64_t{pairs[(w >> 28) & 0xfff]} << 32) |
                           (std::uint64_t{pairs[(w >> 16) & 0xfff]} << 48);
     std::memcpy(o, &eight, 8);
     o += 8;
   }
   for (; i + 3 <= n; i += 3) {
-    std::uint32_t v = (std::uint32_t{data[i]} << 16) |
-                      (std::uint32_t{data[i + 1]} << 8) | data[i + 2];
+    std::uint32_t v = (std::uint32_t{data[i]} << 16) | (std::uint32_t{data[i + 1]} << 8) | data[i + 2];
     std::uint32_t four = pairs[v >> 12] | (std::uint32_t{pairs[v & 0xfff]} << 16);
     std::memcpy(o, &four, 4);
     o += 4;
@@ -159,8 +151,7 @@ void EncodeBase64(const std::uint8_t* data, std::size_t n, char* o,
   }
 }
 
-Base64Decoded GoBase64Decode(std::string_view src, std::uint8_t* dst,
-                             Base64Alphabet alphabet) {
+Base64Decoded GoBase64Decode(std::string_view src, std::uint8_t* dst, Base64Alphabet alphabet) {
   const auto& map = alphabet == Base64Alphabet::kStd ? kStdMap : kUrlMap;
   const auto* s = reinterpret_cast<const unsigned char*>(src.data());
   const std::size_t n = src.size();
@@ -170,11 +161,10 @@ Base64Decoded GoBase64Decode(std::string_view src, std::uint8_t* dst,
   std::uint8_t* o = dst;
   // Fastest path, while another quantum follows (its output slot takes the
   // fourth byte of the four-byte store): four plain symbols, four lookups.
-  const ShiftedMaps& shifted =
-      alphabet == Base64Alphabet::kStd ? kStdShifted : kUrlShifted;
+  const ShiftedMaps& shifted = alphabet == Base64Alphabet::kStd ? kStdShifted : kUrlShifted;
   while (si + 8 <= n) {
-    std::uint32_t v = shifted.at[0][s[si]] | shifted.at[1][s[si + 1]] |
-                      shifted.at[2][s[si + 2]] | shifted.at[3][s[si + 3]];
+    std::uint32_t v =
+        shifted.at[0][s[si]] | shifted.at[1][s[si + 1]] | shifted.at[2][s[si + 2]] | shifted.at[3][s[si + 3]];
     if (v & 0x80000000u) break;
     std::uint32_t be = __builtin_bswap32(v << 8);  // three bytes, in order
     std::memcpy(o, &be, 4);
@@ -184,8 +174,7 @@ Base64Decoded GoBase64Decode(std::string_view src, std::uint8_t* dst,
   // The common last quantum: two or three symbols and padding, nothing after.
   if (n - si == 4 && s[si + 3] == '=') {
     const bool two = s[si + 2] == '=';
-    std::uint32_t v = shifted.at[0][s[si]] | shifted.at[1][s[si + 1]] |
-                      (two ? 0 : shifted.at[2][s[si + 2]]);
+    std::uint32_t v = shifted.at[0][s[si]] | shifted.at[1][s[si + 1]] | (two ? 0 : shifted.at[2][s[si + 2]]);
     // Bits below the kept bytes may be set (Go does not check them).
     if (!(v & 0x80000000u)) {
       o[0] = static_cast<std::uint8_t>(v >> 16);
@@ -196,8 +185,7 @@ Base64Decoded GoBase64Decode(std::string_view src, std::uint8_t* dst,
   while (si < n) {
     // Fast path: four plain symbols.
     if (n - si >= 4) {
-      std::uint32_t a = map[s[si]], b = map[s[si + 1]], c = map[s[si + 2]],
-                    d = map[s[si + 3]];
+      std::uint32_t a = map[s[si]], b = map[s[si + 1]], c = map[s[si + 2]], d = map[s[si + 3]];
       if ((a | b | c | d) != kInvalid) {
         std::uint32_t v = (a << 18) | (b << 12) | (c << 6) | d;
         o[0] = static_cast<std::uint8_t>(v >> 16);

@@ -16,12 +16,10 @@ namespace berth::detail {
 enum class Base64Alphabet { kStd, kUrl };
 
 // Writes the padded encoding of [data, data+n): (n + 2) / 3 * 4 chars.
-void EncodeBase64(const std::uint8_t* data, std::size_t n, char* out,
-                  Base64Alphabet alphabet);
+void EncodeBase64(const std::uint8_t* data, std::size_t n, char* out, Base64Alphabet alphabet);
 
 // Appends the padded encoding of [data, data+n).
-void AppendBase64(std::string& out, const std::uint8_t* data, std::size_t n,
-                  Base64Alphabet alphabet);
+void AppendBase64(std::string& out, const std::uint8_t* data, std::size_t n, Base64Alphabet alphabet);
 
 inline constexpr std::size_t kNoBase64Error = static_cast<std::size_t>(-1);
 
@@ -36,8 +34,7 @@ struct Base64Decoded {
 // quanta before it are kept; a padded quantum followed by more input yields
 // its bytes and an error at the first byte after it. `dst` must have room
 // for src.size() / 4 * 3 bytes.
-Base64Decoded GoBase64Decode(std::string_view src, std::uint8_t* dst,
-                             Base64Alphabet alphabet);
+Base64Decoded GoBase64Decode(std::string_view src, std::uint8_t* dst, Base64Alphabet alphabet);
 
 // "illegal base64 data at input byte N"
 std::string Base64ErrorMessage(std::size_t offset);

@@ -30,7 +30,6 @@ bool IsPrint(std::uint32_t r) {
   return false;
 }
 
-
 }  // namespace
 
 std::string GoQuote(std::string_view s) {

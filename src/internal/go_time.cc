@@ -30,9 +30,13 @@ std::string TimeQuote(std::string_view s) {
   return out;
 }
 
-bool IsDigit(std::string_view s, std::size_t i) { return i < s.size() && s[i] >= '0' && s[i] <= '9'; }
+bool IsDigit(std::string_view s, std::size_t i) {
+  return i < s.size() && s[i] >= '0' && s[i] <= '9';
+}
 
-bool IsLeap(std::int64_t year) { return year % 4 == 0 && (year % 100 != 0 || year % 400 == 0); }
+bool IsLeap(std::int64_t year) {
+  return year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+}
 
 int DaysIn(int month, std::int64_t year) {
   static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
@@ -171,8 +175,8 @@ Result<GoTime> ParseGoRfc3339(std::string_view value) {
                   r.Literal('-', "-") && r.Number(day, true, "02", 0, 100, "day") && r.Literal('T', "T") &&
                   r.Number(hour, false, "15", 0, 24, "hour") && r.Literal(':', ":") &&
                   r.Number(minute, true, "04", 0, 60, "minute") && r.Literal(':', ":") &&
-                  r.Number(second, true, "05", 0, 60, "second") && (r.Fraction(nanoseconds), r.Zone(offset)) && r.End() &&
-                  (day >= 1 && day <= DaysIn(month, year) ? true : r.DayOutOfRange());
+                  r.Number(second, true, "05", 0, 60, "second") && (r.Fraction(nanoseconds), r.Zone(offset)) &&
+                  r.End() && (day >= 1 && day <= DaysIn(month, year) ? true : r.DayOutOfRange());
   if (!ok) return r.error();
   GoTime t;
   t.nanoseconds = nanoseconds;

@@ -1,7 +1,7 @@
 #include "internal/go_url.h"
 
-#include "internal/go_quote.h"
 #include "internal/ascii.h"
+#include "internal/go_quote.h"
 
 namespace berth::detail {
 namespace {
@@ -19,45 +19,61 @@ int Unhex(char c) {
 
 // Go's shouldEscape for the modes url.Parse uses.
 bool ShouldEscape(unsigned char c, Mode mode) {
-  if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'))
-    return false;
+  if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) return false;
   if (mode == Mode::kHost || mode == Mode::kZone) {
     switch (c) {
-      case '!': case '$': case '&': case '\'': case '(': case ')': case '*':
-      case '+': case ',': case ';': case '=': case ':': case '[': case ']':
-      case '<': case '>': case '"':
-        return false;
-      default:
-        break;
+      case '!':
+      case '$':
+      case '&':
+      case '\'':
+      case '(':
+      case ')':
+      case '*':
+      case '+':
+      case ',':
+      case ';':
+      case '=':
+      case ':':
+      case '[':
+      case ']':
+      case '<':
+      case '>':
+      case '"': return false;
+      default: break;
     }
   }
   switch (c) {
-    case '-': case '_': case '.': case '~':
-      return false;
-    case '$': case '&': case '+': case ',': case '/': case ':': case ';':
-    case '=': case '?': case '@':
+    case '-':
+    case '_':
+    case '.':
+    case '~': return false;
+    case '$':
+    case '&':
+    case '+':
+    case ',':
+    case '/':
+    case ':':
+    case ';':
+    case '=':
+    case '?':
+    case '@':
       switch (mode) {
-        case Mode::kPath:
-          return c == '?';
-        case Mode::kUserPassword:
-          return c == '@' || c == '/' || c == '?' || c == ':';
-        case Mode::kFragment:
-          return false;
-        case Mode::kQueryComponent:
-          return true;
-        default:
-          break;
+        case Mode::kPath: return c == '?';
+        case Mode::kUserPassword: return c == '@' || c == '/' || c == '?' || c == ':';
+        case Mode::kFragment: return false;
+        case Mode::kQueryComponent: return true;
+        default: break;
       }
       break;
-    default:
-      break;
+    default: break;
   }
   if (mode == Mode::kFragment) {
     switch (c) {
-      case '!': case '(': case ')': case '*':
-        return false;
-      default:
-        break;
+      case '!':
+      case '(':
+      case ')':
+      case '*': return false;
+      default: break;
     }
   }
   return true;
@@ -80,8 +96,7 @@ Result<std::string> Unescape(std::string_view s, Mode mode) {
       }
       if (mode == Mode::kZone) {
         unsigned v = static_cast<unsigned>(Unhex(s[i + 1]) << 4 | Unhex(s[i + 2]));
-        if (s.substr(i, 3) != "%25" && v != ' ' &&
-            ShouldEscape(static_cast<unsigned char>(v), Mode::kHost)) {
+        if (s.substr(i, 3) != "%25" && v != ' ' && ShouldEscape(static_cast<unsigned char>(v), Mode::kHost)) {
           return UrlError("invalid URL escape " + GoQuote(s.substr(i, 3)));
         }
       }
@@ -123,14 +138,15 @@ std::string Escape(std::string_view s, Mode mode) {
 
 }  // namespace
 
-std::string EscapePath(std::string_view path) { return Escape(path, Mode::kPath); }
+std::string EscapePath(std::string_view path) {
+  return Escape(path, Mode::kPath);
+}
 
 std::string QueryEscape(std::string_view s) {
   std::string out;
   for (std::size_t start = 0;;) {
     std::size_t space = s.find(' ', start);
-    out += Escape(s.substr(start, space == std::string_view::npos ? space : space - start),
-                  Mode::kQueryComponent);
+    out += Escape(s.substr(start, space == std::string_view::npos ? space : space - start), Mode::kQueryComponent);
     if (space == std::string_view::npos) return out;
     out += '+';
     start = space + 1;
@@ -167,7 +183,9 @@ Status ParseQuery(std::string_view raw, QueryValues& out) {
   return first;
 }
 
-Result<std::string> PathUnescape(std::string_view s) { return Unescape(s, Mode::kPath); }
+Result<std::string> PathUnescape(std::string_view s) {
+  return Unescape(s, Mode::kPath);
+}
 
 std::string EncodeQuery(const QueryValues& values) {
   std::string out;
@@ -187,10 +205,22 @@ namespace {
 bool ValidEncoded(std::string_view s, Mode mode) {
   for (char ch : s) {
     switch (ch) {
-      case '!': case '$': case '&': case '\'': case '(': case ')': case '*':
-      case '+': case ',': case ';': case '=': case ':': case '@': case '[':
-      case ']': case '%':
-        break;
+      case '!':
+      case '$':
+      case '&':
+      case '\'':
+      case '(':
+      case ')':
+      case '*':
+      case '+':
+      case ',':
+      case ';':
+      case '=':
+      case ':':
+      case '@':
+      case '[':
+      case ']':
+      case '%': break;
       default:
         if (ShouldEscape(static_cast<unsigned char>(ch), mode)) return false;
     }
@@ -237,12 +267,25 @@ bool ValidUserinfo(std::string_view s) {
   for (char c : s) {
     if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) continue;
     switch (c) {
-      case '-': case '.': case '_': case ':': case '~': case '!': case '$':
-      case '&': case '\'': case '(': case ')': case '*': case '+': case ',':
-      case ';': case '=': case '%': case '@':
-        continue;
-      default:
-        return false;
+      case '-':
+      case '.':
+      case '_':
+      case ':':
+      case '~':
+      case '!':
+      case '$':
+      case '&':
+      case '\'':
+      case '(':
+      case ')':
+      case '*':
+      case '+':
+      case ',':
+      case ';':
+      case '=':
+      case '%':
+      case '@': continue;
+      default: return false;
     }
   }
   return true;
@@ -250,8 +293,7 @@ bool ValidUserinfo(std::string_view s) {
 
 Status ParseAuthority(std::string_view authority, GoUrl& url) {
   std::size_t at = authority.rfind('@');
-  Result<std::string> host =
-      ParseHost(at == std::string_view::npos ? authority : authority.substr(at + 1));
+  Result<std::string> host = ParseHost(at == std::string_view::npos ? authority : authority.substr(at + 1));
   if (!host) return host.error();
   url.host = std::move(*host);
   if (at == std::string_view::npos) return {};
@@ -283,8 +325,7 @@ Status SetPath(std::string_view p, GoUrl& url) {
 // Go's parse(rawURL, viaRequest=false).
 Status ParseWithoutFragment(std::string_view raw, GoUrl& url) {
   for (char c : raw) {
-    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f)
-      return UrlError("net/url: invalid control character in URL");
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) return UrlError("net/url: invalid control character in URL");
   }
   if (raw == "*") {
     url.path = "*";
@@ -321,8 +362,7 @@ Status ParseWithoutFragment(std::string_view raw, GoUrl& url) {
       return {};
     }
     std::string_view segment = rest.substr(0, rest.find('/'));
-    if (segment.find(':') != std::string_view::npos)
-      return UrlError("first path segment in URL cannot contain colon");
+    if (segment.find(':') != std::string_view::npos) return UrlError("first path segment in URL cannot contain colon");
   }
   if ((!url.scheme.empty() || rest.substr(0, 3) != "///") && rest.substr(0, 2) == "//") {
     std::string_view authority = rest.substr(2);

@@ -7,9 +7,9 @@
 
 #include <map>
 #include <optional>
-#include <vector>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "berth/error.h"
 

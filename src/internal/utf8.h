@@ -13,14 +13,12 @@ namespace berth::detail {
 // it is invalid. `avail` bytes are readable from p.
 inline std::size_t ValidRuneLength(const unsigned char* p, std::size_t avail) {
   unsigned char c = p[0];
-  auto cont = [&](std::size_t i, unsigned char lo = 0x80,
-                  unsigned char hi = 0xbf) {
+  auto cont = [&](std::size_t i, unsigned char lo = 0x80, unsigned char hi = 0xbf) {
     return i < avail && p[i] >= lo && p[i] <= hi;
   };
   if (c >= 0xc2 && c <= 0xdf) return cont(1) ? 2 : 0;
   if (c == 0xe0) return cont(1, 0xa0) && cont(2) ? 3 : 0;
-  if ((c >= 0xe1 && c <= 0xec) || c == 0xee || c == 0xef)
-    return cont(1) && cont(2) ? 3 : 0;
+  if ((c >= 0xe1 && c <= 0xec) || c == 0xee || c == 0xef) return cont(1) && cont(2) ? 3 : 0;
   if (c == 0xed) return cont(1, 0x80, 0x9f) && cont(2) ? 3 : 0;
   if (c == 0xf0) return cont(1, 0x90) && cont(2) && cont(3) ? 4 : 0;
   if (c >= 0xf1 && c <= 0xf3) return cont(1) && cont(2) && cont(3) ? 4 : 0;

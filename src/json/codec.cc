@@ -12,8 +12,7 @@ bool IsPlainInteger(std::string_view s) {
   return true;
 }
 
-bool AccumulateDigits(std::string_view digits, std::uint64_t limit,
-                      std::uint64_t& out) {
+bool AccumulateDigits(std::string_view digits, std::uint64_t limit, std::uint64_t& out) {
   if (digits.empty()) return false;
   std::uint64_t v = 0;
   for (char c : digits) {
@@ -34,8 +33,7 @@ bool ParseGoInt(std::string_view s, std::int64_t& out) {
   if (negative) s.remove_prefix(1);
   constexpr std::uint64_t kMaxPositive = 9223372036854775807ULL;
   std::uint64_t v;
-  if (!AccumulateDigits(s, negative ? kMaxPositive + 1 : kMaxPositive, v))
-    return false;
+  if (!AccumulateDigits(s, negative ? kMaxPositive + 1 : kMaxPositive, v)) return false;
   out = negative ? static_cast<std::int64_t>(0 - v) : static_cast<std::int64_t>(v);
   return true;
 }
@@ -52,8 +50,7 @@ bool FoldedKeyMatches(std::string_view name, std::string_view key) {
     auto kc = static_cast<unsigned char>(key[k]);
     char upper = (nc >= 'a' && nc <= 'z') ? static_cast<char>(nc - 32) : nc;
     if (kc < 0x80) {
-      char ku = (kc >= 'a' && kc <= 'z') ? static_cast<char>(kc - 32)
-                                         : static_cast<char>(kc);
+      char ku = (kc >= 'a' && kc <= 'z') ? static_cast<char>(kc - 32) : static_cast<char>(kc);
       if (ku != upper) return false;
       ++k;
       continue;

@@ -25,8 +25,8 @@
 #include <utility>
 #include <vector>
 
-#include "internal/base64.h"
 #include "berth/list.h"
+#include "internal/base64.h"
 #include "json/decoder.h"
 #include "json/writer.h"
 
@@ -52,12 +52,9 @@ struct Codec<std::string> {
   static std::size_t Estimate(const std::string& v) { return v.size() + 2; }
   static bool Decode(Decoder& d, std::string& v, std::string_view type) {
     switch (d.Peek()) {
-      case '"':
-        return d.ReadString(v);
-      case 'n':
-        return !d.ReadLiteral().empty();  // null leaves the string as it was
-      default:
-        return d.Mismatch(type);
+      case '"': return d.ReadString(v);
+      case 'n': return !d.ReadLiteral().empty();  // null leaves the string as it was
+      default: return d.Mismatch(type);
     }
   }
 };
@@ -77,10 +74,8 @@ struct Codec<bool> {
         v = lit[0] == 't';
         return true;
       }
-      case 'n':
-        return !d.ReadLiteral().empty();
-      default:
-        return d.Mismatch(type);
+      case 'n': return !d.ReadLiteral().empty();
+      default: return d.Mismatch(type);
     }
   }
 };
@@ -172,8 +167,7 @@ struct ListAccess {
     }
   }
   // Go: v.SetBytes(b) with cap(b) == capacity.
-  static void SetBytes(List<std::uint8_t>& l, std::vector<std::uint8_t> bytes,
-                       std::size_t capacity) {
+  static void SetBytes(List<std::uint8_t>& l, std::vector<std::uint8_t> bytes, std::size_t capacity) {
     l.items_ = std::move(bytes);
     l.spare_.clear();
     l.cap_ = capacity;
@@ -221,13 +215,11 @@ struct Codec<List<T>> {
         if (d.ReadLiteral().empty()) return false;
         v.reset();
         return true;
-      case '[':
-        return DecodeArray(d, v);
+      case '[': return DecodeArray(d, v);
       case '"':
         if constexpr (std::is_same_v<T, std::uint8_t>) return DecodeBytes(d, v);
         return d.Mismatch(type);
-      default:
-        return d.Mismatch(type);
+      default: return d.Mismatch(type);
     }
   }
 
@@ -243,8 +235,7 @@ struct Codec<List<T>> {
     if (!d.ReadString(text)) return false;
     std::size_t capacity = text.size() / 4 * 3;
     std::vector<std::uint8_t> bytes(capacity);
-    detail::Base64Decoded r = detail::GoBase64Decode(
-        text, bytes.data(), detail::Base64Alphabet::kStd);
+    detail::Base64Decoded r = detail::GoBase64Decode(text, bytes.data(), detail::Base64Alphabet::kStd);
     if (r.error_at != detail::kNoBase64Error) {
       d.SaveError(detail::Base64ErrorMessage(r.error_at));
       return true;
@@ -264,9 +255,7 @@ struct Codec<std::optional<T>> {
     return name;
   }
   static bool IsEmpty(const std::optional<T>& v) { return !v.has_value(); }
-  static std::size_t Estimate(const std::optional<T>& v) {
-    return v ? Codec<T>::Estimate(*v) : 4;
-  }
+  static std::size_t Estimate(const std::optional<T>& v) { return v ? Codec<T>::Estimate(*v) : 4; }
   static void Encode(Writer& w, const std::optional<T>& v) {
     if (!v) {
       w.Null();
@@ -291,8 +280,7 @@ template <class V>
 struct Codec<std::optional<std::map<std::string, V>>> {
   using Map = std::map<std::string, V>;
   static std::string_view GoType() {
-    static const std::string name =
-        "map[string]" + std::string(Codec<V>::GoType());
+    static const std::string name = "map[string]" + std::string(Codec<V>::GoType());
     return name;
   }
   static bool IsEmpty(const std::optional<Map>& v) { return !v || v->empty(); }
@@ -325,10 +313,8 @@ struct Codec<std::optional<std::map<std::string, V>>> {
         if (d.ReadLiteral().empty()) return false;
         v.reset();
         return true;
-      case '{':
-        break;
-      default:
-        return d.Mismatch(type);
+      case '{': break;
+      default: return d.Mismatch(type);
     }
     if (!v) v.emplace();
     return d.ForEachMember([&](std::string_view key_view) {
@@ -345,13 +331,8 @@ struct Codec<std::optional<std::map<std::string, V>>> {
 
 template <class S, class M>
 struct Field {
-  constexpr Field(std::string_view json_name, M S::*field_member, bool omit,
-                  std::string_view go_type_name = {})
-      : name(json_name),
-        member(field_member),
-        omitempty(omit),
-        go_type(go_type_name),
-        key(json_name) {}
+  constexpr Field(std::string_view json_name, M S::*field_member, bool omit, std::string_view go_type_name = {})
+      : name(json_name), member(field_member), omitempty(omit), go_type(go_type_name), key(json_name) {}
 
   std::string_view name;  // the JSON key
   M S::*member;
@@ -398,9 +379,7 @@ struct StructCodec {
     std::size_t n = 2;
     std::apply(
         [&](const auto&... f) {
-          ((n += f.key.size + Codec<std::remove_cvref_t<decltype(v.*(f.member))>>::Estimate(
-                                  v.*(f.member))),
-           ...);
+          ((n += f.key.size + Codec<std::remove_cvref_t<decltype(v.*(f.member))>>::Estimate(v.*(f.member))), ...);
         },
         Schema<S>::kFields);
     return n;
@@ -408,26 +387,20 @@ struct StructCodec {
   static void Encode(Writer& w, const S& v) {
     w.Char('{');
     bool first = true;
-    std::apply(
-        [&](const auto&... f) { (EncodeField(w, v, f, first), ...); },
-        Schema<S>::kFields);
+    std::apply([&](const auto&... f) { (EncodeField(w, v, f, first), ...); }, Schema<S>::kFields);
     w.Char('}');
   }
   static bool Decode(Decoder& d, S& v, std::string_view type) {
     switch (d.Peek()) {
-      case 'n':
-        return !d.ReadLiteral().empty();  // null into a struct does nothing
-      case '{':
-        return DecodeObject(d, v);
-      default:
-        return d.Mismatch(type);
+      case 'n': return !d.ReadLiteral().empty();  // null into a struct does nothing
+      case '{': return DecodeObject(d, v);
+      default: return d.Mismatch(type);
     }
   }
 
  private:
   template <class M>
-  static void EncodeField(Writer& w, const S& v, const Field<S, M>& f,
-                          bool& first) {
+  static void EncodeField(Writer& w, const S& v, const Field<S, M>& f, bool& first) {
     const M& value = v.*(f.member);
     if (f.omitempty && Codec<M>::IsEmpty(value)) return;
     w.Key(f.key, first);
@@ -447,8 +420,7 @@ struct StructCodec {
 
   // The JSON keys in field order, as a plain array to loop over.
   static constexpr auto kNames = std::apply(
-      [](const auto&... f) { return std::array<std::string_view, sizeof...(f)>{f.name...}; },
-      Schema<S>::kFields);
+      [](const auto&... f) { return std::array<std::string_view, sizeof...(f)>{f.name...}; }, Schema<S>::kFields);
 
   template <class M>
   static bool DecodeField(Decoder& d, S& v, const Field<S, M>& f) {
@@ -480,14 +452,10 @@ struct StructCodec {
   // One decoding function per field, indexed like kNames.
   using FieldDecoder = bool (*)(Decoder&, S&);
   template <std::size_t... I>
-  static constexpr std::array<FieldDecoder, sizeof...(I)> MakeFieldDecoders(
-      std::index_sequence<I...>) {
-    return {[](Decoder& d, S& v) {
-      return DecodeField(d, v, std::get<I>(Schema<S>::kFields));
-    }...};
+  static constexpr std::array<FieldDecoder, sizeof...(I)> MakeFieldDecoders(std::index_sequence<I...>) {
+    return {[](Decoder& d, S& v) { return DecodeField(d, v, std::get<I>(Schema<S>::kFields)); }...};
   }
-  static constexpr auto kFieldDecoders =
-      MakeFieldDecoders(std::make_index_sequence<kNames.size()>());
+  static constexpr auto kFieldDecoders = MakeFieldDecoders(std::make_index_sequence<kNames.size()>());
 
   static bool DecodeFieldAt(Decoder& d, S& v, int wanted) {
     return kFieldDecoders[static_cast<std::size_t>(wanted)](d, v);

@@ -3,9 +3,9 @@
 #include <cstdint>
 #include <cstring>
 
+#include "internal/utf8.h"
 #include "json/simd.h"
 #include "json/swar.h"
-#include "internal/utf8.h"
 
 namespace berth::json_detail {
 namespace {
@@ -29,7 +29,9 @@ int GetU4(std::string_view s, std::size_t i) {
   return r;
 }
 
-bool IsSurrogate(int r) { return r >= 0xd800 && r < 0xe000; }
+bool IsSurrogate(int r) {
+  return r >= 0xd800 && r < 0xe000;
+}
 
 constexpr std::size_t kMaxNesting = 10000;  // Go's maxNestingDepth
 
@@ -38,8 +40,7 @@ constexpr std::size_t kMaxNesting = 10000;  // Go's maxNestingDepth
 // Eight bytes at a time; the lowest flagged byte of the mask is exactly the
 // first byte that is not Plain. The last, partial word is read zero-padded
 // (a zero byte is not Plain, so the run stops at the end of input).
-inline std::size_t PlainRunEnd(const unsigned char* p, std::size_t i,
-                               std::size_t n) {
+inline std::size_t PlainRunEnd(const unsigned char* p, std::size_t i, std::size_t n) {
 #if defined(__SSE2__)
   while (i + 16 <= n) {
     unsigned m = simd::NotPlainMask(simd::Load16(p + i));
@@ -65,14 +66,21 @@ inline std::size_t PlainRunEnd(const unsigned char* p, std::size_t i,
   }
 }
 
-bool IsDigit(char c) { return c >= '0' && c <= '9'; }
+bool IsDigit(char c) {
+  return c >= '0' && c <= '9';
+}
 
 bool IsSimpleEscape(char e) {
   switch (e) {
-    case '"': case '\\': case '/': case 'b': case 'f': case 'n': case 'r': case 't':
-      return true;
-    default:
-      return false;
+    case '"':
+    case '\\':
+    case '/':
+    case 'b':
+    case 'f':
+    case 'n':
+    case 'r':
+    case 't': return true;
+    default: return false;
   }
 }
 
@@ -97,12 +105,32 @@ bool Decoder::Unquote(Out& out) {
     if (c == '\\') {
       char e = i + 1 < n ? s[i + 1] : '\0';
       switch (e) {
-        case '"': case '\\': case '/': out.push_back(e); i += 2; continue;
-        case 'b': out.push_back('\b'); i += 2; continue;
-        case 'f': out.push_back('\f'); i += 2; continue;
-        case 'n': out.push_back('\n'); i += 2; continue;
-        case 'r': out.push_back('\r'); i += 2; continue;
-        case 't': out.push_back('\t'); i += 2; continue;
+        case '"':
+        case '\\':
+        case '/':
+          out.push_back(e);
+          i += 2;
+          continue;
+        case 'b':
+          out.push_back('\b');
+          i += 2;
+          continue;
+        case 'f':
+          out.push_back('\f');
+          i += 2;
+          continue;
+        case 'n':
+          out.push_back('\n');
+          i += 2;
+          continue;
+        case 'r':
+          out.push_back('\r');
+          i += 2;
+          continue;
+        case 't':
+          out.push_back('\t');
+          i += 2;
+          continue;
         case 'u': {
           int r = GetU4(s, i);
           if (r < 0) return Bad();
@@ -114,7 +142,7 @@ bool Decoder::Unquote(Out& out) {
             if (r < 0xdc00 && r2 >= 0xdc00 && r2 < 0xe000) {
               i += 6;
               detail::AppendRune(out, 0x10000 + ((static_cast<std::uint32_t>(r) - 0xd800) << 10) +
-                                  (static_cast<std::uint32_t>(r2) - 0xdc00));
+                                          (static_cast<std::uint32_t>(r2) - 0xdc00));
               continue;
             }
             out.append(detail::kReplacementUtf8, 3);
@@ -123,8 +151,7 @@ bool Decoder::Unquote(Out& out) {
           detail::AppendRune(out, static_cast<std::uint32_t>(r));
           continue;
         }
-        default:
-          return Bad();
+        default: return Bad();
       }
     }
     if (c < 0x20) return Bad();  // control characters must be escaped
@@ -313,13 +340,13 @@ std::string_view Decoder::NextKind() const {
     case '"': return "string";
     case '{': return "object";
     case '[': return "array";
-    case 't': case 'f': return "bool";
+    case 't':
+    case 'f': return "bool";
     default: return "number";
   }
 }
 
-std::string Decoder::TypeErrorMessage(std::string_view what,
-                                      std::string_view go_type) const {
+std::string Decoder::TypeErrorMessage(std::string_view what, std::string_view go_type) const {
   std::string m = "json: cannot unmarshal ";
   m += what;
   if (!struct_name_.empty() || depth_ > 0) {

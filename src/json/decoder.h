@@ -33,14 +33,10 @@ class Decoder {
   // --- reading; each returns false (and sets bad()) on invalid JSON -------
   [[gnu::always_inline]] void SkipSpace() {
     // Compact JSON has none: one compare decides.
-    while (pos_ < data_.size() && static_cast<unsigned char>(data_[pos_]) <= ' ' &&
-           IsSpace(data_[pos_]))
-      ++pos_;
+    while (pos_ < data_.size() && static_cast<unsigned char>(data_[pos_]) <= ' ' && IsSpace(data_[pos_])) ++pos_;
   }
   // The next byte, or 0 at the end.
-  [[gnu::always_inline]] char Peek() const {
-    return pos_ < data_.size() ? data_[pos_] : '\0';
-  }
+  [[gnu::always_inline]] char Peek() const { return pos_ < data_.size() ? data_[pos_] : '\0'; }
   bool at_end() const { return pos_ >= data_.size(); }
   // Consumes c or fails.
   [[gnu::always_inline]] bool Consume(char c) {
@@ -52,9 +48,7 @@ class Decoder {
   // in a buffer of at least 64 bytes), consumes it and returns true.
   bool MatchQuotedKey(const char* quoted, std::size_t size) {
     if (size > 16 || data_.size() - pos_ < 16) {
-      if (data_.size() - pos_ < size ||
-          std::memcmp(data_.data() + pos_, quoted, size) != 0)
-        return false;
+      if (data_.size() - pos_ < size || std::memcmp(data_.data() + pos_, quoted, size) != 0) return false;
     } else if (!Match16(data_.data() + pos_, quoted, size)) {
       return false;
     }
@@ -202,8 +196,7 @@ class Decoder {
   static bool IsSpace(char c) {
     return c == ' ' || c == '\t' || c == '\r' || c == '\n';
   }
-  std::string TypeErrorMessage(std::string_view what,
-                               std::string_view go_type) const;
+  std::string TypeErrorMessage(std::string_view what, std::string_view go_type) const;
   bool SkipString();
   // Appends the unquoted string at the cursor to out.
   template <class Out>

@@ -22,8 +22,7 @@ inline Error InvalidJson(std::string message) {
 // The one-pass decoder stopped on input that the scanner then found valid:
 // a bug, reported rather than papered over (the fuzz targets look for it).
 inline Error Disagreement() {
-  return Error(ErrorKind::kSystem,
-               "internal error: JSON decoder and scanner disagree");
+  return Error(ErrorKind::kSystem, "internal error: JSON decoder and scanner disagree");
 }
 
 // Go scans the input before it decodes, so input that turns out invalid
@@ -65,8 +64,7 @@ Status UnmarshalImpl(std::string_view data, T& value, bool fresh) {
 
 // json.Decoder.Decode on a stream holding `data`, then `end`.
 template <class T>
-Status DecodeStreamImpl(std::string_view data, const StreamEnd& end, T& value,
-                        bool fresh) {
+Status DecodeStreamImpl(std::string_view data, const StreamEnd& end, T& value, bool fresh) {
   Rollback<T> rollback(value, fresh);
   Decoder d(data, 0);
   d.SkipSpace();
@@ -78,8 +76,7 @@ Status DecodeStreamImpl(std::string_view data, const StreamEnd& end, T& value,
     if (!(scalar && d.at_end() && !end.eof)) return d.status();
     d.Bad();
   }
-  ScanResult scan = Scan(data, end.eof ? ScanMode::kFirstValue
-                                       : ScanMode::kFirstValueThenError);
+  ScanResult scan = Scan(data, end.eof ? ScanMode::kFirstValue : ScanMode::kFirstValueThenError);
   if (scan.kind == ScanResult::kValue) {
     return d.stopped() ? d.status() : Disagreement();
   }

@@ -29,29 +29,26 @@ bool Codec<NetIPNet>::Decode(Decoder& d, NetIPNet& v, std::string_view) {
   return true;
 }
 
-Status DecodeFirstValueFromStream(std::string_view delivered,
-                                  const StreamEnd& end, AuthConfig& value) {
+Status DecodeFirstValueFromStream(std::string_view delivered, const StreamEnd& end, AuthConfig& value) {
   return DecodeStreamImpl(delivered, end, value, /*fresh=*/true);
 }
 
 }  // namespace json_detail
 
-#define BERTH_JSON_DEFINE(Type)                                               \
-  std::string Marshal(const Type& value, const MarshalOptions& options) {     \
-    std::string out;                                                          \
-    json_detail::MarshalImpl(out, value, options);                            \
-    return out;                                                               \
-  }                                                                           \
-  void MarshalTo(std::string& out, const Type& value,                         \
-                 const MarshalOptions& options) {                             \
-    json_detail::MarshalImpl(out, value, options);                            \
-  }                                                                           \
-  Status Unmarshal(std::string_view data, Type& value) {                      \
-    return json_detail::UnmarshalImpl(data, value, /*fresh=*/false);          \
-  }                                                                           \
-  Status DecodeFirstValue(std::string_view data, Type& value) {               \
-    return json_detail::DecodeStreamImpl(data, json_detail::StreamEnd{},      \
-                                         value, /*fresh=*/false);             \
+#define BERTH_JSON_DEFINE(Type)                                                                   \
+  std::string Marshal(const Type& value, const MarshalOptions& options) {                         \
+    std::string out;                                                                              \
+    json_detail::MarshalImpl(out, value, options);                                                \
+    return out;                                                                                   \
+  }                                                                                               \
+  void MarshalTo(std::string& out, const Type& value, const MarshalOptions& options) {            \
+    json_detail::MarshalImpl(out, value, options);                                                \
+  }                                                                                               \
+  Status Unmarshal(std::string_view data, Type& value) {                                          \
+    return json_detail::UnmarshalImpl(data, value, /*fresh=*/false);                              \
+  }                                                                                               \
+  Status DecodeFirstValue(std::string_view data, Type& value) {                                   \
+    return json_detail::DecodeStreamImpl(data, json_detail::StreamEnd{}, value, /*fresh=*/false); \
   }
 
 BERTH_JSON_DEFINE(AuthConfig)

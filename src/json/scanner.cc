@@ -3,9 +3,9 @@
 #include <cstdint>
 
 #include "internal/go_quote.h"
+#include "internal/utf8.h"
 #include "json/simd.h"
 #include "json/swar.h"
-#include "internal/utf8.h"
 
 namespace berth::json_detail {
 namespace {
@@ -69,7 +69,9 @@ enum ParseState : std::uint8_t {
 inline bool IsSpace(unsigned char c) {
   return c == ' ' || c == '\t' || c == '\r' || c == '\n';
 }
-inline bool IsDigit(unsigned char c) { return c >= '0' && c <= '9'; }
+inline bool IsDigit(unsigned char c) {
+  return c >= '0' && c <= '9';
+}
 inline bool IsHex(unsigned char c) {
   return IsDigit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
 }
@@ -139,8 +141,7 @@ class Scanner {
     }
     return Fail(c, "in exponent of numeric literal");
   }
-  Op Expect(unsigned char c, unsigned char want, State next,
-            const char* context) {
+  Op Expect(unsigned char c, unsigned char want, State next, const char* context) {
     if (c == want) {
       state_ = next;
       return kContinue;
@@ -165,32 +166,15 @@ class Scanner {
 Op Scanner::BeginValue(unsigned char c) {
   if (IsSpace(c)) return kSkipSpace;
   switch (c) {
-    case '{':
-      state_ = sBeginStringOrEmpty;
-      return Push(c, kParseObjectKey, kBeginObject);
-    case '[':
-      state_ = sBeginValueOrEmpty;
-      return Push(c, kParseArrayValue, kBeginArray);
-    case '"':
-      state_ = sInString;
-      return kBeginLiteral;
-    case '-':
-      state_ = sNeg;
-      return kBeginLiteral;
-    case '0':
-      state_ = s0;
-      return kBeginLiteral;
-    case 't':
-      state_ = sT;
-      return kBeginLiteral;
-    case 'f':
-      state_ = sF;
-      return kBeginLiteral;
-    case 'n':
-      state_ = sN;
-      return kBeginLiteral;
-    default:
-      break;
+    case '{': state_ = sBeginStringOrEmpty; return Push(c, kParseObjectKey, kBeginObject);
+    case '[': state_ = sBeginValueOrEmpty; return Push(c, kParseArrayValue, kBeginArray);
+    case '"': state_ = sInString; return kBeginLiteral;
+    case '-': state_ = sNeg; return kBeginLiteral;
+    case '0': state_ = s0; return kBeginLiteral;
+    case 't': state_ = sT; return kBeginLiteral;
+    case 'f': state_ = sF; return kBeginLiteral;
+    case 'n': state_ = sN; return kBeginLiteral;
+    default: break;
   }
   if (c >= '1' && c <= '9') {
     state_ = s1;
@@ -244,8 +228,7 @@ Op Scanner::EndValue(unsigned char c) {
 
 inline Op Scanner::Step(unsigned char c) {
   switch (state_) {
-    case sBeginValue:
-      return BeginValue(c);
+    case sBeginValue: return BeginValue(c);
     case sBeginValueOrEmpty:
       if (IsSpace(c)) return kSkipSpace;
       if (c == ']') return EndValue(c);
@@ -264,10 +247,8 @@ inline Op Scanner::Step(unsigned char c) {
         return kBeginLiteral;
       }
       return Fail(c, "looking for beginning of object key string");
-    case sEndValue:
-      return EndValue(c);
-    case sEndTop:
-      return EndTop(c);
+    case sEndValue: return EndValue(c);
+    case sEndTop: return EndTop(c);
     case sInString:
       if (c == '"') {
         state_ = sEndValue;
@@ -281,24 +262,21 @@ inline Op Scanner::Step(unsigned char c) {
       return kContinue;
     case sInStringEsc:
       switch (c) {
-        case 'b': case 'f': case 'n': case 'r': case 't':
-        case '\\': case '/': case '"':
-          state_ = sInString;
-          return kContinue;
-        case 'u':
-          state_ = sInStringEscU;
-          return kContinue;
-        default:
-          return Fail(c, "in string escape code");
+        case 'b':
+        case 'f':
+        case 'n':
+        case 'r':
+        case 't':
+        case '\\':
+        case '/':
+        case '"': state_ = sInString; return kContinue;
+        case 'u': state_ = sInStringEscU; return kContinue;
+        default: return Fail(c, "in string escape code");
       }
-    case sInStringEscU:
-      return HexDigit(c, sInStringEscU1);
-    case sInStringEscU1:
-      return HexDigit(c, sInStringEscU12);
-    case sInStringEscU12:
-      return HexDigit(c, sInStringEscU123);
-    case sInStringEscU123:
-      return HexDigit(c, sInString);
+    case sInStringEscU: return HexDigit(c, sInStringEscU1);
+    case sInStringEscU1: return HexDigit(c, sInStringEscU12);
+    case sInStringEscU12: return HexDigit(c, sInStringEscU123);
+    case sInStringEscU123: return HexDigit(c, sInString);
     case sNeg:
       if (c == '0') {
         state_ = s0;
@@ -312,8 +290,7 @@ inline Op Scanner::Step(unsigned char c) {
     case s1:
       if (IsDigit(c)) return kContinue;
       return Number0(c);
-    case s0:
-      return Number0(c);
+    case s0: return Number0(c);
     case sDot:
       if (IsDigit(c)) {
         state_ = sDot0;
@@ -333,44 +310,36 @@ inline Op Scanner::Step(unsigned char c) {
         return kContinue;
       }
       return ESign(c);
-    case sESign:
-      return ESign(c);
+    case sESign: return ESign(c);
     case sE0:
       if (IsDigit(c)) return kContinue;
       return EndValue(c);
-    case sT:
-      return Expect(c, 'r', sTr, "in literal true (expecting 'r')");
-    case sTr:
-      return Expect(c, 'u', sTru, "in literal true (expecting 'u')");
-    case sTru:
-      return Expect(c, 'e', sEndValue, "in literal true (expecting 'e')");
-    case sF:
-      return Expect(c, 'a', sFa, "in literal false (expecting 'a')");
-    case sFa:
-      return Expect(c, 'l', sFal, "in literal false (expecting 'l')");
-    case sFal:
-      return Expect(c, 's', sFals, "in literal false (expecting 's')");
-    case sFals:
-      return Expect(c, 'e', sEndValue, "in literal false (expecting 'e')");
-    case sN:
-      return Expect(c, 'u', sNu, "in literal null (expecting 'u')");
-    case sNu:
-      return Expect(c, 'l', sNul, "in literal null (expecting 'l')");
-    case sNul:
-      return Expect(c, 'l', sEndValue, "in literal null (expecting 'l')");
-    case sError:
-      return kError;
+    case sT: return Expect(c, 'r', sTr, "in literal true (expecting 'r')");
+    case sTr: return Expect(c, 'u', sTru, "in literal true (expecting 'u')");
+    case sTru: return Expect(c, 'e', sEndValue, "in literal true (expecting 'e')");
+    case sF: return Expect(c, 'a', sFa, "in literal false (expecting 'a')");
+    case sFa: return Expect(c, 'l', sFal, "in literal false (expecting 'l')");
+    case sFal: return Expect(c, 's', sFals, "in literal false (expecting 's')");
+    case sFals: return Expect(c, 'e', sEndValue, "in literal false (expecting 'e')");
+    case sN: return Expect(c, 'u', sNu, "in literal null (expecting 'u')");
+    case sNu: return Expect(c, 'l', sNul, "in literal null (expecting 'l')");
+    case sNul: return Expect(c, 'l', sEndValue, "in literal null (expecting 'l')");
+    case sError: return kError;
   }
   return kError;
 }
 
 inline bool IsSimpleEscape(unsigned char c) {
   switch (c) {
-    case 'b': case 'f': case 'n': case 'r': case 't':
-    case '\\': case '/': case '"':
-      return true;
-    default:
-      return false;
+    case 'b':
+    case 'f':
+    case 'n':
+    case 'r':
+    case 't':
+    case '\\':
+    case '/':
+    case '"': return true;
+    default: return false;
   }
 }
 
@@ -422,8 +391,7 @@ ScanResult Scan(std::string_view data, ScanMode mode) {
           ++i;  // and the loop's ++i
           continue;
         }
-        if (e == 'u' && i + 5 < n && IsHex(p[i + 2]) && IsHex(p[i + 3]) &&
-            IsHex(p[i + 4]) && IsHex(p[i + 5])) {
+        if (e == 'u' && i + 5 < n && IsHex(p[i + 2]) && IsHex(p[i + 3]) && IsHex(p[i + 4]) && IsHex(p[i + 5])) {
           i += 5;
           continue;
         }
@@ -435,8 +403,7 @@ ScanResult Scan(std::string_view data, ScanMode mode) {
     Op op = s.Step(p[i]);
     switch (op) {
       case kSkipSpace:
-      case kContinue:
-        continue;
+      case kContinue: continue;
       case kError:
         result.kind = ScanResult::kSyntaxError;
         result.error = std::move(s.error());
@@ -478,8 +445,7 @@ ScanResult Scan(std::string_view data, ScanMode mode) {
     }
     if (!s.EofEndsValue()) {
       result.kind = ScanResult::kSyntaxError;
-      result.error = s.failed() ? std::move(s.error())
-                                : std::string("unexpected end of JSON input");
+      result.error = s.failed() ? std::move(s.error()) : std::string("unexpected end of JSON input");
       return result;
     }
     if (!have_end) result.end = n;  // a scalar ran to the end of input

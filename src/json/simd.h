@@ -31,15 +31,15 @@ inline __m128i Control(__m128i c) {
   return _mm_cmpeq_epi8(_mm_min_epu8(c, _mm_set1_epi8(0x1f)), c);
 }
 inline __m128i QuoteOrBackslash(__m128i c) {
-  return _mm_or_si128(_mm_cmpeq_epi8(c, _mm_set1_epi8('"')),
-                      _mm_cmpeq_epi8(c, _mm_set1_epi8('\\')));
+  return _mm_or_si128(_mm_cmpeq_epi8(c, _mm_set1_epi8('"')), _mm_cmpeq_epi8(c, _mm_set1_epi8('\\')));
 }
 inline __m128i Html(__m128i c) {
-  return _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(c, _mm_set1_epi8('<')),
-                                   _mm_cmpeq_epi8(c, _mm_set1_epi8('>'))),
+  return _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(c, _mm_set1_epi8('<')), _mm_cmpeq_epi8(c, _mm_set1_epi8('>'))),
                       _mm_cmpeq_epi8(c, _mm_set1_epi8('&')));
 }
-inline unsigned Mask(__m128i m) { return static_cast<unsigned>(_mm_movemask_epi8(m)); }
+inline unsigned Mask(__m128i m) {
+  return static_cast<unsigned>(_mm_movemask_epi8(m));
+}
 
 // Bytes a JSON string must escape (quote, backslash, control, and with
 // html <, > and &) or that need a UTF-8 check (from 0x80 up).
@@ -62,8 +62,7 @@ inline constexpr bool kEnabled = false;
 
 // The index of the first byte from i that changes the scanner's state inside
 // a string (or stops at a point where fewer than 16 bytes remain).
-inline std::size_t SkipStringPlain(const unsigned char* p, std::size_t i,
-                                   std::size_t n) {
+inline std::size_t SkipStringPlain(const unsigned char* p, std::size_t i, std::size_t n) {
 #if defined(__SSE2__)
   while (i + 16 <= n) {
     unsigned m = StringSpecialMask(Load16(p + i));

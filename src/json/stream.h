@@ -21,8 +21,7 @@ struct StreamEnd {
   std::string error;
 };
 
-Status DecodeFirstValueFromStream(std::string_view delivered,
-                                  const StreamEnd& end, AuthConfig& value);
+Status DecodeFirstValueFromStream(std::string_view delivered, const StreamEnd& end, AuthConfig& value);
 
 }  // namespace berth::json_detail
 

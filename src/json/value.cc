@@ -70,15 +70,9 @@ void Indent(std::string& out, int depth) {
 
 void Write(std::string& out, const JsonValue& v, int depth) {
   switch (v.kind) {
-    case JsonValue::Kind::kNull:
-      out += "null";
-      return;
-    case JsonValue::Kind::kBool:
-      out += v.boolean ? "true" : "false";
-      return;
-    case JsonValue::Kind::kNumber:
-      out += v.text;
-      return;
+    case JsonValue::Kind::kNull: out += "null"; return;
+    case JsonValue::Kind::kBool: out += v.boolean ? "true" : "false"; return;
+    case JsonValue::Kind::kNumber: out += v.text; return;
     case JsonValue::Kind::kString: {
       Writer w(/*escape_html=*/true, v.text.size() + 2);
       w.String(v.text);
@@ -126,7 +120,9 @@ JsonValue* JsonValue::Find(std::string_view key) {
   return nullptr;
 }
 
-const JsonValue* JsonValue::Find(std::string_view key) const { return const_cast<JsonValue*>(this)->Find(key); }
+const JsonValue* JsonValue::Find(std::string_view key) const {
+  return const_cast<JsonValue*>(this)->Find(key);
+}
 
 void JsonValue::Set(std::string key, JsonValue value) {
   if (JsonValue* existing = Find(key)) {
@@ -142,7 +138,9 @@ bool JsonValue::Erase(std::string_view key) {
   return members.size() != before;
 }
 
-Status ParseJson(std::string_view data, JsonValue& out) { return UnmarshalImpl(data, out, /*fresh=*/true); }
+Status ParseJson(std::string_view data, JsonValue& out) {
+  return UnmarshalImpl(data, out, /*fresh=*/true);
+}
 
 std::string MarshalIndentTabs(const JsonValue& value) {
   std::string out;

@@ -4,11 +4,11 @@
 #include <charconv>
 #include <new>
 
+#include "internal/ascii.h"
 #include "internal/base64.h"
+#include "internal/utf8.h"
 #include "json/simd.h"
 #include "json/swar.h"
-#include "internal/utf8.h"
-#include "internal/ascii.h"
 
 namespace berth::json_detail {
 namespace {
@@ -40,7 +40,8 @@ constexpr std::array<Escape, 128> MakeEscapes() {
     int n = 0;
     e[n++] = '\\';
     switch (c) {
-      case '\\': case '"': e[n++] = static_cast<char>(c); break;
+      case '\\':
+      case '"': e[n++] = static_cast<char>(c); break;
       case '\n': e[n++] = 'n'; break;
       case '\r': e[n++] = 'r'; break;
       case '\t': e[n++] = 't'; break;
@@ -85,15 +86,18 @@ void Writer::Grow(std::size_t n) {
   cap_ = cap;
 }
 
-void Writer::String(std::string_view s) { StringImpl(s, escape_html_); }
-void Writer::HtmlEscapedString(std::string_view s) { StringImpl(s, true); }
+void Writer::String(std::string_view s) {
+  StringImpl(s, escape_html_);
+}
+void Writer::HtmlEscapedString(std::string_view s) {
+  StringImpl(s, true);
+}
 
 namespace {
 
 // Writes the byte at p[i] that needs a look (an escape, a UTF-8 sequence,
 // invalid UTF-8) and returns the index after it.
-inline std::size_t EmitSpecial(const unsigned char* p, std::size_t i,
-                               std::size_t n, char*& o,
+inline std::size_t EmitSpecial(const unsigned char* p, std::size_t i, std::size_t n, char*& o,
                                const std::array<std::uint8_t, 256>& cls) {
   const unsigned char c = p[i];
   if (cls[c] == 1) {  // ASCII: one eight-byte store (the output has slack)
@@ -109,8 +113,7 @@ inline std::size_t EmitSpecial(const unsigned char* p, std::size_t i,
     return i + 1;
   }
   // U+2028 and U+2029 (E2 80 A8 / E2 80 A9) break JavaScript parsers.
-  if (len == 3 && c == 0xe2 && p[i + 1] == 0x80 &&
-      (p[i + 2] == 0xa8 || p[i + 2] == 0xa9)) {
+  if (len == 3 && c == 0xe2 && p[i + 1] == 0x80 && (p[i + 2] == 0xa8 || p[i + 2] == 0xa9)) {
     std::memcpy(o, p[i + 2] == 0xa8 ? "\\u2028" : "\\u2029", 6);
     o += 6;
     return i + 3;

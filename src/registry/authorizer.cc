@@ -146,9 +146,9 @@ Result<std::string> Authorizer::BearerToken(const Challenge& challenge, Credenti
   return token;
 }
 
-Result<std::string> Authorizer::FetchToken(const std::string& key, const std::string& realm,
-                                           const std::string& service, Credentials& credentials,
-                                           const std::vector<std::string>& scopes, const TlsMaterial* tls) {
+Result<std::string> Authorizer::FetchToken(const std::string& key, const std::string& realm, const std::string& service,
+                                           Credentials& credentials, const std::vector<std::string>& scopes,
+                                           const TlsMaterial* tls) {
   Result<http::Response> response = RequestToken(realm, service, credentials, scopes, tls);
   if (!response) return response.error();
   if (response->status < 200 || response->status >= 400) return ErrorFromResponse(*response);
@@ -174,8 +174,8 @@ Result<std::string> Authorizer::FetchToken(const std::string& key, const std::st
 }
 
 Result<http::Response> Authorizer::RequestToken(const std::string& realm, const std::string& service,
-                                                const Credentials& credentials,
-                                                const std::vector<std::string>& scopes, const TlsMaterial* tls) {
+                                                const Credentials& credentials, const std::vector<std::string>& scopes,
+                                                const TlsMaterial* tls) {
   const bool oauth = !credentials.identity_token.empty();
   const bool basic = !oauth && credentials.HasBasic();
   const std::string host = HostOf(realm);

@@ -23,7 +23,9 @@ std::string HexDigest(const EVP_MD* md, std::string_view data) {
 
 }  // namespace
 
-std::string Sha256Digest(std::string_view data) { return "sha256:" + HexDigest(EVP_sha256(), data); }
+std::string Sha256Digest(std::string_view data) {
+  return "sha256:" + HexDigest(EVP_sha256(), data);
+}
 
 Status VerifyDigest(std::string_view expected, std::string_view data) {
   std::size_t colon = expected.find(':');
@@ -37,8 +39,8 @@ Status VerifyDigest(std::string_view expected, std::string_view data) {
   }
   std::string actual = std::string(algorithm) + ":" + HexDigest(md, data);
   if (actual != expected) {
-    return Error(ErrorKind::kSystem, "digest mismatch: the registry sent content with digest " + actual +
-                                         " for " + std::string(expected));
+    return Error(ErrorKind::kSystem,
+                 "digest mismatch: the registry sent content with digest " + actual + " for " + std::string(expected));
   }
   return {};
 }

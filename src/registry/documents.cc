@@ -27,15 +27,14 @@ struct Schema<registry::ManifestDocument> {
   static constexpr std::string_view kName = "Manifest";
   static constexpr std::string_view kGoType = "manifest.Manifest";
   using S = registry::ManifestDocument;
-  static constexpr auto kFields = std::make_tuple(
-      Field<S, std::int64_t>{"schemaVersion", &S::schema_version, false, "int"},
-      Field<S, std::string>{"mediaType", &S::media_type, false},
-      Field<S, std::optional<Descriptor>>{"config", &S::config, true},
-      Field<S, List<Descriptor>>{"manifests", &S::manifests, true},
-      Field<S, List<Descriptor>>{"layers", &S::layers, true},
-      Field<S, std::string>{"architecture", &S::architecture, true},
-      Field<S, std::string>{"name", &S::name, true},
-      Field<S, std::string>{"tag", &S::tag, true});
+  static constexpr auto kFields =
+      std::make_tuple(Field<S, std::int64_t>{"schemaVersion", &S::schema_version, false, "int"},
+                      Field<S, std::string>{"mediaType", &S::media_type, false},
+                      Field<S, std::optional<Descriptor>>{"config", &S::config, true},
+                      Field<S, List<Descriptor>>{"manifests", &S::manifests, true},
+                      Field<S, List<Descriptor>>{"layers", &S::layers, true},
+                      Field<S, std::string>{"architecture", &S::architecture, true},
+                      Field<S, std::string>{"name", &S::name, true}, Field<S, std::string>{"tag", &S::tag, true});
 };
 
 template <>
@@ -43,13 +42,12 @@ struct Schema<registry::TokenResponse> {
   static constexpr std::string_view kName = "getTokenResponse";
   static constexpr std::string_view kGoType = "auth.getTokenResponse";
   using S = registry::TokenResponse;
-  static constexpr auto kFields = std::make_tuple(
-      Field<S, std::string>{"token", &S::token, false},
-      Field<S, std::string>{"access_token", &S::access_token, false},
-      Field<S, std::int64_t>{"expires_in", &S::expires_in, false, "int"},
-      Field<S, detail::GoTime>{"issued_at", &S::issued_at, false},
-      Field<S, std::string>{"refresh_token", &S::refresh_token, false},
-      Field<S, std::string>{"scope", &S::scope, false});
+  static constexpr auto kFields = std::make_tuple(Field<S, std::string>{"token", &S::token, false},
+                                                  Field<S, std::string>{"access_token", &S::access_token, false},
+                                                  Field<S, std::int64_t>{"expires_in", &S::expires_in, false, "int"},
+                                                  Field<S, detail::GoTime>{"issued_at", &S::issued_at, false},
+                                                  Field<S, std::string>{"refresh_token", &S::refresh_token, false},
+                                                  Field<S, std::string>{"scope", &S::scope, false});
 };
 
 template <>
@@ -57,9 +55,8 @@ struct Schema<registry::RegistryErrorEntry> {
   static constexpr std::string_view kName = "Error";
   static constexpr std::string_view kGoType = "errcode.Error";
   using S = registry::RegistryErrorEntry;
-  static constexpr auto kFields = std::make_tuple(
-      Field<S, std::string>{"code", &S::code, false},
-      Field<S, std::string>{"message", &S::message, false});
+  static constexpr auto kFields = std::make_tuple(Field<S, std::string>{"code", &S::code, false},
+                                                  Field<S, std::string>{"message", &S::message, false});
 };
 
 template <>
@@ -67,9 +64,9 @@ struct Schema<registry::RegistryErrorsDocument> {
   static constexpr std::string_view kName = "Errors";
   static constexpr std::string_view kGoType = "errcode.Errors";
   using S = registry::RegistryErrorsDocument;
-  static constexpr auto kFields = std::make_tuple(
-      Field<S, List<registry::RegistryErrorEntry>>{"errors", &S::errors, false},
-      Field<S, std::string>{"details", &S::details, false});
+  static constexpr auto kFields =
+      std::make_tuple(Field<S, List<registry::RegistryErrorEntry>>{"errors", &S::errors, false},
+                      Field<S, std::string>{"details", &S::details, false});
 };
 
 template <>
@@ -77,8 +74,7 @@ struct Schema<registry::CatalogDocument> {
   static constexpr std::string_view kName = "catalogAPIResponse";
   static constexpr std::string_view kGoType = "client.catalogAPIResponse";
   using S = registry::CatalogDocument;
-  static constexpr auto kFields = std::make_tuple(
-      Field<S, List<std::string>>{"repositories", &S::repositories, false});
+  static constexpr auto kFields = std::make_tuple(Field<S, List<std::string>>{"repositories", &S::repositories, false});
 };
 
 template <>
@@ -93,9 +89,9 @@ struct Schema<registry::V1PingDocument> {
 
 namespace berth::registry {
 
-#define BERTH_DOCUMENT_DEFINE(Type)                                   \
-  Status DecodeDocument(std::string_view data, Type& out) {           \
-    return json_detail::UnmarshalImpl(data, out, /*fresh=*/false);    \
+#define BERTH_DOCUMENT_DEFINE(Type)                                \
+  Status DecodeDocument(std::string_view data, Type& out) {        \
+    return json_detail::UnmarshalImpl(data, out, /*fresh=*/false); \
   }
 
 BERTH_DOCUMENT_DEFINE(ManifestDocument)

@@ -28,8 +28,7 @@ Result<std::string> ManifestType(const std::string& content_type, const Manifest
     // The Engine's unmarshallers refuse a payload that names another type.
     bool schema1 = type == kSchema1Signed || type == kSchema1;
     if (!schema1 && !doc.media_type.empty() && doc.media_type != type) {
-      return Error(ErrorKind::kSystem,
-                   "mediaType in manifest should be '" + type + "' not '" + doc.media_type + "'");
+      return Error(ErrorKind::kSystem, "mediaType in manifest should be '" + type + "' not '" + doc.media_type + "'");
     }
     return type;
   }
@@ -49,8 +48,8 @@ Platform PlatformOf(const Descriptor& entry) {
 }
 
 // The config blob's platform; nullopt on any failure, as in the Engine.
-std::optional<Platform> ConfigPlatform(EndpointClient& endpoint, const std::string& repository, const Descriptor& config,
-                                       const std::vector<std::string>& scopes) {
+std::optional<Platform> ConfigPlatform(EndpointClient& endpoint, const std::string& repository,
+                                       const Descriptor& config, const std::vector<std::string>& scopes) {
   if (config.digest.empty()) return std::nullopt;
   Result<http::Response> response =
       endpoint.Fetch(endpoint.NewRequest(RequestKind::kConfigBlob, repository + "/blobs/" + config.digest), scopes);
@@ -91,8 +90,8 @@ Result<DistributionInspect> FetchFromEndpoint(EndpointClient& endpoint, const st
     digest = Sha256Digest(payload);
   } else if (!schema1) {
     if (Status verified = VerifyDigest(digest, payload); !verified.ok()) {
-      return Error(ErrorKind::kSystem, "manifest " + endpoint.api_root() + repository + "/manifests/" + target +
-                                           ": " + verified.message());
+      return Error(ErrorKind::kSystem,
+                   "manifest " + endpoint.api_root() + repository + "/manifests/" + target + ": " + verified.message());
     }
   }
 

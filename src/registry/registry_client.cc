@@ -70,8 +70,7 @@ std::vector<Result<DistributionInspect>> RegistryClient::InspectMany(const std::
 }
 
 std::vector<Result<DistributionInspect>> RegistryClient::InspectManyWith(const std::vector<std::string>& names,
-                                                                         const AuthResolver& auth,
-                                                                         int concurrency) {
+                                                                         const AuthResolver& auth, int concurrency) {
   std::vector<Result<DistributionInspect>> results(names.size(), Error(ErrorKind::kSystem, "not inspected"));
   if (names.empty()) return results;
   // Workers that need the same token wait on one fetch of it (the
@@ -80,8 +79,7 @@ std::vector<Result<DistributionInspect>> RegistryClient::InspectManyWith(const s
   auto work = [&] {
     for (std::size_t i = next++; i < names.size(); i = next++) results[i] = InspectWith(names[i], auth);
   };
-  const std::size_t threads =
-      std::min<std::size_t>(names.size(), static_cast<std::size_t>(std::max(concurrency, 1)));
+  const std::size_t threads = std::min<std::size_t>(names.size(), static_cast<std::size_t>(std::max(concurrency, 1)));
   std::vector<std::thread> pool;
   for (std::size_t t = 1; t < threads; ++t) pool.emplace_back(work);  // and this thread
   work();
@@ -89,10 +87,16 @@ std::vector<Result<DistributionInspect>> RegistryClient::InspectManyWith(const s
   return results;
 }
 
-Result<PingResult> RegistryClient::Ping(const Endpoint& endpoint) { return registry::Ping(impl_->state, endpoint); }
+Result<PingResult> RegistryClient::Ping(const Endpoint& endpoint) {
+  return registry::Ping(impl_->state, endpoint);
+}
 
-std::vector<RegistryRateLimit> RegistryClient::RateLimits() const { return impl_->state.RateLimits(); }
+std::vector<RegistryRateLimit> RegistryClient::RateLimits() const {
+  return impl_->state.RateLimits();
+}
 
-RegistryClientStats RegistryClient::Stats() const { return impl_->state.Stats(); }
+RegistryClientStats RegistryClient::Stats() const {
+  return impl_->state.Stats();
+}
 
 }  // namespace berth

@@ -4,8 +4,8 @@
 #include <cctype>
 
 #include "berth/challenge.h"
-#include "registry/documents.h"
 #include "internal/ascii.h"
+#include "registry/documents.h"
 
 namespace berth::registry {
 namespace {
@@ -111,8 +111,8 @@ Error FromBody(long status, const std::string& content_type, const std::string& 
   if (!parsed.ok() || doc.errors.empty()) {
     if (status == 401) return DefaultedCodeError("UNAUTHORIZED", "");
     std::string why = parsed.ok() ? "no error details found in HTTP response body" : parsed.message();
-    return Error(ErrorKind::kSystem, "error parsing HTTP " + std::to_string(status) +
-                                         " response body: " + why + ": " + QuoteBody(body));
+    return Error(ErrorKind::kSystem,
+                 "error parsing HTTP " + std::to_string(status) + " response body: " + why + ": " + QuoteBody(body));
   }
   // errcode.Errors' decoding gives entries without a message their code's.
   if (doc.errors.size() == 1) return DefaultedCodeError(doc.errors[0].code, doc.errors[0].message);
@@ -124,7 +124,9 @@ Error FromBody(long status, const std::string& content_type, const std::string& 
 
 }  // namespace
 
-ErrorKind KindOfRegistryCode(std::string_view code) { return Lookup(code).kind; }
+ErrorKind KindOfRegistryCode(std::string_view code) {
+  return Lookup(code).kind;
+}
 
 std::string RegistryErrorText(std::string_view code, std::string_view message) {
   const CodeInfo& info = Lookup(code);
@@ -141,9 +143,7 @@ Error ErrorFromResponse(const http::Response& response) {
     for (const Challenge& c : ParseChallenges(response.HeaderValues("www-authenticate"))) {
       if (c.scheme != "bearer") continue;
       std::string error = c.Param("error");
-      std::string_view code = error == "invalid_token"        ? "UNAUTHORIZED"
-                              : error == "insufficient_scope" ? "DENIED"
-                                                              : "";
+      std::string_view code = error == "invalid_token" ? "UNAUTHORIZED" : error == "insufficient_scope" ? "DENIED" : "";
       if (code.empty()) continue;
       // The Engine merges the body's errors after it: a list of two or
       // more, whose first entry decides the class.

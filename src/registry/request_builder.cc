@@ -38,7 +38,8 @@ std::string ApiRootOf(const Endpoint& endpoint) {
 
 http::Request NewEndpointRequest(const RegistryClientOptions& options, const Endpoint& endpoint, RequestKind kind,
                                  std::string_view path) {
-  std::string url = path.find("://") != std::string_view::npos ? std::string(path) : ApiRootOf(endpoint) + std::string(path);
+  std::string url =
+      path.find("://") != std::string_view::npos ? std::string(path) : ApiRootOf(endpoint) + std::string(path);
   http::Request request = NewRequest(options, kind, std::move(url), &endpoint.tls);
   for (const auto& [name, values] : endpoint.headers)
     for (const std::string& v : values) request.headers.emplace_back(name, v);

@@ -6,13 +6,13 @@
 #include <optional>
 
 #include "berth/json.h"
+#include "internal/ascii.h"
 #include "internal/go_url.h"
 #include "registry/documents.h"
 #include "registry/endpoint_fallback.h"
 #include "registry/operations.h"
 #include "registry/registry_errors.h"
 #include "registry/search_filters.h"
-#include "internal/ascii.h"
 
 namespace berth::registry {
 namespace {
@@ -26,7 +26,9 @@ struct V1Endpoint {
   bool secure = true;
 };
 
-bool StartsWith(std::string_view s, std::string_view p) { return s.substr(0, p.size()) == p; }
+bool StartsWith(std::string_view s, std::string_view p) {
+  return s.substr(0, p.size()) == p;
+}
 
 // The Engine's v1 endpoint address for an index.
 Result<std::string> V1Address(const IndexInfo& index) {
@@ -54,7 +56,8 @@ Result<http::Response> PingV1(EndpointClient& endpoint, const std::string& v1_ur
 
 bool Standalone(const http::Response& ping) {
   std::string header = ping.Header("x-docker-registry-standalone");
-  if (ping.headers.count("x-docker-registry-standalone")) return header == "1" || detail::EqualsIgnoreAsciiCase(header, "true");
+  if (ping.headers.count("x-docker-registry-standalone"))
+    return header == "1" || detail::EqualsIgnoreAsciiCase(header, "true");
   V1PingDocument doc;
   (void)DecodeDocument(ping.body, doc);  // errors ignored: the default is true
   return doc.standalone;
@@ -100,17 +103,20 @@ Result<V1Endpoint> FindV1Endpoint(const IndexInfo& index, SharedState& state) {
     return Error(ErrorKind::kInvalidParameter,
                  "invalid registry endpoint " + https + ": " + ping.error().message() +
                      ". If this private registry supports only HTTP or HTTPS with an unknown CA certificate, "
-                     "please add `--insecure-registry " + host + "` to the daemon's arguments. In the case of "
+                     "please add `--insecure-registry " +
+                     host +
+                     "` to the daemon's arguments. In the case of "
                      "HTTPS, if you have access to the registry's CA certificate, no need for the flag; simply "
-                     "place the CA certificate at /etc/docker/certs.d/" + host + "/ca.crt");
+                     "place the CA certificate at /etc/docker/certs.d/" +
+                     host + "/ca.crt");
   }
   std::string plain = WithScheme(*address, "http");
   EndpointClient plain_endpoint(state, EndpointFor(plain, index, state), {});
   Result<http::Response> plain_ping = PingV1(plain_endpoint, plain);
   if (!plain_ping) {
-    return Error(ErrorKind::kInvalidParameter, "invalid registry endpoint \"" + https + "\". HTTPS attempt: " +
-                                                   ping.error().message() + ". HTTP attempt: " +
-                                                   plain_ping.error().message());
+    return Error(ErrorKind::kInvalidParameter, "invalid registry endpoint \"" + https +
+                                                   "\". HTTPS attempt: " + ping.error().message() +
+                                                   ". HTTP attempt: " + plain_ping.error().message());
   }
   out.url = plain;
   out.standalone = Standalone(*plain_ping);
@@ -215,8 +221,7 @@ Result<SearchOutcome> Search(const RegistryService& service, SharedState& state,
   if (!v1) return v1.error();
   Credentials credentials = CredentialsFrom(auth);
   Endpoint endpoint = EndpointFor(v1->url, *index, state);
-  const std::string search_url =
-      v1->url + "search?q=" + detail::QueryEscape(remote) + "&n=" + std::to_string(limit);
+  const std::string search_url = v1->url + "search?q=" + detail::QueryEscape(remote) + "&n=" + std::to_string(limit);
   // The search request, on whichever endpoint client sends it.
   auto search_request = [&](const EndpointClient& client) {
     http::Request search = client.NewRequest(RequestKind::kListing, search_url);

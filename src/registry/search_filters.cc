@@ -49,7 +49,8 @@ Result<std::int64_t> GoAtoi(const std::string& s) {
     negative = s[0] == '-';
     i = 1;
   }
-  if (i == s.size()) return Error(ErrorKind::kInvalidParameter, "strconv.Atoi: parsing " + detail::GoQuote(s) + ": invalid syntax");
+  if (i == s.size())
+    return Error(ErrorKind::kInvalidParameter, "strconv.Atoi: parsing " + detail::GoQuote(s) + ": invalid syntax");
   unsigned long long v = 0;
   bool overflow = false;
   const unsigned long long limit = negative ? 9223372036854775808ULL : 9223372036854775807ULL;
@@ -64,7 +65,8 @@ Result<std::int64_t> GoAtoi(const std::string& s) {
   if (overflow) {
     return Error(ErrorKind::kInvalidParameter, "strconv.Atoi: parsing " + detail::GoQuote(s) + ": value out of range");
   }
-  if (negative) return v == 9223372036854775808ULL ? std::numeric_limits<std::int64_t>::min() : -static_cast<std::int64_t>(v);
+  if (negative)
+    return v == 9223372036854775808ULL ? std::numeric_limits<std::int64_t>::min() : -static_cast<std::int64_t>(v);
   return static_cast<std::int64_t>(v);
 }
 

@@ -48,8 +48,7 @@ Result<http::Response> Transport::Send(const http::Request& request, Destination
     Result<http::Response> response = client->Do(request);
     std::optional<std::chrono::milliseconds> delay;
     if (response) {
-      delay = retry_.DelayBeforeRetry(attempt, response->status, response->Header("retry-after"),
-                                      std::time(nullptr));
+      delay = retry_.DelayBeforeRetry(attempt, response->status, response->Header("retry-after"), std::time(nullptr));
     }
     Report(Attempt{request, response ? &*response : nullptr, destination, delay.has_value()});
     if (!delay) {

@@ -37,7 +37,9 @@ std::string OriginOf(std::string_view url) {
   return scheme + "://" + authority;
 }
 
-std::string HostOf(std::string_view url) { return detail::AsciiLower(Authority(url)); }
+std::string HostOf(std::string_view url) {
+  return detail::AsciiLower(Authority(url));
+}
 
 std::string ResolveLocation(const std::string& base, const std::string& location) {
   if (location.find("://") != std::string::npos) return location;

@@ -5,13 +5,13 @@
 
 #include <algorithm>
 #include <atomic>
-#include <ctime>
-#include <cstdlib>
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <cctype>
 #include <condition_variable>
+#include <cstdlib>
+#include <ctime>
 #include <mutex>
 #include <thread>
 
@@ -45,8 +45,8 @@ Result<ListenAddress> ParseListenAddress(std::string_view spec) {
   if (spec.rfind("unix://", 0) == 0) {
     a.path = std::string(spec.substr(7));
     if (a.path.empty() || a.path[0] != '/') {
-      return Error(ErrorKind::kInvalidParameter, "invalid unix socket address " + std::string(spec) +
-                                                     ": the path must be absolute");
+      return Error(ErrorKind::kInvalidParameter,
+                   "invalid unix socket address " + std::string(spec) + ": the path must be absolute");
     }
     return a;
   }
@@ -178,7 +178,8 @@ class ClientConnection : public Connection, public std::enable_shared_from_this<
     if (server_.stopping) return Close();
     parser_.emplace();
     parser_->eager(true);  // the body in the same pass as the header
-    parser_->header_limit(static_cast<std::uint32_t>(std::min<std::size_t>(server_.options.max_header_bytes, 60u << 10)));
+    parser_->header_limit(
+        static_cast<std::uint32_t>(std::min<std::size_t>(server_.options.max_header_bytes, 60u << 10)));
     parser_->body_limit(server_.options.max_body_bytes);
     deadline = Clock::now() + server_.options.request_timeout;
     Parse();
@@ -219,7 +220,8 @@ class ClientConnection : public Connection, public std::enable_shared_from_this<
     EngineRequest request;
     request.method = std::string(req.method_string());
     request.target = std::string(req.target());
-    for (const auto& field : req) request.headers.emplace_back(detail::AsciiLower(field.name_string()), std::string(field.value()));
+    for (const auto& field : req)
+      request.headers.emplace_back(detail::AsciiLower(field.name_string()), std::string(field.value()));
     request.body = std::move(req.body());
     started_ = Clock::now();
     ++server_.in_flight;
@@ -275,11 +277,12 @@ class ClientConnection : public Connection, public std::enable_shared_from_this<
     out_ += "\r\n";
     if (!head_ && !bodyless_status) out_ += response.body;
     deadline = Clock::now() + server_.options.request_timeout;
-    asio::async_write(socket_, asio::buffer(out_), [self = this->shared_from_this(), keep_alive](beast::error_code ec, std::size_t) {
-      self->Finished();
-      if (ec || !keep_alive) return self->Close();
-      self->Read();
-    });
+    asio::async_write(socket_, asio::buffer(out_),
+                      [self = this->shared_from_this(), keep_alive](beast::error_code ec, std::size_t) {
+                        self->Finished();
+                        if (ec || !keep_alive) return self->Close();
+                        self->Read();
+                      });
   }
 
   void StatusLine(int status, unsigned version) {
@@ -304,18 +307,19 @@ class ClientConnection : public Connection, public std::enable_shared_from_this<
     out_ += "\r\n";
     out_ += body;
     deadline = Clock::now() + std::chrono::seconds(5);
-    asio::async_write(socket_, asio::buffer(out_), [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
-      self->Finished();
-      if (ec) return self->Close();
-      // A lingering close: the client may still be sending what was
-      // refused; closing now would reset the connection before it reads
-      // the answer. Read and drop a bounded amount for a short while.
-      beast::error_code ignored;
-      self->socket_.shutdown(Protocol::socket::shutdown_send, ignored);
-      self->drained_ = 0;
-      self->deadline = Clock::now() + std::chrono::seconds(2);
-      self->Drain();
-    });
+    asio::async_write(socket_, asio::buffer(out_),
+                      [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
+                        self->Finished();
+                        if (ec) return self->Close();
+                        // A lingering close: the client may still be sending what was
+                        // refused; closing now would reset the connection before it reads
+                        // the answer. Read and drop a bounded amount for a short while.
+                        beast::error_code ignored;
+                        self->socket_.shutdown(Protocol::socket::shutdown_send, ignored);
+                        self->drained_ = 0;
+                        self->deadline = Clock::now() + std::chrono::seconds(2);
+                        self->Drain();
+                      });
   }
 
   void Drain() {
@@ -497,6 +501,8 @@ void HttpServer::Wait() {
   impl_->cv.wait(lock, [this] { return impl_->stopped; });
 }
 
-std::vector<unsigned short> HttpServer::BoundPorts() const { return impl_->ports; }
+std::vector<unsigned short> HttpServer::BoundPorts() const {
+  return impl_->ports;
+}
 
 }  // namespace berth::server

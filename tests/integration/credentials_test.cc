@@ -131,8 +131,9 @@ TEST(CredentialHelpers, PerRegistryHelpersWinAndAFailingOneLeavesTheFileEntry) {
   // Writing through the missing helper fails with the CLI's words.
   Status stored = (*store)->Store(Alice("missing.example.com"));
   ASSERT_FALSE(stored.ok());
-  EXPECT_EQ(stored.message(), "error storing credentials - err: exec: \"docker-credential-nope\": executable file "
-                              "not found in $PATH, out: ``");
+  EXPECT_EQ(stored.message(),
+            "error storing credentials - err: exec: \"docker-credential-nope\": executable file "
+            "not found in $PATH, out: ``");
 }
 
 // A helper that has nothing for the key: the file's email and registry

@@ -50,8 +50,7 @@ struct EngineInFrontOfRegistry {
     pushed = tls.Push("alice:s3cret");
     if (!pushed.ok) return false;
     berthd = std::make_unique<LocalBerthd>(std::vector<std::string>{
-        "--certs-dir", tls.certs, "--registry-mirror", "https://mirror.invalid", "--insecure-registry",
-        "10.9.0.0/16"});
+        "--certs-dir", tls.certs, "--registry-mirror", "https://mirror.invalid", "--insecure-registry", "10.9.0.0/16"});
     return berthd->ok();
   }
 };
@@ -291,7 +290,8 @@ TEST(EngineClient, BadEnginesAreClearErrorsWithinBounds) {
   Result<EngineVersion> down = EngineClient::Create(o).value()->Version();
   ASSERT_FALSE(down.ok());
   EXPECT_EQ(down.error().kind(), ErrorKind::kUnavailable);
-  EXPECT_EQ(down.error().message(), "Cannot connect to the Docker daemon at " + o.host + ". Is the docker daemon running?");
+  EXPECT_EQ(down.error().message(),
+            "Cannot connect to the Docker daemon at " + o.host + ". Is the docker daemon running?");
   o.host = "unix:///nonexistent/berth.sock";
   Result<EnginePing> no_socket = EngineClient::Create(o).value()->Ping();
   ASSERT_FALSE(no_socket.ok());
@@ -330,8 +330,8 @@ class TlsFront {
       std::string log = dir_.path() + "/nginx.out";
       freopen(log.c_str(), "w", stdout);
       freopen(log.c_str(), "a", stderr);
-      execlp("nginx", "nginx", "-e", (dir_.path() + "/error.log").c_str(), "-c",
-             (dir_.path() + "/nginx.conf").c_str(), nullptr);
+      execlp("nginx", "nginx", "-e", (dir_.path() + "/error.log").c_str(), "-c", (dir_.path() + "/nginx.conf").c_str(),
+             nullptr);
       _exit(127);
     }
     for (int i = 0; i < 300 && !testing::Accepts(port_); ++i) usleep(20000);
@@ -456,8 +456,7 @@ TEST(EngineClient, TlsWithClientCertificatesAsTheCliTakesThem) {
             0)
       << out;
   EXPECT_NE(out.find("Registry: https://index.docker.io/v1/"), std::string::npos) << out;
-  EXPECT_NE(testing::Run({BERTH_CLI_PATH, "--tlsverify", "--tlscacert", pki + "/ca.crt", "-H", host, "info"}, &out),
-            0);
+  EXPECT_NE(testing::Run({BERTH_CLI_PATH, "--tlsverify", "--tlscacert", pki + "/ca.crt", "-H", host, "info"}, &out), 0);
   setenv("DOCKER_CERT_PATH", good.c_str(), 1);
   EXPECT_EQ(testing::Run({BERTH_CLI_PATH, "--tlsverify=false", "-H", host, "info"}, &out), 0) << out;
   EXPECT_EQ(testing::Run({BERTH_CLI_PATH, "-D", "--tlsverify", "-H", host, "info"}, &out), 0) << out;

@@ -52,7 +52,9 @@ Outcome InspectFaulty(const std::vector<std::string>& args, const AuthConfig& au
   return out;
 }
 
-std::string ErrorOf(const Outcome& o) { return o.result.ok() ? "(no error)" : o.result.error().message(); }
+std::string ErrorOf(const Outcome& o) {
+  return o.result.ok() ? "(no error)" : o.result.error().message();
+}
 
 TEST(Faults, HealthyBaselineAnswers) {
   Outcome o = InspectFaulty({"--mode", "normal"});
@@ -178,8 +180,10 @@ TEST(Faults, NoPlainHttpForAHostThatAnsweredOverTls) {
   testing::TempDir dir;
   ASSERT_TRUE(testing::MakePki(dir.path() + "/pki"));
   const int port = testing::FreePort();
-  const std::vector<std::string> args{"--mode", "auth-then-close", "--port", std::to_string(port), "--cert",
-                                      dir.path() + "/pki/server.crt", "--key", dir.path() + "/pki/server.key"};
+  const std::vector<std::string> args{"--mode", "auth-then-close",
+                                      "--port", std::to_string(port),
+                                      "--cert", dir.path() + "/pki/server.crt",
+                                      "--key",  dir.path() + "/pki/server.key"};
   auto service = RegistryService::Create({});
   RegistryClient client(**service, ShortTimeouts());
   AuthConfig alice;

@@ -19,7 +19,9 @@
 namespace berth::testing {
 namespace {
 
-std::string Fixture(const std::string& name) { return std::string(BERTH_FIXTURES_DIR) + "/" + name; }
+std::string Fixture(const std::string& name) {
+  return std::string(BERTH_FIXTURES_DIR) + "/" + name;
+}
 
 std::vector<char*> Argv(const std::vector<std::string>& args) {
   std::vector<char*> out;
@@ -82,7 +84,9 @@ int CountLines(const std::string& path, const std::vector<std::string>& needles)
   return count;
 }
 
-bool MakePki(const std::string& dir) { return Run({"bash", Fixture("make_pki.sh"), dir}) == 0; }
+bool MakePki(const std::string& dir) {
+  return Run({"bash", Fixture("make_pki.sh"), dir}) == 0;
+}
 
 FixtureServer::FixtureServer(const std::string& script, const std::vector<std::string>& args) {
   int fds[2];
@@ -122,7 +126,9 @@ FixtureServer::FixtureServer(const std::string& script, const std::vector<std::s
   }
 }
 
-FixtureServer::~FixtureServer() { StopProcess(pid_); }
+FixtureServer::~FixtureServer() {
+  StopProcess(pid_);
+}
 
 int FreePort() {
   int fd = socket(AF_INET, SOCK_STREAM, 0);

@@ -30,9 +30,13 @@ LocalRegistry::LocalRegistry(const std::string& extra_yaml) {
     std::string config = dir_ + "/config.yml";
     std::ofstream(config) << "version: 0.1\n"
                              "log:\n  level: error\n"
-                             "storage:\n  filesystem:\n    rootdirectory: " << dir_ << "/data\n"
+                             "storage:\n  filesystem:\n    rootdirectory: "
+                          << dir_
+                          << "/data\n"
                              "  delete:\n    enabled: true\n"
-                             "http:\n  addr: " << host_ << "\n" << extra_yaml;
+                             "http:\n  addr: "
+                          << host_ << "\n"
+                          << extra_yaml;
     pid_t pid = fork();
     if (pid == 0) {
       std::string log = dir_ + "/registry.log";
@@ -49,7 +53,9 @@ LocalRegistry::LocalRegistry(const std::string& extra_yaml) {
   }
 }
 
-int LocalRegistry::port() const { return std::atoi(host_.c_str() + host_.find(':') + 1); }
+int LocalRegistry::port() const {
+  return std::atoi(host_.c_str() + host_.find(':') + 1);
+}
 
 LocalRegistry::~LocalRegistry() {
   StopProcess(pid_);

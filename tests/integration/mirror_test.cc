@@ -22,8 +22,7 @@ TEST(Mirrors, TriedFirstWithoutCredentialsThenUpstreamWithThem) {
   std::string htpasswd;
   ASSERT_EQ(testing::Run({"htpasswd", "-Bbn", "alice", "s3cret"}, &htpasswd), 0);
   std::ofstream(dir.path() + "/htpasswd") << htpasswd;
-  testing::LocalRegistry upstream("auth:\n  htpasswd:\n    realm: berth-test\n    path: " + dir.path() +
-                                  "/htpasswd\n");
+  testing::LocalRegistry upstream("auth:\n  htpasswd:\n    realm: berth-test\n    path: " + dir.path() + "/htpasswd\n");
   ASSERT_TRUE(upstream.ok()) << upstream.error();
   testing::PushedImages pushed =
       testing::PushImages(upstream.host(), dir.path() + "/images", {"--creds", "alice:s3cret", "--tls-verify=false"});

@@ -1,10 +1,10 @@
 // v2 ping against a real registry (Debian's docker-registry on 127.0.0.1).
 #include <gtest/gtest.h>
 
-#include "berth/registry_client.h"
+#include <unistd.h>
 #include <filesystem>
 #include <fstream>
-#include <unistd.h>
+#include "berth/registry_client.h"
 
 #include "local_registry.h"
 

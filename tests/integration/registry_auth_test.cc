@@ -67,7 +67,8 @@ TEST(BasicAuthRegistry, LoginInspectAndTheEnginesErrors) {
   ASSERT_FALSE(wrong.ok());
   // The Engine's 500, unauthorized in berth (docs/compatibility.md A16).
   EXPECT_EQ(wrong.error().kind(), ErrorKind::kUnauthorized);
-  EXPECT_EQ(wrong.error().message(), "login attempt to https://" + tls.name + "/v2/ failed with status: 401 Unauthorized");
+  EXPECT_EQ(wrong.error().message(),
+            "login attempt to https://" + tls.name + "/v2/ failed with status: 401 Unauthorized");
 
   AuthConfig alice = Credentials("", "alice", "s3cret");
   for (const auto& [image, expected] : pushed.images) {
@@ -112,11 +113,13 @@ TEST(BasicAuthRegistry, NothingGoesToPlainHttpAfterHttpsAnswered) {
   Result<AuthenticateOKBody> wrong = client.Login(Credentials(tls.name, "alice", "nope"));
   ASSERT_FALSE(wrong.ok());
   EXPECT_EQ(wrong.error().kind(), ErrorKind::kUnauthorized);
-  EXPECT_EQ(wrong.error().message(), "login attempt to https://" + tls.name + "/v2/ failed with status: 401 Unauthorized");
+  EXPECT_EQ(wrong.error().message(),
+            "login attempt to https://" + tls.name + "/v2/ failed with status: 401 Unauthorized");
   EXPECT_EQ(client.Stats().registry_requests, 2u);  // ping and check over https, nothing over http
 
   RegistryClient inspecting(**service);
-  Result<DistributionInspect> refused = inspecting.Inspect(tls.name + "/berth/multi:1.0", Credentials("", "alice", "nope"));
+  Result<DistributionInspect> refused =
+      inspecting.Inspect(tls.name + "/berth/multi:1.0", Credentials("", "alice", "nope"));
   ASSERT_FALSE(refused.ok());
   EXPECT_EQ(refused.error().kind(), ErrorKind::kUnauthorized);
   EXPECT_EQ(refused.error().message(), "unauthorized: authentication required");
@@ -156,7 +159,8 @@ TEST(BasicAuthRegistry, NothingGoesToPlainHttpAfterHttpsAnswered) {
   // The right password over the same endpoints: https, as before.
   Result<AuthenticateOKBody> ok = client.Login(Credentials(tls.name, "alice", "s3cret"));
   ASSERT_TRUE(ok.ok()) << ok.error().message();
-  Result<DistributionInspect> got = inspecting.Inspect(tls.name + "/berth/multi:1.0", Credentials("", "alice", "s3cret"));
+  Result<DistributionInspect> got =
+      inspecting.Inspect(tls.name + "/berth/multi:1.0", Credentials("", "alice", "s3cret"));
   ASSERT_TRUE(got.ok()) << got.error().message();
 }
 
@@ -170,16 +174,21 @@ struct TokenRegistry {
   bool Start(const std::string& mode = "normal", std::vector<std::string> extra_args = {}) {
     if (!testing::MakePki(tls.pki)) return false;
     token_log = tls.dir.path() + "/token.log";
-    std::vector<std::string> args{"--cert", tls.pki + "/server.crt", "--key", tls.pki + "/server.key", "--user",
-                                  "alice:s3cret", "--signing-key", tls.pki + "/token.key", "--signing-cert",
-                                  tls.pki + "/token.crt", "--log", token_log, "--mode", mode,
+    std::vector<std::string> args{"--cert",         tls.pki + "/server.crt",
+                                  "--key",          tls.pki + "/server.key",
+                                  "--user",         "alice:s3cret",
+                                  "--signing-key",  tls.pki + "/token.key",
+                                  "--signing-cert", tls.pki + "/token.crt",
+                                  "--log",          token_log,
+                                  "--mode",         mode,
                                   "--slow-seconds", "20"};
     args.insert(args.end(), extra_args.begin(), extra_args.end());
     tokens = std::make_unique<FixtureServer>("token_server.py", std::move(args));
     if (!tokens->ok()) return false;
     return tls.Start("auth:\n  token:\n    realm: https://localhost:" + std::to_string(tokens->port()) +
                      "/token\n    service: berth-test-registry\n    issuer: berth-test-issuer\n"
-                     "    rootcertbundle: " + tls.pki + "/ca.crt\n");
+                     "    rootcertbundle: " +
+                     tls.pki + "/ca.crt\n");
   }
 };
 
@@ -250,8 +259,7 @@ TEST(TokenAuthRegistry, InspectUsesOneRequestPerReferenceOnceATokenIsCached) {
   // Anonymous: the token server grants nothing, the registry refuses.
   Result<DistributionInspect> anonymous = client.Inspect(token.tls.name + "/berth/multi:1.0", {});
   ASSERT_FALSE(anonymous.ok());
-  EXPECT_TRUE(anonymous.error().kind() == ErrorKind::kForbidden ||
-              anonymous.error().kind() == ErrorKind::kUnauthorized)
+  EXPECT_TRUE(anonymous.error().kind() == ErrorKind::kForbidden || anonymous.error().kind() == ErrorKind::kUnauthorized)
       << anonymous.error().message();
 }
 
@@ -297,8 +305,7 @@ TEST(TokenAuthRegistry, SearchWithAnIdentityTokenListsTheCatalog) {
   // Without credentials the catalog is refused, with the registry's words.
   Result<SearchOutcome> refused = client.Search(request, {});
   ASSERT_FALSE(refused.ok());
-  EXPECT_TRUE(refused.error().kind() == ErrorKind::kUnauthorized ||
-              refused.error().kind() == ErrorKind::kForbidden)
+  EXPECT_TRUE(refused.error().kind() == ErrorKind::kUnauthorized || refused.error().kind() == ErrorKind::kForbidden)
       << refused.error().message();
 }
 

@@ -31,8 +31,8 @@ TEST(PlainRegistry, InspectsEveryKindOfImageAsSkopeoPushedIt) {
     EXPECT_EQ(got->descriptor.digest, image.digest);
     EXPECT_EQ(got->descriptor.size, image.size);
     // Pinned by digest: the same answer.
-    Result<DistributionInspect> pinned = client.Inspect(registry.host() + "/" + name.substr(0, name.find(':')) +
-                                                            "@" + image.digest, {});
+    Result<DistributionInspect> pinned =
+        client.Inspect(registry.host() + "/" + name.substr(0, name.find(':')) + "@" + image.digest, {});
     ASSERT_TRUE(pinned.ok()) << pinned.error().message();
     EXPECT_EQ(pinned->descriptor, got->descriptor);
     EXPECT_EQ(pinned->platforms, got->platforms);
@@ -43,8 +43,8 @@ TEST(PlainRegistry, InspectsEveryKindOfImageAsSkopeoPushedIt) {
   ASSERT_TRUE(multi.ok());
   EXPECT_EQ(Marshal(*multi, {.escape_html = false}),
             "{\"Descriptor\":{\"mediaType\":\"application/vnd.oci.image.index.v1+json\",\"digest\":\"" +
-                pushed.images["berth/multi:1.0"].digest + "\",\"size\":" +
-                std::to_string(pushed.images["berth/multi:1.0"].size) +
+                pushed.images["berth/multi:1.0"].digest +
+                "\",\"size\":" + std::to_string(pushed.images["berth/multi:1.0"].size) +
                 "},\"Platforms\":[{\"architecture\":\"amd64\",\"os\":\"linux\"},"
                 "{\"architecture\":\"arm64\",\"os\":\"linux\",\"variant\":\"v8\"},"
                 "{\"architecture\":\"amd64\",\"os\":\"windows\",\"os.version\":\"10.0.17763.5329\"}]}");

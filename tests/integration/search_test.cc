@@ -55,8 +55,8 @@ TEST(V1Search, ResultsFiltersAndCredentials) {
   ASSERT_TRUE(all.ok()) << all.error().message();
   EXPECT_EQ(all->method, SearchMethod::kV1Search);
   EXPECT_EQ(all->endpoint, "https://" + hub.host + "/v1/search");
-  EXPECT_EQ(Names(*all), (std::vector<std::string>{"busybox", "berthtest/busybox-extras",
-                                                   "berthtest/busybox-static", "megastar/busybox"}));
+  EXPECT_EQ(Names(*all), (std::vector<std::string>{"busybox", "berthtest/busybox-extras", "berthtest/busybox-static",
+                                                   "megastar/busybox"}));
   EXPECT_EQ(all->results[3].star_count, 12345678);
   EXPECT_EQ(testing::CountLines(hub.log, {"GET /v1/search?q=busybox&n=25", "auth=none"}), 1);
 
@@ -150,8 +150,7 @@ TEST(V1Search, AnUntrustedSecureIndexGetsTheInsecureRegistryHint) {
   EXPECT_EQ(r.error().kind(), ErrorKind::kInvalidParameter);
   EXPECT_EQ(r.error().message().rfind("invalid registry endpoint https://" + hub.host + "/v1/: ", 0), 0u)
       << r.error().message();
-  EXPECT_NE(r.error().message().find("please add `--insecure-registry " + hub.host +
-                                     "` to the daemon's arguments"),
+  EXPECT_NE(r.error().message().find("please add `--insecure-registry " + hub.host + "` to the daemon's arguments"),
             std::string::npos);
 }
 

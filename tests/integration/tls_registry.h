@@ -27,8 +27,8 @@ struct TlsRegistry {
 
   bool Start(const std::string& auth_yaml) {
     if (!MakePki(pki)) return false;
-    registry = std::make_unique<LocalRegistry>("  tls:\n    certificate: " + pki + "/server.crt\n    key: " +
-                                                        pki + "/server.key\n" + auth_yaml);
+    registry = std::make_unique<LocalRegistry>("  tls:\n    certificate: " + pki + "/server.crt\n    key: " + pki +
+                                               "/server.key\n" + auth_yaml);
     if (!registry->ok()) return false;
     name = "localhost:" + std::to_string(registry->port());
     std::filesystem::create_directories(certs + "/" + name);
@@ -47,8 +47,7 @@ struct TlsRegistry {
   }
 
   PushedImages Push(const std::string& creds) {
-    return PushImages(registry->host(), dir.path() + "/images",
-                               {"--creds", creds, "--cert-dir", pki + "/cadir"});
+    return PushImages(registry->host(), dir.path() + "/images", {"--creds", creds, "--cert-dir", pki + "/cadir"});
   }
 };
 

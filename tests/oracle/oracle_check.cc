@@ -14,8 +14,7 @@
 namespace {
 
 std::string B64Decode(const std::string& s) {
-  static constexpr char kChars[] =
-      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  static constexpr char kChars[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
   int map[256];
   for (int& m : map) m = -1;
   for (int i = 0; i < 64; ++i) map[static_cast<unsigned char>(kChars[i])] = i;
@@ -99,17 +98,13 @@ int main(int argc, char** argv) {
     }
     std::string want_out = B64Decode(w[1]), want_err = B64Decode(w[2]);
     int want_exit = std::stoi(w[0]);
-    if (got.out == want_out && got.err == want_err && got.exit_code == want_exit)
-      continue;
+    if (got.out == want_out && got.err == want_err && got.exit_code == want_exit) continue;
     if (++differ <= 25) {
-      std::cout << "DIFF case " << total << ": " << c[0] << " " << c[1]
-                << (c[2] == "1" ? " first-value" : "")
+      std::cout << "DIFF case " << total << ": " << c[0] << " " << c[1] << (c[2] == "1" ? " first-value" : "")
                 << (c[3] == "1" ? " escape-html" : "") << "\n"
                 << "  input: " << Show(input) << "\n"
-                << "  go:    exit " << want_exit << " out " << Show(want_out)
-                << " err " << Show(want_err) << "\n"
-                << "  berth: exit " << got.exit_code << " out " << Show(got.out)
-                << " err " << Show(got.err) << "\n";
+                << "  go:    exit " << want_exit << " out " << Show(want_out) << " err " << Show(want_err) << "\n"
+                << "  berth: exit " << got.exit_code << " out " << Show(got.out) << " err " << Show(got.err) << "\n";
     }
   }
   std::cout << "oracle: " << total << " cases, " << differ << " differences\n";

@@ -37,32 +37,24 @@ INSTANTIATE_TEST_SUITE_P(
     Spec, DecodeAuthConfigVectors,
     ::testing::Values(
         Vector{std::string(kTestUser) + "==",
-               R"({"username":"testuser","password":"testpassword","serveraddress":"example.com"})",
-               ""},
-        Vector{kTestUser, "{}", "unexpected EOF"},
-        Vector{"", "{}", ""},
-        Vector{"e30=", "{}", ""},
-        Vector{"e30", "{}", "unexpected EOF"},
-        Vector{"eyJ1c2VybmFtZSI6ImEifQ==", R"({"username":"a"})", ""},
+               R"({"username":"testuser","password":"testpassword","serveraddress":"example.com"})", ""},
+        Vector{kTestUser, "{}", "unexpected EOF"}, Vector{"", "{}", ""}, Vector{"e30=", "{}", ""},
+        Vector{"e30", "{}", "unexpected EOF"}, Vector{"eyJ1c2VybmFtZSI6ImEifQ==", R"({"username":"a"})", ""},
         Vector{"eyJ1c2VybmFtZSI6ImEifQ=", "{}", "unexpected EOF"},
         Vector{"eyJ1c2Vy\nbmFtZSI6ImEifQ==", R"({"username":"a"})", ""},
         Vector{"eyJ1c2Vy\r\nbmFtZSI6ImEifQ==", R"({"username":"a"})", ""},
         Vector{"eyJ1c2VybmFtZSI6ImEifQ==\n", R"({"username":"a"})", ""},
         Vector{" eyJ1c2VybmFtZSI6ImEifQ==", "{}", "illegal base64 data at input byte 0"},
         Vector{"eyJ1c2VybmFtZSI6ImEifQ== ", R"({"username":"a"})", ""},
-        Vector{"eyJ1c2VybmFtZSI6ImEifQ==garbage", R"({"username":"a"})", ""},
-        Vector{"e30=e30=", "{}", ""},
-        Vector{"eyJVU0VSTkFNRSI6IngiLCJQYXNzV29yZCI6InkifQ==",
-               R"({"username":"x","password":"y"})", ""},
+        Vector{"eyJ1c2VybmFtZSI6ImEifQ==garbage", R"({"username":"a"})", ""}, Vector{"e30=e30=", "{}", ""},
+        Vector{"eyJVU0VSTkFNRSI6IngiLCJQYXNzV29yZCI6InkifQ==", R"({"username":"x","password":"y"})", ""},
         Vector{"eyJ1c2VybmFtZSI6ImEiLCJ1c2VybmFtZSI6ImIifQ==", R"({"username":"b"})", ""},
         Vector{"eyJ1c2VybmFtZSI6bnVsbH0=", "{}", ""},
         Vector{"eyJ1c2VybmFtZSI6MX0=", "{}",
                "json: cannot unmarshal number into Go struct field AuthConfig.username of type string"},
-        Vector{"W10=", "{}",
-               "json: cannot unmarshal array into Go value of type registry.AuthConfig"},
+        Vector{"W10=", "{}", "json: cannot unmarshal array into Go value of type registry.AuthConfig"},
         Vector{"bnVsbA==", "{}", ""},
-        Vector{"ImFiYyI=", "{}",
-               "json: cannot unmarshal string into Go value of type registry.AuthConfig"},
+        Vector{"ImFiYyI=", "{}", "json: cannot unmarshal string into Go value of type registry.AuthConfig"},
         Vector{"aGVsbG8=", "{}", "invalid character 'h' looking for beginning of value"},
         Vector{"eyJ1c2VybmFtZSI6ImEifSB0cmFpbGluZw==", R"({"username":"a"})", ""},
         Vector{"eyJ1c2VybmFtZSI6ImEi", "{}", "unexpected EOF"},
@@ -70,13 +62,10 @@ INSTANTIATE_TEST_SUITE_P(
         Vector{"eyJ1c2VybmFtZSI6ImE/PiJ9", "{}", "illegal base64 data at input byte 19"},
         Vector{"eyJ1xb9lcm5hbWUiOiJzIn0=", R"({"username":"s"})", ""},
         Vector{"eyJyZWdpc3RyeXRva2VuIjoicnQiLCJleHRyYSI6NX0=", R"({"registrytoken":"rt"})", ""},
-        Vector{"\n", "{}", "EOF"},
-        Vector{"====", "{}", "illegal base64 data at input byte 0"},
+        Vector{"\n", "{}", "EOF"}, Vector{"====", "{}", "illegal base64 data at input byte 0"},
         Vector{"!!!!", "{}", "illegal base64 data at input byte 0"},
         Vector{"eyJpZGVudGl0eXRva2VuIjoidG9rIn0=", R"({"identitytoken":"tok"})", ""}),
-    [](const ::testing::TestParamInfo<Vector>& info) {
-      return "vector" + std::to_string(info.index + 1);
-    });
+    [](const ::testing::TestParamInfo<Vector>& info) { return "vector" + std::to_string(info.index + 1); });
 
 TEST(EncodeAuthConfig, SpecVectors) {
   EXPECT_EQ(EncodeAuthConfig({}), "e30=");
@@ -115,10 +104,8 @@ TEST(DecodeAuthConfigBody, SpecVectors) {
       {R"({"username":"a"}{"username":"b"})", R"({"username":"a"})", ""},
       {R"({"username":"a"}xyz)", R"({"username":"a"})", ""},
       {R"({"username":"a")", "{}", "unexpected EOF"},
-      {"123", "{}",
-       "json: cannot unmarshal number into Go value of type registry.AuthConfig"},
-      {R"({"username":"a",})", "{}",
-       "invalid character '}' looking for beginning of object key string"},
+      {"123", "{}", "json: cannot unmarshal number into Go value of type registry.AuthConfig"},
+      {R"({"username":"a",})", "{}", "invalid character '}' looking for beginning of object key string"},
   };
   for (const Case& c : cases) {
     AuthConfigDecoding d = DecodeAuthConfigBody(c.body);
@@ -137,8 +124,7 @@ TEST(DecodeAuthConfig, RefusesOversizedHeaderBeforeDecoding) {
   AuthConfigDecoding d = DecodeAuthConfig(huge);
   ASSERT_FALSE(d.status.ok());
   EXPECT_EQ(d.config, AuthConfig{});
-  EXPECT_NE(d.status.message().find("exceeds the limit of 1048576 bytes"),
-            std::string::npos);
+  EXPECT_NE(d.status.message().find("exceeds the limit of 1048576 bytes"), std::string::npos);
 }
 
 TEST(DecodeAuthConfig, LongHeaderAcrossBase64Windows) {
@@ -156,8 +142,7 @@ TEST(DecodeAuthConfig, LongHeaderAcrossBase64Windows) {
   bad[700] = '!';
   d = DecodeAuthConfig(bad);
   ASSERT_FALSE(d.status.ok());
-  EXPECT_EQ(d.status.message(),
-            "invalid X-Registry-Auth header: illegal base64 data at input byte 20");
+  EXPECT_EQ(d.status.message(), "invalid X-Registry-Auth header: illegal base64 data at input byte 20");
 }
 
 }  // namespace

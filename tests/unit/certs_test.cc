@@ -27,9 +27,10 @@ class CertsDir : public ::testing::Test {
   // A self-signed EC certificate and its key, written as NAME.cert/.key or
   // wherever asked.
   void MakePair(const fs::path& cert, const fs::path& key) {
-    std::string cmd = "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes "
-                      "-keyout '" + key.string() + "' -out '" + cert.string() +
-                      "' -subj /CN=berth-test -days 1 >/dev/null 2>&1";
+    std::string cmd =
+        "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes "
+        "-keyout '" +
+        key.string() + "' -out '" + cert.string() + "' -subj /CN=berth-test -days 1 >/dev/null 2>&1";
     ASSERT_EQ(std::system(cmd.c_str()), 0);
   }
   void Write(const fs::path& p, const std::string& text) { std::ofstream(p) << text; }
@@ -67,19 +68,16 @@ TEST_F(CertsDir, EngineErrorsForUnpairedFiles) {
             "the extension .crt");
   fs::remove(h / "client.cert");
   Write(h / "lone.key", "x");
-  EXPECT_EQ(ReadCertsDirectory(Host()).error().message(),
-            "missing client certificate lone.cert for key lone.key");
+  EXPECT_EQ(ReadCertsDirectory(Host()).error().message(), "missing client certificate lone.cert for key lone.key");
 }
 
 TEST_F(CertsDir, PairsThatDoNotLoad) {
   fs::path h = Host();
   MakePair(h / "a.cert", dir_ / "a-real.key");
   MakePair(dir_ / "other.cert", h / "a.key");  // a key of another certificate
-  EXPECT_EQ(ReadCertsDirectory(Host()).error().message(),
-            "tls: private key does not match public key");
+  EXPECT_EQ(ReadCertsDirectory(Host()).error().message(), "tls: private key does not match public key");
   Write(h / "a.cert", "junk");
-  EXPECT_EQ(ReadCertsDirectory(Host()).error().message(),
-            "tls: failed to find any PEM data in certificate input");
+  EXPECT_EQ(ReadCertsDirectory(Host()).error().message(), "tls: failed to find any PEM data in certificate input");
 }
 
 TEST_F(CertsDir, InsecureRegistriesIgnoreCertsD) {

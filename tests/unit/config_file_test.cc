@@ -126,8 +126,9 @@ TEST(ConfigFile, AFileThatDoesNotParseIsNeverRewritten) {
   });
   ASSERT_FALSE(updated.ok());
   EXPECT_FALSE(called);
-  EXPECT_EQ(updated.message(), "config file " + c.path() +
-                                   ": invalid character 'o' looking for beginning of object key string (left as it is)");
+  EXPECT_EQ(
+      updated.message(),
+      "config file " + c.path() + ": invalid character 'o' looking for beginning of object key string (left as it is)");
   EXPECT_EQ(c.Read(), "{\"auths\": {\"a\": {\"auth\": \"YWxpY2U6czNjcmV0\"}}, oops");
 }
 

@@ -28,7 +28,8 @@ TEST(EngineHost, TheCliForms) {
 
 TEST(EngineHost, BadHostsAreTheClisErrors) {
   EXPECT_EQ(ParseEngineHost("ftp://h", false).error().message(), "unable to parse docker host `ftp://h`");
-  EXPECT_EQ(ParseEngineHost("unix://relative", false).error().message(), "unable to parse docker host `unix://relative`");
+  EXPECT_EQ(ParseEngineHost("unix://relative", false).error().message(),
+            "unable to parse docker host `unix://relative`");
   EXPECT_EQ(ParseEngineHost("tcp://h:port", false).error().message(), "Invalid bind address format: tcp://h:port");
   EXPECT_EQ(ParseEngineHost("tcp://h:99999", false).error().message(), "Invalid bind address format: tcp://h:99999");
   EXPECT_EQ(ParseEngineHost("tcp://h:1/path", false).error().message(), "Invalid bind address format: tcp://h:1/path");

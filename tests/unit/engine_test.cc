@@ -149,8 +149,8 @@ TEST(EngineApi, InfoAndVersionForEachApiVersionRange) {
     EngineResponse v = with_host.Handle(EngineRequest{"GET", "/v" + version + "/version", {}, ""});
     EXPECT_EQ(v.body, with_host.Handle(EngineRequest{"GET", "/version", {}, ""}).body);
     EXPECT_EQ(MemberNames(v.body),
-              (std::vector<std::string>{"Platform", "Components", "Version", "ApiVersion", "MinAPIVersion",
-                                        "GitCommit", "GoVersion", "Os", "Arch", "KernelVersion"}));
+              (std::vector<std::string>{"Platform", "Components", "Version", "ApiVersion", "MinAPIVersion", "GitCommit",
+                                        "GoVersion", "Os", "Arch", "KernelVersion"}));
   }
 }
 

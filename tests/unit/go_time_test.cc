@@ -62,7 +62,8 @@ TEST(GoTime, ErrorsAreGos) {
        R"(parsing time "2026-01-01T23:59:59+23-00" as "2006-01-02T15:04:05Z07:00": cannot parse "+23-00" as "Z07:00")"},
       {"2026-01-01T23:59:59+23:0",
        R"(parsing time "2026-01-01T23:59:59+23:0" as "2006-01-02T15:04:05Z07:00": cannot parse "+23:0" as "Z07:00")"},
-      {"2026-01-01T23:59:59", R"(parsing time "2026-01-01T23:59:59" as "2006-01-02T15:04:05Z07:00": cannot parse "" as "Z07:00")"},
+      {"2026-01-01T23:59:59",
+       R"(parsing time "2026-01-01T23:59:59" as "2006-01-02T15:04:05Z07:00": cannot parse "" as "Z07:00")"},
       {"2026-01-01T23:59:59Z extra", R"(parsing time "2026-01-01T23:59:59Z extra": extra text: " extra")"},
       {"2026-01-01T00:00:00Zz", R"(parsing time "2026-01-01T00:00:00Zz": extra text: "z")"},
       {"2026-01-01 23:59:59Z",
@@ -86,7 +87,8 @@ TEST(GoTime, ErrorsAreGos) {
       // The time package's own quoting: \xNN for every byte of a non-ASCII
       // rune, backslashes before " and \.
       {R"(a\"b)", R"(parsing time "a\\\"b" as "2006-01-02T15:04:05Z07:00": cannot parse "a\\\"b" as "2006")"},
-      {"\xc3\xa9" "2026",
+      {"\xc3\xa9"
+       "2026",
        R"(parsing time "\xc3\xa92026" as "2006-01-02T15:04:05Z07:00": cannot parse "\xc3\xa92026" as "2006")"},
   };
   for (const auto& [value, want] : cases) {

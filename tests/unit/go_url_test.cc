@@ -20,9 +20,11 @@ struct UrlCase {
 };
 
 constexpr UrlCase kCases[] = {
-    {"https://registry.example.com:5000/v2/", "https", "registry.example.com:5000", "/v2/", "", "https://registry.example.com:5000/v2/", ""},
+    {"https://registry.example.com:5000/v2/", "https", "registry.example.com:5000", "/v2/", "",
+     "https://registry.example.com:5000/v2/", ""},
     {"HTTP://Mirror.Example.com", "http", "Mirror.Example.com", "", "", "http://Mirror.Example.com", ""},
-    {"https://user:pa ss@host/path?q=1#frag", "", "", "", "", "", "parse \"https://user:pa ss@host/path?q=1\": net/url: invalid userinfo"},
+    {"https://user:pa ss@host/path?q=1#frag", "", "", "", "", "",
+     "parse \"https://user:pa ss@host/path?q=1\": net/url: invalid userinfo"},
     {"https://user:secret@host/", "https", "host", "/", "", "https://user:secret@host/", ""},
     {"http://[::1]:5000/x", "http", "[::1]:5000", "/x", "", "http://[::1]:5000/x", ""},
     {"mirror.example.com", "", "", "mirror.example.com", "", "mirror.example.com", ""},

@@ -84,8 +84,7 @@ class HostsTomlEndpoints : public ::testing::Test {
   }
   std::unique_ptr<RegistryService> Service(ServiceOptions o = {}) {
     auto s = RegistryService::Create(
-        o, RegistryServiceSettings{.certs_dir = dir_.string(),
-                                   .resolver = [](const std::string&) {
+        o, RegistryServiceSettings{.certs_dir = dir_.string(), .resolver = [](const std::string&) {
                                      return std::vector<std::vector<std::uint8_t>>{};
                                    }});
     EXPECT_TRUE(s.ok());
@@ -140,8 +139,7 @@ TEST_F(HostsTomlEndpoints, BrokenFileIsAnError) {
   Write("registry.local", "[host.\"https://m\"]\nca = 5\n");
   auto pull = Service()->PullEndpoints("registry.local");
   ASSERT_FALSE(pull.ok());
-  EXPECT_NE(pull.error().message().find("ca: expected a string or an array of strings"),
-            std::string::npos);
+  EXPECT_NE(pull.error().message().find("ca: expected a string or an array of strings"), std::string::npos);
 }
 
 }  // namespace

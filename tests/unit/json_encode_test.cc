@@ -19,8 +19,9 @@ TEST(Marshal, AuthConfigOmitsEmptyMembers) {
   a.server_address = "s";
   a.identity_token = "i";
   a.registry_token = "r";
-  EXPECT_EQ(Marshal(a),
-            R"({"username":"u","password":"p","auth":"x","email":"e","serveraddress":"s","identitytoken":"i","registrytoken":"r"})");
+  EXPECT_EQ(
+      Marshal(a),
+      R"({"username":"u","password":"p","auth":"x","email":"e","serveraddress":"s","identitytoken":"i","registrytoken":"r"})");
 }
 
 TEST(Marshal, GoStringEscaping) {
@@ -29,14 +30,14 @@ TEST(Marshal, GoStringEscaping) {
   a.password = std::string("p\xe2\x80\xa8\x01\x7f\b\f", 8);
   EXPECT_EQ(Marshal(a),
             "{\"username\":\"a\\u003cb\\u003e\\u0026\",\"password\":\"p\\u2028\\u0001\x7f\\u0008\\u000c\"}");
-  EXPECT_EQ(Marshal(a, kApi),
-            "{\"username\":\"a<b>&\",\"password\":\"p\\u2028\\u0001\x7f\\u0008\\u000c\"}");
+  EXPECT_EQ(Marshal(a, kApi), "{\"username\":\"a<b>&\",\"password\":\"p\\u2028\\u0001\x7f\\u0008\\u000c\"}");
   AuthConfig b;
-  b.username = "a\xff" "b";
+  b.username =
+      "a\xff"
+      "b";
   EXPECT_EQ(Marshal(b), R"({"username":"a\ufffdb"})");
   b.username = "\xe2\x80\xa9\xc3\xa9\xed\xa0\x80\n\r\t\"\\/";
-  EXPECT_EQ(Marshal(b),
-            "{\"username\":\"\\u2029\xc3\xa9\\ufffd\\ufffd\\ufffd\\n\\r\\t\\\"\\\\/\"}");
+  EXPECT_EQ(Marshal(b), "{\"username\":\"\\u2029\xc3\xa9\\ufffd\\ufffd\\ufffd\\n\\r\\t\\\"\\\\/\"}");
 }
 
 TEST(Marshal, AuthenticateOKBodyKeepsEmptyMembers) {
@@ -68,8 +69,9 @@ TEST(Marshal, DefaultRegistryConfigAsInfoShowsIt) {
   hub.official = true;
   c.index_configs.emplace();
   (*c.index_configs)["docker.io"] = hub;
-  EXPECT_EQ(Marshal(c, kApi),
-            R"({"AllowNondistributableArtifactsCIDRs":null,"AllowNondistributableArtifactsHostnames":null,"InsecureRegistryCIDRs":["127.0.0.0/8"],"IndexConfigs":{"docker.io":{"Name":"docker.io","Mirrors":[],"Secure":true,"Official":true}},"Mirrors":null})");
+  EXPECT_EQ(
+      Marshal(c, kApi),
+      R"({"AllowNondistributableArtifactsCIDRs":null,"AllowNondistributableArtifactsHostnames":null,"InsecureRegistryCIDRs":["127.0.0.0/8"],"IndexConfigs":{"docker.io":{"Name":"docker.io","Mirrors":[],"Secure":true,"Official":true}},"Mirrors":null})");
 }
 
 TEST(Marshal, NetIPNetEdgeCases) {
@@ -78,14 +80,14 @@ TEST(Marshal, NetIPNetEdgeCases) {
   c.index_configs.emplace();
   (*c.index_configs)["b"] = std::nullopt;
   (*c.index_configs)["a"] = IndexInfo{};
-  EXPECT_EQ(Marshal(c, kApi),
-            R"({"AllowNondistributableArtifactsCIDRs":null,"AllowNondistributableArtifactsHostnames":null,"InsecureRegistryCIDRs":[null,"\u003cnil\u003e"],"IndexConfigs":{"a":{"Name":"","Mirrors":null,"Secure":false,"Official":false},"b":null},"Mirrors":null})");
+  EXPECT_EQ(
+      Marshal(c, kApi),
+      R"({"AllowNondistributableArtifactsCIDRs":null,"AllowNondistributableArtifactsHostnames":null,"InsecureRegistryCIDRs":[null,"\u003cnil\u003e"],"IndexConfigs":{"a":{"Name":"","Mirrors":null,"Secure":false,"Official":false},"b":null},"Mirrors":null})");
 }
 
 TEST(Marshal, DistributionInspect) {
   DistributionInspect d;
-  EXPECT_EQ(Marshal(d, kApi),
-            R"({"Descriptor":{"mediaType":"","digest":"","size":0},"Platforms":null})");
+  EXPECT_EQ(Marshal(d, kApi), R"({"Descriptor":{"mediaType":"","digest":"","size":0},"Platforms":null})");
   d.descriptor.media_type = "application/vnd.oci.image.index.v1+json";
   d.descriptor.digest = "sha256:abc";
   d.descriptor.size = 1234;
@@ -98,8 +100,9 @@ TEST(Marshal, DistributionInspect) {
   d.descriptor.artifact_type = "t";
   Platform p{"arm64", "linux", "10.0", {"sse4"}, "v8"};
   d.platforms = {p, Platform{}};
-  EXPECT_EQ(Marshal(d, kApi),
-            R"({"Descriptor":{"mediaType":"application/vnd.oci.image.index.v1+json","digest":"sha256:abc","size":1234,"urls":["https://a"],"annotations":{"a":"2","z":"1"},"data":"+/8=","platform":{"architecture":"amd64","os":"linux"},"artifactType":"t"},"Platforms":[{"architecture":"arm64","os":"linux","os.version":"10.0","os.features":["sse4"],"variant":"v8"},{"architecture":"","os":""}]})");
+  EXPECT_EQ(
+      Marshal(d, kApi),
+      R"({"Descriptor":{"mediaType":"application/vnd.oci.image.index.v1+json","digest":"sha256:abc","size":1234,"urls":["https://a"],"annotations":{"a":"2","z":"1"},"data":"+/8=","platform":{"architecture":"amd64","os":"linux"},"artifactType":"t"},"Platforms":[{"architecture":"arm64","os":"linux","os.version":"10.0","os.features":["sse4"],"variant":"v8"},{"architecture":"","os":""}]})");
 }
 
 }  // namespace

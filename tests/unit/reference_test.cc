@@ -11,8 +11,7 @@ const std::string kDigest = "sha256:" + k64;
 
 std::string Describe(const Result<Reference>& r) {
   if (!r) return "error: " + r.error().message();
-  return "domain=" + r->domain() + " path=" + r->path() + " tag=" + r->tag() +
-         " digest=" + r->digest();
+  return "domain=" + r->domain() + " path=" + r->path() + " tag=" + r->tag() + " digest=" + r->digest();
 }
 
 TEST(ParseReference, SpecVectors) {
@@ -72,43 +71,72 @@ TEST(ParseReference, SpecVectors) {
 }
 
 TEST(ParseNormalizedNamed, ValidAndInvalid) {
-  for (std::string s :
-       {"docker/docker", "library/debian", "debian", "docker.io/docker/docker",
-        "docker.io/library/debian", "docker.io/debian", "index.docker.io/docker/docker",
-        "index.docker.io/library/debian", "index.docker.io/debian",
-        "127.0.0.1:5000/docker/docker", "127.0.0.1:5000/library/debian", "127.0.0.1:5000/debian",
-        "192.168.0.1", "192.168.0.1:80", "192.168.0.1:8/debian", "192.168.0.2:25000/debian",
-        "thisisthesongthatneverendsitgoesonandonandonthisisthesongthatnev",
-        "[fc00::1]:5000/docker", "[fc00::1]:5000/docker/docker",
-        "[fc00:1:2:3:4:5:6:7]:5000/library/debian",
-        "docker.io/1a3f5e7d9c1b3a5f7e9d1c3b5a7f9e1d3c5b7a9f1e3d5d7c9b1a3f5e7d9c1b3a",
-        "Docker/docker", "DOCKER/docker", "docker-rules/docker", "docker---rules/docker",
-        "doc/docker", "d/docker", "jess/t", "dock__er/docker"}) {
+  for (std::string s : {"docker/docker",
+                        "library/debian",
+                        "debian",
+                        "docker.io/docker/docker",
+                        "docker.io/library/debian",
+                        "docker.io/debian",
+                        "index.docker.io/docker/docker",
+                        "index.docker.io/library/debian",
+                        "index.docker.io/debian",
+                        "127.0.0.1:5000/docker/docker",
+                        "127.0.0.1:5000/library/debian",
+                        "127.0.0.1:5000/debian",
+                        "192.168.0.1",
+                        "192.168.0.1:80",
+                        "192.168.0.1:8/debian",
+                        "192.168.0.2:25000/debian",
+                        "thisisthesongthatneverendsitgoesonandonandonthisisthesongthatnev",
+                        "[fc00::1]:5000/docker",
+                        "[fc00::1]:5000/docker/docker",
+                        "[fc00:1:2:3:4:5:6:7]:5000/library/debian",
+                        "docker.io/1a3f5e7d9c1b3a5f7e9d1c3b5a7f9e1d3c5b7a9f1e3d5d7c9b1a3f5e7d9c1b3a",
+                        "Docker/docker",
+                        "DOCKER/docker",
+                        "docker-rules/docker",
+                        "docker---rules/docker",
+                        "doc/docker",
+                        "d/docker",
+                        "jess/t",
+                        "dock__er/docker"}) {
     EXPECT_TRUE(ParseNormalizedNamed(s).ok()) << s << ": " << Describe(ParseNormalizedNamed(s));
   }
-  for (std::string s :
-       {"https://github.com/docker/docker", "docker/Docker", "-docker", "-docker/docker",
-        "-docker.io/docker/docker", "docker///docker", "docker.io/docker/Docker",
-        "docker.io/docker///docker", "[fc00::1]", "[fc00::1]:5000", "fc00::1:5000/debian",
-        "[fe80::1%eth0]:5000/debian", "[2001:db8:3:4::192.0.2.33]:5000/debian",
-        "1a3f5e7d9c1b3a5f7e9d1c3b5a7f9e1d3c5b7a9f1e3d5d7c9b1a3f5e7d9c1b3a", "docker-/docker",
-        "-docker-/docker", "____/____", "_docker/_docker", "dock..er/docker", "dock_.er/docker",
-        "dock-.er/docker", "docker/"}) {
+  for (std::string s : {"https://github.com/docker/docker",
+                        "docker/Docker",
+                        "-docker",
+                        "-docker/docker",
+                        "-docker.io/docker/docker",
+                        "docker///docker",
+                        "docker.io/docker/Docker",
+                        "docker.io/docker///docker",
+                        "[fc00::1]",
+                        "[fc00::1]:5000",
+                        "fc00::1:5000/debian",
+                        "[fe80::1%eth0]:5000/debian",
+                        "[2001:db8:3:4::192.0.2.33]:5000/debian",
+                        "1a3f5e7d9c1b3a5f7e9d1c3b5a7f9e1d3c5b7a9f1e3d5d7c9b1a3f5e7d9c1b3a",
+                        "docker-/docker",
+                        "-docker-/docker",
+                        "____/____",
+                        "_docker/_docker",
+                        "dock..er/docker",
+                        "dock_.er/docker",
+                        "dock-.er/docker",
+                        "docker/"}) {
     EXPECT_FALSE(ParseNormalizedNamed(s).ok()) << s;
   }
   EXPECT_EQ(ParseNormalizedNamed("docker/Docker").error().message(),
             "invalid reference format: repository name (docker/Docker) must be lowercase");
-  EXPECT_EQ(ParseNormalizedNamed("1a3f5e7d9c1b3a5f7e9d1c3b5a7f9e1d3c5b7a9f1e3d5d7c9b1a3f5e7d9c1b3a")
-                .error()
-                .message(),
+  EXPECT_EQ(ParseNormalizedNamed("1a3f5e7d9c1b3a5f7e9d1c3b5a7f9e1d3c5b7a9f1e3d5d7c9b1a3f5e7d9c1b3a").error().message(),
             "invalid repository name (1a3f5e7d9c1b3a5f7e9d1c3b5a7f9e1d3c5b7a9f1e3d5d7c9b1a3f5e7d9c1b3a), "
             "cannot specify 64-byte hexadecimal strings");
-  std::string long_name = "this_is_not_a_valid_namespace_because_its_lenth_is_greater_than_255_"
-                          "this_is_not_a_valid_namespace_because_its_lenth_is_greater_than_255_"
-                          "this_is_not_a_valid_namespace_because_its_lenth_is_greater_than_255_"
-                          "this_is_not_a_valid_namespace_because_its_lenth_is_greater_than_255/docker";
-  EXPECT_EQ(ParseNormalizedNamed(long_name).error().message(),
-            "repository name must not be more than 255 characters");
+  std::string long_name =
+      "this_is_not_a_valid_namespace_because_its_lenth_is_greater_than_255_"
+      "this_is_not_a_valid_namespace_because_its_lenth_is_greater_than_255_"
+      "this_is_not_a_valid_namespace_because_its_lenth_is_greater_than_255_"
+      "this_is_not_a_valid_namespace_because_its_lenth_is_greater_than_255/docker";
+  EXPECT_EQ(ParseNormalizedNamed(long_name).error().message(), "repository name must not be more than 255 characters");
 }
 
 TEST(ParseNormalizedNamed, Normalization) {
@@ -120,17 +148,16 @@ TEST(ParseNormalizedNamed, Normalization) {
       {"ubuntu", "ubuntu", "docker.io/library/ubuntu", "docker.io", "library/ubuntu"},
       {"library/ubuntu", "ubuntu", "docker.io/library/ubuntu", "docker.io", "library/ubuntu"},
       {"other/library", "other/library", "docker.io/other/library", "docker.io", "other/library"},
-      {"127.0.0.1:8000/private/moonbase", "127.0.0.1:8000/private/moonbase",
-       "127.0.0.1:8000/private/moonbase", "127.0.0.1:8000", "private/moonbase"},
-      {"ubuntu-12.04-base", "ubuntu-12.04-base", "docker.io/library/ubuntu-12.04-base",
-       "docker.io", "library/ubuntu-12.04-base"},
+      {"127.0.0.1:8000/private/moonbase", "127.0.0.1:8000/private/moonbase", "127.0.0.1:8000/private/moonbase",
+       "127.0.0.1:8000", "private/moonbase"},
+      {"ubuntu-12.04-base", "ubuntu-12.04-base", "docker.io/library/ubuntu-12.04-base", "docker.io",
+       "library/ubuntu-12.04-base"},
       {"docker.io/foo", "foo", "docker.io/library/foo", "docker.io", "library/foo"},
       {"library/foo/bar", "library/foo/bar", "docker.io/library/foo/bar", "docker.io", "library/foo/bar"},
       {"Foo/bar", "Foo/bar", "Foo/bar", "Foo", "bar"},
       {"FOO/bar", "FOO/bar", "FOO/bar", "FOO", "bar"},
       {"test_com/foo", "test_com/foo", "docker.io/test_com/foo", "docker.io", "test_com/foo"},
-      {"xn--n3h.com:18080/foo", "xn--n3h.com:18080/foo", "xn--n3h.com:18080/foo",
-       "xn--n3h.com:18080", "foo"},
+      {"xn--n3h.com:18080/foo", "xn--n3h.com:18080/foo", "xn--n3h.com:18080/foo", "xn--n3h.com:18080", "foo"},
   };
   for (const Case& c : cases) {
     Result<Reference> r = ParseNormalizedNamed(c.in);
@@ -180,8 +207,7 @@ TEST(References, HelpersAndCanonicalForms) {
   const std::string d = "sha256:e6693c20186f837fc393390135d8a598a96a833917917789d63766cab6c59582";
   EXPECT_EQ(ParseDockerRef("busybox")->String(), "docker.io/library/busybox:latest");
   EXPECT_EQ(ParseDockerRef("busybox@" + d)->String(), "docker.io/library/busybox@" + d);
-  EXPECT_EQ(ParseDockerRef("gcr.io/library/busybox:latest@" + d)->String(),
-            "gcr.io/library/busybox@" + d);
+  EXPECT_EQ(ParseDockerRef("gcr.io/library/busybox:latest@" + d)->String(), "gcr.io/library/busybox@" + d);
   EXPECT_EQ(ParseDockerRef("docker.io/busybox")->String(), "docker.io/library/busybox:latest");
 
   for (std::string s : {std::string(), std::string(":justtag"), "@" + kDigest, std::string("aa/asdf$$^/aa")})
@@ -191,8 +217,7 @@ TEST(References, HelpersAndCanonicalForms) {
 
   Result<Reference> canonical = ParseReference("test.com:8000/foo@sha256:" + std::string(64, '1'));
   ASSERT_TRUE(canonical.ok());
-  EXPECT_EQ(WithTag(*canonical, "TAG5")->String(),
-            "test.com:8000/foo:TAG5@sha256:" + std::string(64, '1'));
+  EXPECT_EQ(WithTag(*canonical, "TAG5")->String(), "test.com:8000/foo:TAG5@sha256:" + std::string(64, '1'));
   EXPECT_EQ(WithTag(*canonical, "-bad").error().message(), "invalid tag format");
   Result<Reference> tagged = ParseReference("test.com:8000/foo:latest");
   EXPECT_EQ(WithDigest(*tagged, "sha256:1234567890098765432112345667890098765")->String(),
@@ -221,7 +246,10 @@ TEST(ParseNormalizedNamed, UnicodeUpperCaseCountsAsGoSeesIt) {
   EXPECT_EQ(ParseNormalizedNamed("foo/\xff").error().message(),
             "invalid reference format: repository name (foo/\xff) must be lowercase");
   // The Kelvin sign lowers to ASCII 'k': Parse calls that upper case.
-  EXPECT_EQ(ParseReference("\xe2\x84\xaa" "ey").error().message(),
+  EXPECT_EQ(ParseReference("\xe2\x84\xaa"
+                           "ey")
+                .error()
+                .message(),
             "repository name must be lowercase");
 }
 

@@ -20,8 +20,8 @@ http::Response Answer(long status, std::string status_line, std::string content_
 }
 
 TEST(RegistryErrors, DockerHubDetailsByStatus) {
-  Error e = ErrorFromResponse(Answer(401, "401 Unauthorized", "application/json",
-                                     R"({"details":"incorrect username or password"})"));
+  Error e = ErrorFromResponse(
+      Answer(401, "401 Unauthorized", "application/json", R"({"details":"incorrect username or password"})"));
   EXPECT_EQ(e.kind(), ErrorKind::kUnauthorized);
   EXPECT_EQ(e.message(), "unauthorized: incorrect username or password");
   e = ErrorFromResponse(Answer(429, "429 Too Many Requests", "application/json", R"({"details":"slow down"})"));
@@ -30,8 +30,9 @@ TEST(RegistryErrors, DockerHubDetailsByStatus) {
 }
 
 TEST(RegistryErrors, ErrorListsUseTheCodesDefaults) {
-  Error e = ErrorFromResponse(Answer(404, "404 Not Found", "application/json; charset=utf-8",
-                                     R"({"errors":[{"code":"MANIFEST_UNKNOWN","message":"manifest unknown","detail":{"Tag":"x"}}]})"));
+  Error e = ErrorFromResponse(
+      Answer(404, "404 Not Found", "application/json; charset=utf-8",
+             R"({"errors":[{"code":"MANIFEST_UNKNOWN","message":"manifest unknown","detail":{"Tag":"x"}}]})"));
   EXPECT_EQ(e.kind(), ErrorKind::kNotFound);
   EXPECT_EQ(e.message(), "manifest unknown: manifest unknown");
   e = ErrorFromResponse(Answer(403, "403 Forbidden", "application/json", R"({"errors":[{"code":"DENIED"}]})"));
@@ -49,8 +50,7 @@ TEST(RegistryErrors, BodiesThatAreNotErrorLists) {
   e = ErrorFromResponse(Answer(403, "403 Forbidden", "text/html", "<h1>no</h1>"));
   EXPECT_EQ(e.message(), "denied: <h1>no</h1>");
   e = ErrorFromResponse(Answer(400, "400 Bad Request", "application/json", "{}"));
-  EXPECT_EQ(e.message(),
-            "error parsing HTTP 400 response body: no error details found in HTTP response body: \"{}\"");
+  EXPECT_EQ(e.message(), "error parsing HTTP 400 response body: no error details found in HTTP response body: \"{}\"");
   e = ErrorFromResponse(Answer(400, "400 Bad Request", "application/json", "{x"));
   EXPECT_EQ(e.message(),
             "error parsing HTTP 400 response body: invalid character 'x' looking for beginning of object key "
@@ -64,10 +64,10 @@ TEST(RegistryErrors, BodiesThatAreNotErrorLists) {
 }
 
 TEST(RegistryErrors, BearerChallengeErrorsLeadAndDecideTheClass) {
-  Error e = ErrorFromResponse(Answer(
-      401, "401 Unauthorized", "application/json",
-      R"({"errors":[{"code":"UNAUTHORIZED","message":"authentication required"}]})",
-      {R"(Bearer realm="https://auth/token",error="insufficient_scope",error_description="no pull")"}));
+  Error e = ErrorFromResponse(
+      Answer(401, "401 Unauthorized", "application/json",
+             R"({"errors":[{"code":"UNAUTHORIZED","message":"authentication required"}]})",
+             {R"(Bearer realm="https://auth/token",error="insufficient_scope",error_description="no pull")"}));
   EXPECT_EQ(e.kind(), ErrorKind::kForbidden);
   EXPECT_EQ(e.message(), "errors:\ndenied: no pull\nunauthorized: authentication required\n");
   e = ErrorFromResponse(Answer(401, "401 Unauthorized", "", "", {R"(Bearer realm="r",error="invalid_token")"}));

@@ -47,7 +47,7 @@ TEST(RetryPolicy, WaitsTheLargerOfRetryAfterAndTheBackoff) {
 
 TEST(RetryPolicy, GivesUpAtTheLimitOrBeyondTheLongestWait) {
   RetryPolicy policy;
-  EXPECT_EQ(policy.DelayBeforeRetry(3, 429, "1", kNow), std::nullopt);  // three retries made
+  EXPECT_EQ(policy.DelayBeforeRetry(3, 429, "1", kNow), std::nullopt);   // three retries made
   EXPECT_EQ(policy.DelayBeforeRetry(0, 429, "11", kNow), std::nullopt);  // over max_wait: not waited for
   EXPECT_EQ(policy.DelayBeforeRetry(0, 429, "10", kNow), seconds(10));
   policy.max_retries = 0;

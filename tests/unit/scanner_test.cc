@@ -12,17 +12,14 @@ std::string WholeError(std::string_view s) {
 
 TEST(Scanner, GoSyntaxErrors) {
   EXPECT_EQ(WholeError("hello"), "invalid character 'h' looking for beginning of value");
-  EXPECT_EQ(WholeError(R"({"a":1,})"),
-            "invalid character '}' looking for beginning of object key string");
+  EXPECT_EQ(WholeError(R"({"a":1,})"), "invalid character '}' looking for beginning of object key string");
   EXPECT_EQ(WholeError(R"({"a" 1})"), "invalid character '1' after object key");
-  EXPECT_EQ(WholeError(R"({"a":1 "b")"),
-            "invalid character '\"' after object key:value pair");
+  EXPECT_EQ(WholeError(R"({"a":1 "b")"), "invalid character '\"' after object key:value pair");
   EXPECT_EQ(WholeError("[1 2]"), "invalid character '2' after array element");
   EXPECT_EQ(WholeError("{} x"), "invalid character 'x' after top-level value");
   EXPECT_EQ(WholeError("\"a\x01\""), "invalid character '\\x01' in string literal");
   EXPECT_EQ(WholeError(R"("\q")"), "invalid character 'q' in string escape code");
-  EXPECT_EQ(WholeError(R"("\u12g4")"),
-            "invalid character 'g' in \\u hexadecimal character escape");
+  EXPECT_EQ(WholeError(R"("\u12g4")"), "invalid character 'g' in \\u hexadecimal character escape");
   EXPECT_EQ(WholeError("-a"), "invalid character 'a' in numeric literal");
   EXPECT_EQ(WholeError("1.a"), "invalid character 'a' after decimal point in numeric literal");
   EXPECT_EQ(WholeError("1ea"), "invalid character 'a' in exponent of numeric literal");

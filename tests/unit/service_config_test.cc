@@ -1,7 +1,7 @@
 // The registry service configuration against the vectors of the spec
 // (service-config.md).
-#include "berth/daemon_config.h"
 #include "berth/service_config.h"
+#include "berth/daemon_config.h"
 
 #include <gtest/gtest.h>
 
@@ -13,15 +13,16 @@ namespace {
 std::string Outcome(const Result<std::string>& r) {
   return r ? *r : "error: " + r.error().message();
 }
-std::string Outcome(const Status& s) { return s ? "ok" : "error: " + s.message(); }
+std::string Outcome(const Status& s) {
+  return s ? "ok" : "error: " + s.message();
+}
 
 TEST(ValidateIndexName, SpecVectors) {
   EXPECT_EQ(Outcome(ValidateIndexName("index.docker.io")), "docker.io");
   EXPECT_EQ(Outcome(ValidateIndexName("example.com")), "example.com");
   EXPECT_EQ(Outcome(ValidateIndexName("127.0.0.1:8080")), "127.0.0.1:8080");
   EXPECT_EQ(Outcome(ValidateIndexName("mytest-1.com")), "mytest-1.com");
-  EXPECT_EQ(Outcome(ValidateIndexName("mirror-1.example.com/v1/?q=foo")),
-            "mirror-1.example.com/v1/?q=foo");
+  EXPECT_EQ(Outcome(ValidateIndexName("mirror-1.example.com/v1/?q=foo")), "mirror-1.example.com/v1/?q=foo");
   EXPECT_EQ(Outcome(ValidateIndexName("docker.io-")),
             "error: invalid index name (docker.io-). Cannot begin or end with a hyphen");
   EXPECT_EQ(Outcome(ValidateIndexName("-example.com")),
@@ -68,8 +69,8 @@ TEST(ValidateMirror, SpecVectors) {
 }
 
 TEST(ValidateHostPort, SpecVectors) {
-  for (std::string ok : {"127.0.0.1", "127.0.0.1:8080", "2001:db8::1", "[2001:db8::1]:80", "[::1]",
-                         "::1", "example.com:0"}) {
+  for (std::string ok :
+       {"127.0.0.1", "127.0.0.1:8080", "2001:db8::1", "[2001:db8::1]:80", "[::1]", "::1", "example.com:0"}) {
     EXPECT_EQ(Outcome(ValidateHostPort(ok)), "ok") << ok;
   }
   EXPECT_EQ(Outcome(ValidateHostPort("mytest-.com")), "error: invalid host \"mytest-.com\"");
@@ -84,8 +85,7 @@ TEST(ValidateHostPort, SpecVectors) {
   EXPECT_EQ(Outcome(ValidateHostPort("localhost:abc")), "error: invalid host \"localhost\"");
   EXPECT_EQ(Outcome(ValidateHostPort("a_b.com")), "error: invalid host \"a_b.com\"");
   EXPECT_EQ(Outcome(ValidateHostPort("example.com:65536")), "error: invalid port \"65536\"");
-  EXPECT_EQ(Outcome(ValidateHostPort("[::1]:abc")),
-            "error: strconv.Atoi: parsing \"abc\": invalid syntax");
+  EXPECT_EQ(Outcome(ValidateHostPort("[::1]:abc")), "error: strconv.Atoi: parsing \"abc\": invalid syntax");
 }
 
 std::string ConfigOutcome(const ServiceOptions& o) {
@@ -96,7 +96,10 @@ std::string ConfigOutcome(const ServiceOptions& o) {
 
 TEST(ServiceOptions, DaemonJsonForm) {
   ServiceOptions o;
-  ASSERT_TRUE(UnmarshalServiceOptions(R"({"debug":true,"registry-mirrors":["https://m"],"insecure-registries":["r:5000"],"log-opts":{"a":"b"}})", o).ok());
+  ASSERT_TRUE(
+      UnmarshalServiceOptions(
+          R"({"debug":true,"registry-mirrors":["https://m"],"insecure-registries":["r:5000"],"log-opts":{"a":"b"}})", o)
+          .ok());
   EXPECT_EQ(o.mirrors, List<std::string>{"https://m"});
   EXPECT_EQ(o.insecure_registries, List<std::string>{"r:5000"});
   EXPECT_TRUE(o.allow_nondistributable_artifacts.is_nil());
@@ -104,12 +107,14 @@ TEST(ServiceOptions, DaemonJsonForm) {
 }
 
 TEST(NewServiceConfig, DefaultIsWhatInfoShows) {
-  EXPECT_EQ(ConfigOutcome({}),
-            R"({"AllowNondistributableArtifactsCIDRs":null,"AllowNondistributableArtifactsHostnames":null,"InsecureRegistryCIDRs":["127.0.0.0/8"],"IndexConfigs":{"docker.io":{"Name":"docker.io","Mirrors":[],"Secure":true,"Official":true}},"Mirrors":null})");
+  EXPECT_EQ(
+      ConfigOutcome({}),
+      R"({"AllowNondistributableArtifactsCIDRs":null,"AllowNondistributableArtifactsHostnames":null,"InsecureRegistryCIDRs":["127.0.0.0/8"],"IndexConfigs":{"docker.io":{"Name":"docker.io","Mirrors":[],"Secure":true,"Official":true}},"Mirrors":null})");
   ServiceOptions o;
   o.mirrors = {"https://m.example.com", "https://m.example.com/"};
-  EXPECT_EQ(ConfigOutcome(o),
-            R"({"AllowNondistributableArtifactsCIDRs":null,"AllowNondistributableArtifactsHostnames":null,"InsecureRegistryCIDRs":["127.0.0.0/8"],"IndexConfigs":{"docker.io":{"Name":"docker.io","Mirrors":["https://m.example.com/"],"Secure":true,"Official":true}},"Mirrors":["https://m.example.com/"]})");
+  EXPECT_EQ(
+      ConfigOutcome(o),
+      R"({"AllowNondistributableArtifactsCIDRs":null,"AllowNondistributableArtifactsHostnames":null,"InsecureRegistryCIDRs":["127.0.0.0/8"],"IndexConfigs":{"docker.io":{"Name":"docker.io","Mirrors":["https://m.example.com/"],"Secure":true,"Official":true}},"Mirrors":["https://m.example.com/"]})");
 }
 
 TEST(NewServiceConfig, EngineListVectors) {
@@ -123,9 +128,11 @@ TEST(NewServiceConfig, EngineListVectors) {
     o.insecure_registries = List<std::string>(std::move(v));
     return ConfigOutcome(o);
   };
-  EXPECT_NE(allow({"1.2.3.0/24", "2001:db8::/120", "127.0.0.1", "127.0.0.1:8080"})
-                .find(R"("AllowNondistributableArtifactsCIDRs":["1.2.3.0/24","2001:db8::/120"],"AllowNondistributableArtifactsHostnames":["127.0.0.1","127.0.0.1:8080"])"),
-            std::string::npos);
+  EXPECT_NE(
+      allow({"1.2.3.0/24", "2001:db8::/120", "127.0.0.1", "127.0.0.1:8080"})
+          .find(
+              R"("AllowNondistributableArtifactsCIDRs":["1.2.3.0/24","2001:db8::/120"],"AllowNondistributableArtifactsHostnames":["127.0.0.1","127.0.0.1:8080"])"),
+      std::string::npos);
   EXPECT_EQ(allow({"http://myregistry.example.com"}),
             "error: allow-nondistributable-artifacts registry http://myregistry.example.com should not contain '://'");
   EXPECT_EQ(allow({"-invalid-registry"}),
@@ -133,7 +140,8 @@ TEST(NewServiceConfig, EngineListVectors) {
   EXPECT_EQ(allow({"mytest-.com"}),
             "error: allow-nondistributable-artifacts registry mytest-.com is not valid: invalid host \"mytest-.com\"");
   EXPECT_EQ(allow({"\"myregistry.example.com:5000\""}),
-            "error: allow-nondistributable-artifacts registry \"myregistry.example.com:5000\" is not valid: invalid host \"\\\"myregistry.example.com\"");
+            "error: allow-nondistributable-artifacts registry \"myregistry.example.com:5000\" is not valid: invalid "
+            "host \"\\\"myregistry.example.com\"");
   EXPECT_EQ(allow({"[fe80::]/64"}),
             "error: allow-nondistributable-artifacts registry [fe80::]/64 is not valid: invalid host \"[fe80::]/64\"");
 
@@ -157,8 +165,9 @@ TEST(NewServiceConfig, EngineListVectors) {
   EXPECT_EQ(insecure({"[fe80::]/64"}),
             "error: insecure registry [fe80::]/64 is not valid: invalid host \"[fe80::]/64\"");
   // docker.io stays secure and official whatever the list says.
-  EXPECT_NE(insecure({"docker.io"}).find(R"("docker.io":{"Name":"docker.io","Mirrors":[],"Secure":true,"Official":true})"),
-            std::string::npos);
+  EXPECT_NE(
+      insecure({"docker.io"}).find(R"("docker.io":{"Name":"docker.io","Mirrors":[],"Secure":true,"Official":true})"),
+      std::string::npos);
   EXPECT_EQ(ConfigOutcome(ServiceOptions{{}, List<std::string>{"example.com:5000"}, {}}),
             "error: invalid mirror: unsupported scheme \"example.com\" in \"example.com:5000\"");
 }
@@ -190,8 +199,7 @@ namespace {
 
 TEST(NewServiceConfig, NondistributableListsAreSorted) {
   ServiceOptions o;
-  o.allow_nondistributable_artifacts = {"zeta.local", "10.0.0.0/8", "alpha.local:5000", "1.2.3.0/24",
-                                        "zeta.local"};
+  o.allow_nondistributable_artifacts = {"zeta.local", "10.0.0.0/8", "alpha.local:5000", "1.2.3.0/24", "zeta.local"};
   Result<ServiceConfig> c = NewServiceConfig(o);
   ASSERT_TRUE(c.ok());
   const std::string want =

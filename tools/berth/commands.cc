@@ -7,10 +7,10 @@
 #include <utility>
 
 #include "berth/auth_header.h"
-#include "berth/registry_client.h"
 #include "berth/daemon_config.h"
 #include "berth/json.h"
 #include "berth/reference.h"
+#include "berth/registry_client.h"
 #include "berth/registry_service.h"
 #include "berth/service_config.h"
 
@@ -22,11 +22,9 @@ CommandOutput Fail(std::string out, std::string err) {
 }
 
 template <class T>
-CommandOutput Normalize(std::string_view payload, bool first_value,
-                        bool escape_html) {
+CommandOutput Normalize(std::string_view payload, bool first_value, bool escape_html) {
   T value{};
-  Status status = first_value ? DecodeFirstValue(payload, value)
-                              : Unmarshal(payload, value);
+  Status status = first_value ? DecodeFirstValue(payload, value) : Unmarshal(payload, value);
   if (!status) return Fail("", status.message());
   return {Marshal(value, MarshalOptions{.escape_html = escape_html}), "", 0};
 }
@@ -63,15 +61,13 @@ CommandOutput AuthEncode(std::string_view auth_config_json) {
 }
 
 CommandOutput AuthDecode(std::string_view input, bool body) {
-  AuthConfigDecoding d = body ? DecodeAuthConfigBody(input)
-                              : DecodeAuthConfig(input);
+  AuthConfigDecoding d = body ? DecodeAuthConfigBody(input) : DecodeAuthConfig(input);
   std::string out = Marshal(d.config);
   if (!d.status) return Fail(std::move(out), d.status.message());
   return {std::move(out), "", 0};
 }
 
-CommandOutput JsonNormalize(std::string_view type, std::string_view payload,
-                            bool first_value, bool escape_html) {
+CommandOutput JsonNormalize(std::string_view type, std::string_view payload, bool first_value, bool escape_html) {
   for (const JsonType& t : JsonTypes()) {
     if (t.name == type) return t.run(payload, first_value, escape_html);
   }
@@ -80,8 +76,7 @@ CommandOutput JsonNormalize(std::string_view type, std::string_view payload,
     if (!names.empty()) names += ", ";
     names += t.name;
   }
-  return Fail("", "unknown type \"" + std::string(type) + "\" (one of: " +
-                      names + ")");
+  return Fail("", "unknown type \"" + std::string(type) + "\" (one of: " + names + ")");
 }
 
 namespace {
@@ -167,9 +162,8 @@ namespace {
 
 // The endpoints for TARGET (an image reference or a registry host), from
 // the configuration the request describes; warnings collected.
-Result<std::vector<Endpoint>> EndpointsFor(const ConfigRequest& request, std::string_view target,
-                                           bool push, const std::string& certs_dir,
-                                           std::vector<std::string>& warnings) {
+Result<std::vector<Endpoint>> EndpointsFor(const ConfigRequest& request, std::string_view target, bool push,
+                                           const std::string& certs_dir, std::vector<std::string>& warnings) {
   auto service = ServiceFor(request, certs_dir, warnings);
   if (!service) return service.error();
   std::string host(target);
@@ -183,11 +177,9 @@ Result<std::vector<Endpoint>> EndpointsFor(const ConfigRequest& request, std::st
 
 }  // namespace
 
-CommandOutput PingShow(const ConfigRequest& request, std::string_view target,
-                       const std::string& certs_dir) {
+CommandOutput PingShow(const ConfigRequest& request, std::string_view target, const std::string& certs_dir) {
   std::vector<std::string> warnings;
-  Result<std::vector<Endpoint>> endpoints =
-      EndpointsFor(request, target, /*push=*/true, certs_dir, warnings);
+  Result<std::vector<Endpoint>> endpoints = EndpointsFor(request, target, /*push=*/true, certs_dir, warnings);
   if (!endpoints) return Fail("", endpoints.error().message());
   std::string last_error = "no endpoint";
   for (const Endpoint& e : *endpoints) {
@@ -234,10 +226,8 @@ CommandOutput EndpointsShow(const ConfigRequest& request, std::string_view targe
     out += "{\"url\":";
     AppendJsonString(out, e.url);
     out += std::string(",\"mirror\":") + (e.mirror ? "true" : "false") +
-           ",\"official\":" + (e.official ? "true" : "false") +
-           ",\"tls_verify\":" + (e.tls_verify ? "true" : "false") +
-           ",\"allow_nondistributable_artifacts\":" +
-           (e.allow_nondistributable_artifacts ? "true" : "false") +
+           ",\"official\":" + (e.official ? "true" : "false") + ",\"tls_verify\":" + (e.tls_verify ? "true" : "false") +
+           ",\"allow_nondistributable_artifacts\":" + (e.allow_nondistributable_artifacts ? "true" : "false") +
            ",\"override_path\":" + (e.override_path ? "true" : "false");
     auto files = [&](const char* key, const std::vector<std::string>& list) {
       out += std::string(",\"") + key + "\":[";
@@ -262,8 +252,7 @@ CommandOutput ConfigShow(const ConfigRequest& request) {
   std::vector<std::string> warnings;
   Result<ServiceConfig> config = NewServiceConfig(*options, &warnings);
   if (!config) return Fail("", config.error().message());
-  return {Marshal(ServiceConfigForInfo(*config), MarshalOptions{.escape_html = false}),
-          Warnings(warnings), 0};
+  return {Marshal(ServiceConfigForInfo(*config), MarshalOptions{.escape_html = false}), Warnings(warnings), 0};
 }
 
 const std::vector<std::string>& JsonTypeNames() {

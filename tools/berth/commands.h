@@ -39,8 +39,7 @@ CommandOutput AuthDecode(std::string_view input, bool body);
 // `berth json TYPE`: decode `payload` as TYPE with json.Unmarshal's rules
 // (or json.Decoder's with first_value) and print it as the Engine's API
 // writes it (HTML escaping off unless escape_html).
-CommandOutput JsonNormalize(std::string_view type, std::string_view payload,
-                            bool first_value, bool escape_html);
+CommandOutput JsonNormalize(std::string_view type, std::string_view payload, bool first_value, bool escape_html);
 
 // How `berth ref` parses: the docker-style parser (ParseNormalizedNamed),
 // ParseAnyReference (--any), or the grammar alone (ParseReference).
@@ -69,8 +68,7 @@ CommandOutput EndpointsShow(const ConfigRequest& config, std::string_view target
 // `berth ping TARGET`: GET /v2/ on the registry's endpoints in order (no
 // mirrors) until one answers; one JSON line: url, status, api_version,
 // challenges [{scheme, params}]. Exit 1 with the last error if none does.
-CommandOutput PingShow(const ConfigRequest& config, std::string_view target,
-                       const std::string& certs_dir);
+CommandOutput PingShow(const ConfigRequest& config, std::string_view target, const std::string& certs_dir);
 
 // The registry service the configuration describes (certs from certs_dir);
 // warnings (an http:// prefix dropped) collected.
@@ -81,10 +79,10 @@ Result<std::unique_ptr<RegistryService>> ServiceFor(const ConfigRequest& config,
 using Prompt = std::function<std::optional<std::string>(const std::string& question, bool echo)>;
 
 struct LoginArgs {
-  std::string server;    // "" is Docker Hub
-  std::string username;  // -u
+  std::string server;                   // "" is Docker Hub
+  std::string username;                 // -u
   std::optional<std::string> password;  // -p or --password-stdin
-  std::string config_dir;  // --config, else $DOCKER_CONFIG, else ~/.docker
+  std::string config_dir;               // --config, else $DOCKER_CONFIG, else ~/.docker
 };
 
 // `berth login [SERVER]`: the docker CLI's login — stored credentials tried

@@ -158,13 +158,13 @@ CommandOutput InspectThroughEngine(const EngineClientOptions& engine_options,
   // not asked again for every reference: one wait, one error for each.
   std::optional<Error> engine_failure;
   for (const std::string& reference : references) {
-    Result<DistributionInspect> inspected =
-        engine_failure ? Result<DistributionInspect>(*engine_failure)
-        : store        ? (*engine)->DistributionInspect(reference, *store)
-                       : (*engine)->DistributionInspect(reference, auth);
+    Result<DistributionInspect> inspected = engine_failure ? Result<DistributionInspect>(*engine_failure)
+                                            : store        ? (*engine)->DistributionInspect(reference, *store)
+                                                           : (*engine)->DistributionInspect(reference, auth);
     if (!inspected) {
       const std::string& message = inspected.error().message();
-      if (message.rfind("Cannot connect to the Docker daemon", 0) == 0 || message.rfind("error during connect: ", 0) == 0) {
+      if (message.rfind("Cannot connect to the Docker daemon", 0) == 0 ||
+          message.rfind("error during connect: ", 0) == 0) {
         engine_failure = inspected.error();
       }
       out.err += (out.err.empty() ? "" : "\n") + ("berth: " + reference + ": " + inspected.error().message());

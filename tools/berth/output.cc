@@ -7,7 +7,9 @@
 
 namespace berth::cli {
 
-CommandOutput Failure(const std::string& message) { return {"", "berth: " + message, 1}; }
+CommandOutput Failure(const std::string& message) {
+  return {"", "berth: " + message, 1};
+}
 
 CommandOutput Failure(const std::string& message, const std::vector<std::string>& warnings) {
   CommandOutput out = Failure(message);
@@ -33,8 +35,10 @@ Result<std::unique_ptr<CredentialStore>> OpenCredentialStore(const std::string& 
     char* end = nullptr;
     double seconds = std::strtod(timeout, &end);
     if (*end != '\0' || !(seconds > 0) || seconds > 86400) {
-      return Error(ErrorKind::kInvalidParameter, "BERTH_CREDENTIAL_HELPER_TIMEOUT must be a number of seconds "
-                                                 "above 0 and at most 86400, not \"" + std::string(timeout) + "\"");
+      return Error(ErrorKind::kInvalidParameter,
+                   "BERTH_CREDENTIAL_HELPER_TIMEOUT must be a number of seconds "
+                   "above 0 and at most 86400, not \"" +
+                       std::string(timeout) + "\"");
     }
     options.helper_timeout = std::chrono::milliseconds(static_cast<long long>(seconds * 1000));
   }
@@ -143,8 +147,7 @@ std::string SearchTable(const std::vector<SearchResult>& results, bool no_trunc)
 
 }  // namespace
 
-Result<std::string> SearchOutput(const std::vector<SearchResult>& results, const std::string& format,
-                                 bool no_trunc) {
+Result<std::string> SearchOutput(const std::vector<SearchResult>& results, const std::string& format, bool no_trunc) {
   if (format == "table") return SearchTable(results, no_trunc);
   if (format != "json") {
     return Error(ErrorKind::kInvalidParameter, "unknown format \"" + format + "\" (one of: table, json)");
@@ -163,7 +166,8 @@ Result<std::map<std::string, std::set<std::string>>> ParseFilterFlags(const std:
   std::map<std::string, std::set<std::string>> out;
   for (const std::string& f : flags) {
     std::size_t eq = f.find('=');
-    if (eq == std::string::npos) return Error(ErrorKind::kInvalidParameter, "bad format of filter (expected name=value)");
+    if (eq == std::string::npos)
+      return Error(ErrorKind::kInvalidParameter, "bad format of filter (expected name=value)");
     out[f.substr(0, eq)].insert(f.substr(eq + 1));
   }
   return out;

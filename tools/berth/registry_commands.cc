@@ -29,8 +29,8 @@ CommandOutput LoginRun(const ConfigRequest& config, const std::string& certs_dir
   auto service = ServiceFor(config, certs_dir, warnings);
   if (!service) return Failure(service.error().message());
   RegistryClient client(**service);
-  return LoginWith(args, prompt, [&client](const AuthConfig& auth) { return client.Login(auth); },
-                   std::move(warnings));
+  return LoginWith(
+      args, prompt, [&client](const AuthConfig& auth) { return client.Login(auth); }, std::move(warnings));
 }
 
 CommandOutput LoginWith(const LoginArgs& args, const Prompt& prompt, const LoginCall& login,
@@ -198,8 +198,8 @@ CommandOutput SearchRun(const ConfigRequest& config, const std::string& certs_di
   RegistryClient client(**service);
   Result<SearchOutcome> outcome = client.SearchWith(request, *auth_for);
   if (!outcome) return Failure(outcome.error().message(), warnings);
-  std::string note = "berth: answered by " + std::string(SearchMethodName(outcome->method)) + " at " +
-                     outcome->endpoint;
+  std::string note =
+      "berth: answered by " + std::string(SearchMethodName(outcome->method)) + " at " + outcome->endpoint;
   warnings.push_back(note);
   Result<std::string> out = SearchOutput(outcome->results, args.format, args.no_trunc);
   if (!out) return Failure(out.error().message());
@@ -220,8 +220,8 @@ CommandOutput InspectRun(const ConfigRequest& config, const std::string& certs_d
       if (!ref || !ref->named()) continue;  // Inspect reports it
       if (registry.empty()) registry = ref->domain();
       if (ref->domain() != registry) {
-        return Failure("credentials given on the command line are for one registry; " + name +
-                       " is on " + ref->domain() + ", not " + registry);
+        return Failure("credentials given on the command line are for one registry; " + name + " is on " +
+                       ref->domain() + ", not " + registry);
       }
     }
   }

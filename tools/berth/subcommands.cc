@@ -18,8 +18,8 @@ struct AuthEncodeOptions {
 
 int RunAuthEncode(CliContext& cli, const AuthEncodeOptions& o) {
   if (!o.reference.empty()) {
-    return Emit(AuthEncodeFromConfig(o.registry.Request(), o.registry.certs_dir, cli.ConfigDir(o.config_dir),
-                                     o.reference));
+    return Emit(
+        AuthEncodeFromConfig(o.registry.Request(), o.registry.certs_dir, cli.ConfigDir(o.config_dir), o.reference));
   }
   std::optional<std::string> in = ArgumentOrStdin(o.json, false);
   return in ? Emit(AuthEncode(*in)) : 1;
@@ -42,9 +42,10 @@ void NewAuthCommand(CLI::App& app, CliContext& cli) {
   auth->require_subcommand(1);
 
   auto encode_options = std::make_shared<AuthEncodeOptions>();
-  CLI::App* encode = auth->add_subcommand(
-      "encode", "AuthConfig JSON (argument or stdin) to a header value, or with --from-config the header "
-                "the docker CLI sends for an image");
+  CLI::App* encode =
+      auth->add_subcommand("encode",
+                           "AuthConfig JSON (argument or stdin) to a header value, or with --from-config the header "
+                           "the docker CLI sends for an image");
   encode->add_option("JSON", encode_options->json, "AuthConfig as JSON");
   encode->add_option("--from-config", encode_options->reference, "an image reference: its stored credentials");
   encode->add_option("--config", encode_options->config_dir,
@@ -105,13 +106,11 @@ struct RefOptions {
 
 void NewRefCommand(CLI::App& app, CliContext& cli) {
   auto o = std::make_shared<RefOptions>();
-  CLI::App* cmd =
-      app.add_subcommand("ref", "Parse an image reference as the Engine does and print its parts as JSON");
+  CLI::App* cmd = app.add_subcommand("ref", "Parse an image reference as the Engine does and print its parts as JSON");
   cmd->add_option("REFERENCE", o->reference, "e.g. ubuntu:22.04")->required();
   cmd->add_flag("--any", o->any, "also accept image IDs and digests (ParseAnyReference)");
-  cmd->callback([&cli, o] {
-    cli.exit_code = Emit(RefInfo(o->reference, o->any ? RefMode::kAny : RefMode::kNormalized));
-  });
+  cmd->callback(
+      [&cli, o] { cli.exit_code = Emit(RefInfo(o->reference, o->any ? RefMode::kAny : RefMode::kNormalized)); });
 }
 
 // ---- config, endpoints, ping: the registry configuration --------------------------
@@ -140,8 +139,7 @@ void NewEndpointsCommand(CLI::App& app, CliContext& cli) {
   cmd->add_flag("--push", o->push, "push endpoints (never mirrors)");
   AddRegistryTargetOptions(cmd, o->registry);
   cmd->callback([&cli, o] {
-    cli.exit_code =
-        Emit(EndpointsShow(o->registry.Request(), o->registry.target, o->push, o->registry.certs_dir));
+    cli.exit_code = Emit(EndpointsShow(o->registry.Request(), o->registry.target, o->push, o->registry.certs_dir));
   });
 }
 
@@ -245,8 +243,8 @@ int RunInspect(CliContext& cli, const InspectOptions& o) {
 
 void NewSearchCommand(CLI::App& app, CliContext& cli) {
   auto o = std::make_shared<SearchOptions>();
-  CLI::App* cmd = app.add_subcommand(
-      "search", "Search a registry as GET /images/search does (v1 search, else the v2 catalog)");
+  CLI::App* cmd =
+      app.add_subcommand("search", "Search a registry as GET /images/search does (v1 search, else the v2 catalog)");
   cmd->add_option("TERM", o->request.term, "what to look for; HOST/TERM searches that registry")->required();
   cmd->add_option("--limit", o->request.limit, "at most this many results (1-100; default 25)");
   cmd->add_option("-f,--filter", o->request.filters, "is-official=BOOL, is-automated=BOOL or stars=N (repeatable)");
@@ -272,8 +270,9 @@ void NewInspectCommand(CLI::App& app, CliContext& cli) {
 void NewInfoCommand(CLI::App& app, CliContext& cli) {
   auto format = std::make_shared<std::string>("table");
   CLI::App* cmd = app.add_subcommand(
-      "info", "An Engine's registry configuration, as `docker info` shows it (GET /info; -H or $DOCKER_HOST, else "
-              "unix:///var/run/docker.sock)");
+      "info",
+      "An Engine's registry configuration, as `docker info` shows it (GET /info; -H or $DOCKER_HOST, else "
+      "unix:///var/run/docker.sock)");
   cmd->add_option("--format", *format, "table or json (the daemon's answer)")->capture_default_str();
   cmd->callback([&cli, format] {
     std::optional<EngineClientOptions> engine = cli.EngineOptions();

@@ -113,15 +113,16 @@ berth::EngineOptions MachineOptions(const Flags& flags) {
 // Step 1: the command line. nullopt with `exit_code` set when berthd is
 // done already (--help, --version, a bad flag).
 std::optional<Flags> ParseFlags(int argc, char** argv, int& exit_code) {
-  CLI::App app{"berthd: the Docker Engine API's registry routes (/_ping, /version, /info, /auth, /images/search, "
-               "/distribution/{name}/json), served to the docker CLI and docker-py"};
+  CLI::App app{
+      "berthd: the Docker Engine API's registry routes (/_ping, /version, /info, /auth, /images/search, "
+      "/distribution/{name}/json), served to the docker CLI and docker-py"};
   app.set_version_flag("-v,--version", std::string("berthd ") + BERTH_VERSION);
   Flags flags;
   app.add_option("-H,--host", flags.hosts,
                  "where to listen: unix:///path or tcp://host:port (repeatable; default unix:///run/berth.sock)");
-  app.add_option("--config-file", flags.config_file,
-                 std::string("daemon.json with the registry options (default ") + kDefaultConfigFile +
-                     " if it exists)");
+  app.add_option(
+      "--config-file", flags.config_file,
+      std::string("daemon.json with the registry options (default ") + kDefaultConfigFile + " if it exists)");
   app.add_option("--registry-mirror", flags.registry.registry_mirrors, "a registry mirror for docker.io (repeatable)");
   app.add_option("--insecure-registry", flags.registry.insecure_registries,
                  "a registry (host[:port] or CIDR) reached without TLS verification (repeatable)");
@@ -179,21 +180,21 @@ berth::Result<berth::server::ServerOptions> ServerOptionsFor(const Flags& flags,
       log.Log(Level::kDebug, "Calling " + a.method + " " + a.target + " -> " + std::to_string(a.status) + " in " +
                                  std::to_string(a.seconds * 1000).substr(0, 6) + " ms");
     }
-    if (a.status >= 500) log.Log(Level::kError, "Handler for " + a.method + " " + a.target + " returned error status " +
-                                                     std::to_string(a.status));
+    if (a.status >= 500)
+      log.Log(Level::kError,
+              "Handler for " + a.method + " " + a.target + " returned error status " + std::to_string(a.status));
   };
   return o;
 }
 
 // Step 2: the registry service from daemon.json and the flags (dockerd's
 // rules, berth/daemon_config.h); its warnings logged.
-berth::Result<std::unique_ptr<berth::RegistryService>> BuildRegistryService(const Flags& flags,
-                                                                              berthd::Logger& log) {
+berth::Result<std::unique_ptr<berth::RegistryService>> BuildRegistryService(const Flags& flags, berthd::Logger& log) {
   berth::Result<berth::ServiceOptions> options = berth::LoadServiceOptions(flags.Registry());
   if (!options) return options.error();
   std::vector<std::string> warnings;
-  auto service = berth::RegistryService::Create(*options, berth::RegistryServiceSettings{.certs_dir = flags.certs_dir},
-                                                &warnings);
+  auto service =
+      berth::RegistryService::Create(*options, berth::RegistryServiceSettings{.certs_dir = flags.certs_dir}, &warnings);
   for (const std::string& w : warnings) log.Log(Level::kWarn, w);
   return service;
 }
