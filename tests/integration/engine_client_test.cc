@@ -41,14 +41,7 @@ struct EngineInFrontOfRegistry {
   std::unique_ptr<LocalBerthd> berthd;
 
   bool Start() {
-    std::string htpasswd;
-    if (testing::Run({"htpasswd", "-Bbn", "alice", "s3cret"}, &htpasswd) != 0) return false;
-    std::ofstream(tls.dir.path() + "/htpasswd") << htpasswd;
-    if (!tls.Start("auth:\n  htpasswd:\n    realm: berth-test\n    path: " + tls.dir.path() + "/htpasswd\n")) {
-      return false;
-    }
-    pushed = tls.Push("alice:s3cret");
-    if (!pushed.ok) return false;
+    if (!tls.StartForAlice(pushed)) return false;
     berthd = std::make_unique<LocalBerthd>(std::vector<std::string>{
         "--certs-dir", tls.certs, "--registry-mirror", "https://mirror.invalid", "--insecure-registry", "10.9.0.0/16"});
     return berthd->ok();

@@ -19,10 +19,9 @@ namespace fs = std::filesystem;
 
 TEST(Mirrors, TriedFirstWithoutCredentialsThenUpstreamWithThem) {
   testing::TempDir dir;
-  std::string htpasswd;
-  ASSERT_EQ(testing::Run({"htpasswd", "-Bbn", "alice", "s3cret"}, &htpasswd), 0);
-  std::ofstream(dir.path() + "/htpasswd") << htpasswd;
-  testing::LocalRegistry upstream("auth:\n  htpasswd:\n    realm: berth-test\n    path: " + dir.path() + "/htpasswd\n");
+  const std::string auth = testing::AliceHtpasswdAuth(dir.path());
+  ASSERT_FALSE(auth.empty());
+  testing::LocalRegistry upstream(auth);
   ASSERT_TRUE(upstream.ok()) << upstream.error();
   testing::PushedImages pushed =
       testing::PushImages(upstream.host(), dir.path() + "/images", {"--creds", "alice:s3cret", "--tls-verify=false"});

@@ -34,23 +34,10 @@ AuthConfig Credentials(const std::string& server, const std::string& user, const
   return auth;
 }
 
-// A TLS registry that lets alice:s3cret in (htpasswd), the test images
-// pushed to it.
-bool StartAlicesRegistry(TlsRegistry& tls, PushedImages& pushed) {
-  std::string htpasswd;
-  if (testing::Run({"htpasswd", "-Bbn", "alice", "s3cret"}, &htpasswd) != 0) return false;
-  std::ofstream(tls.dir.path() + "/htpasswd") << htpasswd;
-  if (!tls.Start("auth:\n  htpasswd:\n    realm: berth-test\n    path: " + tls.dir.path() + "/htpasswd\n")) {
-    return false;
-  }
-  pushed = tls.Push("alice:s3cret");
-  return pushed.ok;
-}
-
 TEST(BasicAuthRegistry, LoginInspectAndTheEnginesErrors) {
   TlsRegistry tls;
   PushedImages pushed;
-  ASSERT_TRUE(StartAlicesRegistry(tls, pushed)) << pushed.error;
+  ASSERT_TRUE(tls.StartForAlice(pushed)) << pushed.error;
 
   {
     RegistryClient client(*tls.service);
@@ -97,7 +84,7 @@ TEST(BasicAuthRegistry, LoginInspectAndTheEnginesErrors) {
 TEST(BasicAuthRegistry, NothingGoesToPlainHttpAfterHttpsAnswered) {
   TlsRegistry tls;
   PushedImages pushed;
-  ASSERT_TRUE(StartAlicesRegistry(tls, pushed)) << pushed.error;
+  ASSERT_TRUE(tls.StartForAlice(pushed)) << pushed.error;
   ServiceOptions options;
   options.insecure_registries = {tls.name};
   RegistryServiceSettings settings;

@@ -9,6 +9,8 @@
 #include <filesystem>
 #include <fstream>
 
+#include "fixtures.h"
+
 namespace berth {
 namespace {
 
@@ -16,13 +18,7 @@ namespace fs = std::filesystem;
 
 class CertsDir : public ::testing::Test {
  protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("berth-certs-" + std::to_string(::getpid()) + "-" +
-                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_ / "host:5000");
-  }
-  void TearDown() override { fs::remove_all(dir_); }
+  void SetUp() override { fs::create_directories(dir_ / "host:5000"); }
 
   // A self-signed EC certificate and its key, written as NAME.cert/.key or
   // wherever asked.
@@ -36,7 +32,8 @@ class CertsDir : public ::testing::Test {
   void Write(const fs::path& p, const std::string& text) { std::ofstream(p) << text; }
   std::string Host() const { return (dir_ / "host:5000").string(); }
 
-  fs::path dir_;
+  testing::TempDir tmp_;
+  fs::path dir_ = tmp_.path();
 };
 
 TEST_F(CertsDir, MissingDirectoryIsNoMaterial) {

@@ -8,6 +8,7 @@
 #include <fstream>
 
 #include "berth/registry_service.h"
+#include "fixtures.h"
 
 namespace berth {
 namespace {
@@ -72,12 +73,6 @@ TEST(HostsToml, ClearErrors) {
 
 class HostsTomlEndpoints : public ::testing::Test {
  protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("berth-hosts-" + std::to_string(::getpid()) + "-" +
-                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
   void Write(const std::string& host, const std::string& text) {
     fs::create_directories(dir_ / host);
     std::ofstream(dir_ / host / "hosts.toml") << text;
@@ -90,7 +85,8 @@ class HostsTomlEndpoints : public ::testing::Test {
     EXPECT_TRUE(s.ok());
     return std::move(*s);
   }
-  fs::path dir_;
+  testing::TempDir tmp_;
+  fs::path dir_ = tmp_.path();
 };
 
 TEST_F(HostsTomlEndpoints, MirrorsForAnyRegistry) {

@@ -1,7 +1,7 @@
 // berthd (this build's) started by a test on a unix socket in its own
 // directory and on a free loopback TCP port, stopped when the object goes.
-#ifndef BERTH_TESTS_INTEGRATION_LOCAL_BERTHD_H_
-#define BERTH_TESTS_INTEGRATION_LOCAL_BERTHD_H_
+#ifndef BERTH_TESTS_LIB_LOCAL_BERTHD_H_
+#define BERTH_TESTS_LIB_LOCAL_BERTHD_H_
 
 #include <sys/types.h>
 
@@ -33,4 +33,4 @@ class LocalBerthd {
 
 }  // namespace berth::testing
 
-#endif  // BERTH_TESTS_INTEGRATION_LOCAL_BERTHD_H_
+#endif  // BERTH_TESTS_LIB_LOCAL_BERTHD_H_

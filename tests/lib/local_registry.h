@@ -1,7 +1,7 @@
 // A real CNCF registry (Debian's docker-registry) started by a test on
 // 127.0.0.1 with its own storage, and stopped when the object goes.
-#ifndef BERTH_TESTS_INTEGRATION_LOCAL_REGISTRY_H_
-#define BERTH_TESTS_INTEGRATION_LOCAL_REGISTRY_H_
+#ifndef BERTH_TESTS_LIB_LOCAL_REGISTRY_H_
+#define BERTH_TESTS_LIB_LOCAL_REGISTRY_H_
 
 #include <sys/types.h>
 
@@ -34,4 +34,4 @@ class LocalRegistry {
 
 }  // namespace berth::testing
 
-#endif  // BERTH_TESTS_INTEGRATION_LOCAL_REGISTRY_H_
+#endif  // BERTH_TESTS_LIB_LOCAL_REGISTRY_H_

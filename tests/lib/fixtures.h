@@ -2,8 +2,8 @@
 // 127.0.0.1 and all from tests/fixtures: a throwaway PKI, the Python fixture
 // servers (token server, Docker Hub's v1 search, a deliberately broken
 // registry) and test images pushed with skopeo.
-#ifndef BERTH_TESTS_INTEGRATION_FIXTURES_H_
-#define BERTH_TESTS_INTEGRATION_FIXTURES_H_
+#ifndef BERTH_TESTS_LIB_FIXTURES_H_
+#define BERTH_TESTS_LIB_FIXTURES_H_
 
 #include <sys/types.h>
 
@@ -51,6 +51,11 @@ int CountLines(const std::string& path, const std::vector<std::string>& needles)
 // bad.{crt,key}, cadir/.
 bool MakePki(const std::string& dir);
 
+// The registry configuration's auth section for htpasswd auth that lets
+// alice:s3cret in, its htpasswd file written into dir; "" when htpasswd
+// (apache2-utils) failed.
+std::string AliceHtpasswdAuth(const std::string& dir);
+
 // A fixture server (`/usr/bin/python3 tests/fixtures/SCRIPT --port 0 ARGS…`)
 // running until the object goes.
 class FixtureServer {
@@ -86,4 +91,4 @@ PushedImages PushImages(const std::string& registry_host, const std::string& out
 
 }  // namespace berth::testing
 
-#endif  // BERTH_TESTS_INTEGRATION_FIXTURES_H_
+#endif  // BERTH_TESTS_LIB_FIXTURES_H_

@@ -1,8 +1,8 @@
 // A registry over TLS (test PKI) on localhost with an auth section, and
 // what berth needs to reach it: a certs.d with the CA, a service that sees
 // localhost as secure. Shared by the tests of logins and inspects.
-#ifndef BERTH_TESTS_INTEGRATION_TLS_REGISTRY_H_
-#define BERTH_TESTS_INTEGRATION_TLS_REGISTRY_H_
+#ifndef BERTH_TESTS_LIB_TLS_REGISTRY_H_
+#define BERTH_TESTS_LIB_TLS_REGISTRY_H_
 
 #include <filesystem>
 #include <memory>
@@ -46,6 +46,15 @@ struct TlsRegistry {
     return true;
   }
 
+  // Started with htpasswd auth that lets alice:s3cret in, the test images
+  // pushed (into `pushed`, whose error says what failed).
+  bool StartForAlice(PushedImages& pushed) {
+    const std::string auth = AliceHtpasswdAuth(dir.path());
+    if (auth.empty() || !Start(auth)) return false;
+    pushed = Push("alice:s3cret");
+    return pushed.ok;
+  }
+
   PushedImages Push(const std::string& creds) {
     return PushImages(registry->host(), dir.path() + "/images", {"--creds", creds, "--cert-dir", pki + "/cadir"});
   }
@@ -53,4 +62,4 @@ struct TlsRegistry {
 
 }  // namespace berth::testing
 
-#endif  // BERTH_TESTS_INTEGRATION_TLS_REGISTRY_H_
+#endif  // BERTH_TESTS_LIB_TLS_REGISTRY_H_

@@ -88,6 +88,13 @@ bool MakePki(const std::string& dir) {
   return Run({"bash", Fixture("make_pki.sh"), dir}) == 0;
 }
 
+std::string AliceHtpasswdAuth(const std::string& dir) {
+  std::string htpasswd;
+  if (Run({"htpasswd", "-Bbn", "alice", "s3cret"}, &htpasswd) != 0) return {};
+  std::ofstream(dir + "/htpasswd") << htpasswd;
+  return "auth:\n  htpasswd:\n    realm: berth-test\n    path: " + dir + "/htpasswd\n";
+}
+
 FixtureServer::FixtureServer(const std::string& script, const std::vector<std::string>& args) {
   int fds[2];
   if (pipe(fds) != 0) {
