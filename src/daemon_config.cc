@@ -3,10 +3,12 @@
 #include <array>
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <tuple>
 
+#include "internal/ascii.h"
 #include "json/entry_points.h"
 
 namespace berth {
@@ -91,9 +93,15 @@ Result<ServiceOptions> ReadConfigFile(const std::string& path, const NormalizedF
   const std::string prefix = "unable to configure the Docker daemon with file " + path + ": ";
   std::ifstream in(path, std::ios::binary);
   if (!in) return Error(ErrorKind::kInvalidParameter, prefix + OpenError(path, errno));
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) {
+    return Error(ErrorKind::kInvalidParameter, prefix + "read " + path + ": is a directory");
+  }
   std::ostringstream text;
   text << in.rdbuf();
   ServiceOptions options;
+  // dockerd trims the file and takes an empty one as no configuration.
+  if (detail::TrimAsciiSpace(text.str()).empty()) return options;
   if (Status st = UnmarshalServiceOptions(text.str(), options); !st) {
     return Error(ErrorKind::kInvalidParameter, prefix + st.message());
   }

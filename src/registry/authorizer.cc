@@ -26,13 +26,17 @@ std::string JoinScopes(const std::vector<std::string>& scopes) {
   return out;
 }
 
-// The cache key of a token: tokens belong to the credentials that got
-// them, so the key holds a digest of the credentials, never the
+// Whom a token belongs to: a digest of the credentials, never the
 // credentials.
+std::string TokenOwner(const Credentials& credentials) {
+  if (!credentials.token_owner.empty()) return credentials.token_owner;
+  return Sha256Digest(credentials.username + '\0' + credentials.password + '\0' + credentials.identity_token);
+}
+
+// The cache key of a token: realm, service, scopes and owner.
 std::string TokenKey(const std::string& realm, const std::string& service, const std::vector<std::string>& scopes,
                      const Credentials& credentials) {
-  return realm + "\n" + service + "\n" + JoinScopes(scopes) + "\n" +
-         Sha256Digest(credentials.username + '\0' + credentials.password + '\0' + credentials.identity_token);
+  return realm + "\n" + service + "\n" + JoinScopes(scopes) + "\n" + TokenOwner(credentials);
 }
 
 }  // namespace
@@ -163,7 +167,10 @@ Result<std::string> Authorizer::FetchToken(const std::string& key, const std::st
   if (token.empty() && !oauth) {
     return Error(ErrorKind::kSystem, "authorization server did not include a token in the response");
   }
-  if (!body.refresh_token.empty()) credentials.identity_token = body.refresh_token;
+  if (!body.refresh_token.empty()) {
+    credentials.token_owner = TokenOwner(credentials);  // before the refresh token changes them
+    credentials.identity_token = body.refresh_token;
+  }
   const std::int64_t expires_in = std::max<std::int64_t>(body.expires_in, 60);
   // Bounded either way (a year-9999 issued_at must not overflow the clock).
   const std::int64_t left =

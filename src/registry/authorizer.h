@@ -34,6 +34,11 @@ struct Credentials {
   std::string password;
   std::string identity_token;  // a refresh token: the OAuth POST flow
   std::string registry_token;  // a bearer token used as is
+  // Whose cached tokens these credentials use: set by the first refresh
+  // token a token server issues (which replaces identity_token), so that
+  // the token fetched with the password still serves the next request of
+  // the same scope. Empty: derived from the fields above.
+  std::string token_owner;
 
   bool HasBasic() const { return !username.empty() && !password.empty(); }
 };

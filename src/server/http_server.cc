@@ -126,6 +126,10 @@ struct HttpServer::Impl {
   asio::thread_pool workers;
   std::vector<std::shared_ptr<tcp::acceptor>> tcp_acceptors;
   std::vector<std::shared_ptr<unix_socket::acceptor>> unix_acceptors;
+  // The socket files this server made: the only paths Stop removes (a
+  // -H naming a regular file, or a start that failed first, leaves the
+  // file as it was).
+  std::vector<std::string> bound_unix_paths;
   std::size_t next_thread = 0;  // round robin; only the first I/O thread accepts
   std::vector<unsigned short> ports;
   std::atomic<bool> stopping{false};
@@ -182,6 +186,7 @@ class ClientConnection : public Connection, public std::enable_shared_from_this<
         static_cast<std::uint32_t>(std::min<std::size_t>(server_.options.max_header_bytes, 60u << 10)));
     parser_->body_limit(server_.options.max_body_bytes);
     deadline = Clock::now() + server_.options.request_timeout;
+    continue_sent_ = false;
     Parse();
   }
 
@@ -195,6 +200,18 @@ class ClientConnection : public Connection, public std::enable_shared_from_this<
       if (!ec && parser_->is_done()) return OnRead({});
       if (ec && ec != http::error::need_more) return OnRead(ec);
     }
+    if (ShouldSendContinue()) {
+      // The client waits for this before it sends the body (curl waits a
+      // second, others until they time out), as Go's server answers it.
+      continue_sent_ = true;
+      static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+      asio::async_write(socket_, asio::buffer(kContinue.data(), kContinue.size()),
+                        [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
+                          if (ec) return self->OnRead(ec);
+                          self->Parse();
+                        });
+      return;
+    }
     socket_.async_read_some(buffer_.prepare(kReadChunk),
                             [self = this->shared_from_this()](beast::error_code ec, std::size_t n) {
                               if (ec) return self->OnRead(ec);
@@ -204,6 +221,16 @@ class ClientConnection : public Connection, public std::enable_shared_from_this<
   }
 
   static constexpr std::size_t kReadChunk = 16 * 1024;
+
+  // A request whose header asked for "Expect: 100-continue" (HTTP/1.1) and
+  // whose body is still to come gets one interim 100 answer.
+  bool ShouldSendContinue() const {
+    if (continue_sent_ || !parser_->is_header_done()) return false;
+    const auto& req = parser_->get();
+    if (req.version() < 11) return false;
+    auto expect = req.find(http::field::expect);
+    return expect != req.end() && beast::iequals(expect->value(), "100-continue");
+  }
 
   void OnRead(beast::error_code ec) {
     if (ec == http::error::end_of_stream || ec == asio::error::eof || ec == asio::error::operation_aborted ||
@@ -356,6 +383,7 @@ class ClientConnection : public Connection, public std::enable_shared_from_this<
   std::vector<char> drain_buffer_;
   std::size_t drained_ = 0;
   bool keep_alive_ = false, head_ = false;
+  bool continue_sent_ = false;
   unsigned version_ = 11;
   Clock::time_point started_;
 };
@@ -432,6 +460,7 @@ Status HttpServer::Start() {
       auto acceptor = std::make_shared<unix_socket::acceptor>(s.io_threads[0]->io);
       acceptor->open(unix_socket(), ec);
       if (!ec) acceptor->bind(unix_socket::endpoint(a.path), ec);
+      if (!ec) s.bound_unix_paths.push_back(a.path);
       if (!ec) acceptor->listen(asio::socket_base::max_listen_connections, ec);
       if (ec) return Error(ErrorKind::kSystem, "cannot listen on " + a.String() + ": " + ec.message());
       ::chmod(a.path.c_str(), s.options.unix_socket_mode);
@@ -488,8 +517,10 @@ void HttpServer::Stop() {
       if (t->thread.joinable()) t->thread.join();
     s.workers.stop();
     s.workers.join();
-    for (const ListenAddress& a : s.options.listen)
-      if (a.unix_socket && !a.systemd) ::unlink(a.path.c_str());
+    for (const std::string& path : s.bound_unix_paths) {
+      struct stat st {};
+      if (::lstat(path.c_str(), &st) == 0 && S_ISSOCK(st.st_mode)) ::unlink(path.c_str());
+    }
     std::lock_guard lock(s.mu);
     s.stopped = true;
     s.cv.notify_all();

@@ -66,6 +66,9 @@ echo '{"registry-mirrors":["https://a"],"debug":true}' > "$tmp/daemon.json"
 IN= check "config file" 0 '{"AllowNondistributableArtifactsCIDRs":null,"AllowNondistributableArtifactsHostnames":null,"InsecureRegistryCIDRs":["127.0.0.0/8"],"IndexConfigs":{"docker.io":{"Name":"docker.io","Mirrors":["https://a/"],"Secure":true,"Official":true}},"Mirrors":["https://a/"]}' "" -- "$berth" config --config-file "$tmp/daemon.json"
 IN= check "config conflict" 1 "" "unable to configure the Docker daemon with file $tmp/daemon.json: the following directives are specified both as a flag and in the configuration file: registry-mirrors: (from flag: [https://b/], from file: [https://a])" -- "$berth" config --config-file "$tmp/daemon.json" --registry-mirror https://b
 IN= check "config missing file" 1 "" "unable to configure the Docker daemon with file $tmp/none.json: open $tmp/none.json: no such file or directory" -- "$berth" config --config-file "$tmp/none.json"
+printf ' \n\t\n' > "$tmp/blank.json"
+IN= check "config blank file is no configuration (dockerd trims it)" 0 "$DEFAULT" "" -- "$berth" config --config-file "$tmp/blank.json"
+IN= check "config file a directory" 1 "" "unable to configure the Docker daemon with file $tmp: read $tmp: is a directory" -- "$berth" config --config-file "$tmp"
 IN= check "config bad mirror flag" 1 "" 'invalid argument "ftp://x" for "--registry-mirror" flag: invalid mirror: unsupported scheme "ftp" in "ftp://x"' -- "$berth" config --registry-mirror ftp://x
 IN= check "config bad insecure" 1 "" 'insecure registry mytest-.com is not valid: invalid host "mytest-.com"' -- "$berth" config --insecure-registry mytest-.com
 IN= check "config mirror password masked" 1 "" 'invalid argument "https://u:xxxxx@m.example.com" for "--registry-mirror" flag: invalid mirror: username/password not allowed in URI "https://u:xxxxx@m.example.com"' -- "$berth" config --registry-mirror https://u:secret@m.example.com

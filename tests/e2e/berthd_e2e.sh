@@ -191,6 +191,16 @@ PY
 expect_has "pipelined HEAD, GET, GET answered in order, no body for HEAD" "$out" \
   "['404 Not Found|', '200 OK|OK', '404 Not Found|{\"message\":\"page not found\"}\\n']"
 
+# A client that asks for "Expect: 100-continue" gets the interim answer and
+# sends its body at once (curl would otherwise wait its --expect100-timeout).
+start=$(date +%s%N)
+out=$(curl -s --unix-socket "$sock" --expect100-timeout 20 -H 'Expect: 100-continue' \
+  -H 'Content-Type: application/json' -d "{\"username\":\"alice\",\"password\":\"s3cret\",\"serveraddress\":\"$reg\"}" \
+  http://berthd/v1.44/auth)
+elapsed=$((($(date +%s%N) - start) / 1000000))
+expect_has "POST /auth with Expect: 100-continue" "$out" "Login Succeeded"
+if [ "$elapsed" -lt 10000 ]; then ok; else bad "Expect: 100-continue waited ${elapsed} ms"; fi
+
 # SIGHUP: new registry options, or the old ones kept when they are invalid.
 echo '{"insecure-registries": ["registry.two.test:5000"]}' > "$dir/daemon.json"
 kill -HUP "$berthd_pid"; sleep 0.5
@@ -208,6 +218,35 @@ for _ in $(seq 1 100); do kill -0 "$berthd_pid" 2>/dev/null || break; sleep 0.1;
 if kill -0 "$berthd_pid" 2>/dev/null; then bad "berthd did not stop on SIGTERM"; else ok; fi
 [ ! -e "$sock" ] && [ ! -e "$dir/berthd.pid" ] && ok || bad "socket and pid file removed on stop"
 expect_has "graceful stop logged" "$(cat "$dir/berthd.log")" "berthd shutdown complete"
+
+# Bad flags are refused before berthd starts; a -H naming a file that is
+# not a socket leaves that file as it was, whether berthd tried it or gave
+# up on an earlier address.
+for flags in "--worker-threads -1" "--worker-threads 0" "--io-threads -1" "--request-timeout 0" \
+             "--request-timeout nan" "--inspect-cache-ttl -5" "--log-level nope" "--log-format xml"; do
+  # shellcheck disable=SC2086
+  out=$("$berthd" -H "unix://$dir/never.sock" --pidfile "$dir/never.pid" $flags 2>&1)
+  code=$?
+  if [ "$code" -ne 0 ] && [ ! -e "$dir/never.pid" ] && [ ! -e "$dir/never.sock" ] && [[ $out == *"${flags%% *}"* ]]; then
+    ok
+  else
+    bad "berthd $flags: exit $code, $out"
+  fi
+done
+echo "important data" > "$dir/notasocket.txt"
+busy=$(free_port)
+python3 -c 'import socket,sys,time; s=socket.socket(); s.bind(("127.0.0.1",int(sys.argv[1]))); s.listen(); time.sleep(30)' "$busy" &
+pids+=($!)
+wait_port "$busy"
+"$berthd" -H "unix://$dir/notasocket.txt" --pidfile "" >"$dir/start1.log" 2>&1
+code1=$?
+"$berthd" -H "tcp://127.0.0.1:$busy" -H "unix://$dir/notasocket.txt" --pidfile "" >"$dir/start2.log" 2>&1
+code2=$?
+if [ "$code1" -ne 0 ] && [ "$code2" -ne 0 ] && [ "$(cat "$dir/notasocket.txt")" = "important data" ]; then
+  ok
+else
+  bad "a failed start must leave a non-socket -H path alone (exit $code1, $code2): $(cat "$dir/start1.log" "$dir/start2.log")"
+fi
 
 echo "berthd e2e: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -12,9 +12,10 @@ cmake --build "$work/consumer" >/dev/null
 "$work/consumer/consumer"
 PKG_CONFIG_PATH="$work/prefix/lib/pkgconfig:$work/prefix/lib/x86_64-linux-gnu/pkgconfig"
 export PKG_CONFIG_PATH
-# The .pc file names no -std: the consumer picks its own (C++20 or later).
-if pkg-config --cflags berth | grep -q -- '-std='; then
-  echo "berth.pc forces a -std on consumers" >&2; exit 1
+# The .pc file names no -std (the consumer picks its own, C++20 or later)
+# and passes on none of its private dependencies' flags.
+if pkg-config --cflags berth | grep -qE -- '-std=|TOML_'; then
+  echo "berth.pc forces flags on consumers: $(pkg-config --cflags berth)" >&2; exit 1
 fi
 c++ -std=c++20 -o "$work/consumer_pc" "$src/consumer/main.cc" $(pkg-config --cflags --libs berth)
 "$work/consumer_pc" >/dev/null

@@ -266,6 +266,15 @@ TEST(TokenAuthRegistry, ConcurrentFirstRequestsFetchOneToken) {
   for (const auto& r : many) ASSERT_TRUE(r.ok()) << r.error().message();
   EXPECT_EQ(client.Stats().token_requests, 1u);
   EXPECT_EQ(testing::CountLines(token.token_log, {"GET /token"}) - before, 1);
+
+  // An image manifest and its config blob share the scope: the refresh
+  // token the first fetch brought does not make the second miss the cache.
+  RegistryClient single(*token.tls.service);
+  Result<DistributionInspect> got =
+      single.Inspect(token.tls.name + "/berth/oci-single:1.0", Credentials("", "alice", "s3cret"));
+  ASSERT_TRUE(got.ok()) << got.error().message();
+  EXPECT_EQ(got->platforms.size(), 1u);
+  EXPECT_EQ(single.Stats().token_requests, 1u);
 }
 
 TEST(TokenAuthRegistry, SearchWithAnIdentityTokenListsTheCatalog) {

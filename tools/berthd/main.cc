@@ -8,6 +8,7 @@
 
 #include <CLI/CLI.hpp>
 #include <cerrno>
+#include <cmath>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -110,6 +111,20 @@ berth::EngineOptions MachineOptions(const Flags& flags) {
   return o;
 }
 
+// A number of seconds in [min, max] (NaN and infinities refused).
+CLI::Validator SecondsIn(double min, double max) {
+  return CLI::Validator(
+      [min, max](std::string& text) -> std::string {
+        double v = 0;
+        if (!CLI::detail::lexical_cast(text, v) || !std::isfinite(v) || v < min || v > max) {
+          return "not a number of seconds in [" + CLI::detail::to_string(min) + ", " + CLI::detail::to_string(max) +
+                 "]: " + text;
+        }
+        return {};
+      },
+      "SECONDS");
+}
+
 // Step 1: the command line. nullopt with `exit_code` set when berthd is
 // done already (--help, --version, a bad flag).
 std::optional<Flags> ParseFlags(int argc, char** argv, int& exit_code) {
@@ -119,7 +134,8 @@ std::optional<Flags> ParseFlags(int argc, char** argv, int& exit_code) {
   app.set_version_flag("-v,--version", std::string("berthd ") + BERTH_VERSION);
   Flags flags;
   app.add_option("-H,--host", flags.hosts,
-                 "where to listen: unix:///path or tcp://host:port (repeatable; default unix:///run/berth.sock)");
+                 "where to listen: unix:///path, tcp://host:port or fd:// (systemd's sockets); repeatable; default "
+                 "unix:///run/berth.sock");
   app.add_option(
       "--config-file", flags.config_file,
       std::string("daemon.json with the registry options (default ") + kDefaultConfigFile + " if it exists)");
@@ -131,20 +147,28 @@ std::optional<Flags> ParseFlags(int argc, char** argv, int& exit_code) {
   app.add_option("--certs-dir", flags.certs_dir, "per-registry TLS material and hosts.toml: DIR/HOST[:PORT]/")
       ->capture_default_str();
   app.add_option("-p,--pidfile", flags.pidfile, "the pid file (empty: none)")->capture_default_str();
-  app.add_option("-l,--log-level", flags.log_level, "debug, info, warn, error or fatal")->capture_default_str();
-  app.add_option("--log-format", flags.log_format, "text or json")->capture_default_str();
+  app.add_option("-l,--log-level", flags.log_level, "debug, info, warn, error or fatal")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"debug", "info", "warn", "warning", "error", "fatal"}));
+  app.add_option("--log-format", flags.log_format, "text or json")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"text", "json"}));
   app.add_flag("-D,--debug", flags.debug, "debug logging (every request)");
   app.add_option("--inspect-cache-ttl", flags.inspect_cache_ttl,
                  "seconds a distribution inspect by tag is answered from the cache (0: no cache; by digest: "
                  "until evicted)")
-      ->capture_default_str();
+      ->capture_default_str()
+      ->check(SecondsIn(0, 365 * 86400.0));
   app.add_option("--worker-threads", flags.worker_threads, "threads that run requests that may wait on registries")
-      ->capture_default_str();
+      ->capture_default_str()
+      ->check(CLI::Range(1, 4096));
   app.add_option("--io-threads", flags.io_threads, "threads that read and write connections (0: one per two CPUs)")
-      ->capture_default_str();
+      ->capture_default_str()
+      ->check(CLI::Range(0, 1024));
   app.add_option("--request-timeout", flags.request_timeout,
                  "seconds a client has to send a whole request (idle keep-alive connections too)")
-      ->capture_default_str();
+      ->capture_default_str()
+      ->check(SecondsIn(0.001, 86400));
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
