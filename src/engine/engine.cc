@@ -133,8 +133,10 @@ void AddMiddlewareHeaders(EngineResponse& response, const std::string& server_he
   response.headers = std::move(headers);
 }
 
-EngineResponse PageNotFound() {
-  EngineResponse r = JsonResponse(404, "{\"message\":\"page not found\"}");
+// dockerd's not-found handler: its error handler without the middleware,
+// so the error is plain text when the path names an API version below 1.24.
+EngineResponse PageNotFound(std::string_view version) {
+  EngineResponse r = ErrorResponse(Error(ErrorKind::kNotFound, "page not found"), version);
   r.route = std::string(kUnknownRoute);
   return r;
 }
@@ -204,7 +206,7 @@ std::optional<EngineResponse> EngineApi::Impl::Dispatch(const EngineRequest& req
   // Which route, before any middleware: unknown ones are dockerd's 404.
   std::string_view name;
   const Route* route = MatchRoute(request.method, rest, &name);
-  if (route == nullptr) return PageNotFound();
+  if (route == nullptr) return PageNotFound(version);
 
   const std::string_view api_version = version.empty() ? kEngineApiVersion : version;
   EngineResponse response;

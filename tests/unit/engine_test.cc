@@ -58,6 +58,10 @@ TEST(EngineApi, VersionRulesAndUnknownRoutes) {
   EXPECT_EQ(missing.status, 404);
   EXPECT_EQ(missing.body, "{\"message\":\"page not found\"}\n");
   EXPECT_EQ(HeaderOf(missing, "Api-Version"), "<none>");
+  EngineResponse missing_old = a.Call("GET", "/v1.12/containers/json");
+  EXPECT_EQ(missing_old.status, 404);
+  EXPECT_EQ(missing_old.body, "page not found\n");  // plain text below 1.24, as dockerd
+  EXPECT_EQ(HeaderOf(missing_old, "Content-Type"), "text/plain; charset=utf-8");
   EXPECT_EQ(a.Call("POST", "/_ping").status, 404);
   EXPECT_EQ(a.Call("OPTIONS", "/anything").status, 200);
   // Versions compare by number, component by component; missing ones are 0.
