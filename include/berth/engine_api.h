@@ -37,6 +37,9 @@ struct EngineResponse {
   // Which route answered ("/_ping", "/distribution/{name}/json", "unknown"),
   // for metrics and logs.
   std::string route = "unknown";
+  // The message of the error the body carries, when the route failed (for
+  // logs, as dockerd logs its 5xx errors); "" otherwise. Never a secret.
+  std::string error;
 };
 
 struct EngineOptions {

@@ -48,16 +48,18 @@ EngineResponse JsonResponse(int status, std::string json) {
 
 EngineResponse ErrorResponse(const Error& error, std::string_view api_version) {
   const int status = HttpStatusOf(error.kind());
+  EngineResponse r;
   if (!api_version.empty() && detail::CompareApiVersions(api_version, "1.23") <= 0) {
-    EngineResponse r;
     r.status = status;
     r.headers = {{"Content-Type", "text/plain; charset=utf-8"}, {"X-Content-Type-Options", "nosniff"}};
     r.body = error.message() + "\n";
-    return r;
+  } else {
+    json_detail::Writer w(/*escape_html=*/false, error.message().size() + 16);
+    w.String(error.message());
+    r = JsonResponse(status, "{\"message\":" + std::string(w.data(), w.size()) + "}");
   }
-  json_detail::Writer w(/*escape_html=*/false, error.message().size() + 16);
-  w.String(error.message());
-  return JsonResponse(status, "{\"message\":" + std::string(w.data(), w.size()) + "}");
+  r.error = error.message();
+  return r;
 }
 
 EngineResponse AuthRoute(const Context& c, const EngineRequest& request) {

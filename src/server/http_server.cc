@@ -257,7 +257,8 @@ class ClientConnection : public Connection, public std::enable_shared_from_this<
     if (std::optional<EngineResponse> now = server_.api.HandleWithoutBlocking(request)) {
       if (server_.options.on_request && (server_.options.log_every_request || now->status >= 500)) {
         double seconds = std::chrono::duration<double>(Clock::now() - started_).count();
-        server_.options.on_request(AccessLog{request.method, request.target, now->route, now->status, seconds});
+        server_.options.on_request(
+            AccessLog{request.method, request.target, now->route, now->status, seconds, now->error});
       }
       return Write(*now);
     }
@@ -268,7 +269,7 @@ class ClientConnection : public Connection, public std::enable_shared_from_this<
       if (o.on_request && (o.log_every_request || response.status >= 500)) {
         double seconds = std::chrono::duration<double>(Clock::now() - self->started_).count();
         self->server_.options.on_request(
-            AccessLog{request.method, request.target, response.route, response.status, seconds});
+            AccessLog{request.method, request.target, response.route, response.status, seconds, response.error});
       }
       asio::post(self->socket_.get_executor(),
                  [self, response = std::move(response)]() mutable { self->Write(response); });

@@ -37,6 +37,7 @@ struct AccessLog {
   std::string method, target, route;
   int status = 0;
   double seconds = 0;
+  std::string error;  // the route's error message, if it failed
 };
 
 struct ServerOptions {

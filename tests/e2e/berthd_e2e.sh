@@ -201,6 +201,13 @@ elapsed=$((($(date +%s%N) - start) / 1000000))
 expect_has "POST /auth with Expect: 100-continue" "$out" "Login Succeeded"
 if [ "$elapsed" -lt 10000 ]; then ok; else bad "Expect: 100-continue waited ${elapsed} ms"; fi
 
+# A failed registry request is logged with its error, as dockerd logs it.
+dead=$(free_port)
+curl -s --unix-socket "$sock" "http://berthd/v1.44/distribution/127.0.0.1:$dead/x/json?q=1" >/dev/null
+sleep 0.2
+expect_has "a 5xx is logged with its error" "$(cat "$dir/berthd.log")" \
+  "Handler for GET /v1.44/distribution/127.0.0.1:$dead/x/json returned error: "
+
 # SIGHUP: new registry options, or the old ones kept when they are invalid.
 echo '{"insecure-registries": ["registry.two.test:5000"]}' > "$dir/daemon.json"
 kill -HUP "$berthd_pid"; sleep 0.5

@@ -204,9 +204,12 @@ berth::Result<berth::server::ServerOptions> ServerOptionsFor(const Flags& flags,
       log.Log(Level::kDebug, "Calling " + a.method + " " + a.target + " -> " + std::to_string(a.status) + " in " +
                                  std::to_string(a.seconds * 1000).substr(0, 6) + " ms");
     }
-    if (a.status >= 500)
-      log.Log(Level::kError,
-              "Handler for " + a.method + " " + a.target + " returned error status " + std::to_string(a.status));
+    // dockerd's line: the method, the path without its query, the error.
+    if (a.status >= 500) {
+      const std::string path = a.target.substr(0, a.target.find('?'));
+      log.Log(Level::kError, "Handler for " + a.method + " " + path + " returned error" +
+                                 (a.error.empty() ? " status " + std::to_string(a.status) : ": " + a.error));
+    }
   };
   return o;
 }
