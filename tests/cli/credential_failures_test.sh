@@ -158,6 +158,25 @@ out=$("$berth" -H "unix://$sock" inspect "$reg/berth/multi:1.0" 2>/dev/null)
 out=$("$berth" -H "unix://$sock" search "$reg/berth" 2>/dev/null)
 [[ $out == *"$reg/berth/multi"* ]] && ok || bad "-H search with a missing credsStore: $out"
 
+# A config.json that does not parse: reads go on without stored
+# credentials and say so once, as CLI 28 does ("WARNING: Error parsing
+# config file (PATH): …"); the file is left as it is.
+printf '{"auths":' >"$DOCKER_CONFIG/config.json"
+for via in "" "-H unix://$sock"; do
+  # shellcheck disable=SC2086
+  out=$("$berth" $via inspect "$reg/berth/multi:1.0" 2>"$dir/err")
+  [[ $out == *"$digest"* ]] && ok || bad "${via:-direct} inspect with a corrupt config.json: $out $(cat "$dir/err")"
+  expect_eq "  warned once (${via:-direct})" "$(grep -c "WARNING: Error parsing config file ($DOCKER_CONFIG/config.json): " "$dir/err")" "1"
+  # shellcheck disable=SC2086
+  out=$("$berth" $via search "$reg/berth" 2>/dev/null)
+  [[ $out == *"$reg/berth/multi"* ]] && ok || bad "${via:-direct} search with a corrupt config.json: $out"
+done
+expect_eq "corrupt config.json left as it is" "$(cat "$DOCKER_CONFIG/config.json")" '{"auths":'
+docker_warning=$(DOCKER_HOST=unix://$sock docker version 2>&1 >/dev/null | head -1)
+[[ $docker_warning == "WARNING: Error "*"config file"*"$DOCKER_CONFIG/config.json"* ]] && ok \
+  || bad "the docker CLI warns about a corrupt config.json: $docker_warning"
+printf '{"auths":{"%s":{}},"credsStore":"desktop"}' "$reg" >"$DOCKER_CONFIG/config.json"
+
 # Writes fail as the docker CLI's do, and leave the file as it was.
 before=$(cat "$DOCKER_CONFIG/config.json")
 docker_out=$(echo any | docker -H "unix://$sock" login "$reg" -u bob --password-stdin 2>&1)

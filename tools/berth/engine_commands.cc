@@ -130,8 +130,9 @@ CommandOutput SearchThroughEngine(const EngineClientOptions& engine_options, con
   std::vector<std::string> warnings;
   auto search = [&]() -> Result<std::vector<SearchResult>> {
     if (HasCredentials(auth)) return (*engine)->ImageSearch(args.term, args.limit, *filters, auth);
-    auto store = OpenCredentialStore(config_dir, warnings);
+    auto store = OpenCredentialStoreForReading(config_dir, warnings);
     if (!store) return store.error();
+    if (!*store) return (*engine)->ImageSearch(args.term, args.limit, *filters, auth);
     return (*engine)->ImageSearch(args.term, args.limit, *filters, **store);
   };
   Result<std::vector<SearchResult>> results = search();
@@ -149,7 +150,7 @@ CommandOutput InspectThroughEngine(const EngineClientOptions& engine_options,
   std::vector<std::string> warnings;
   std::unique_ptr<CredentialStore> store;
   if (!HasCredentials(auth)) {
-    auto opened = OpenCredentialStore(config_dir, warnings);
+    auto opened = OpenCredentialStoreForReading(config_dir, warnings);
     if (!opened) return Failure(opened.error().message());
     store = std::move(*opened);
   }

@@ -28,8 +28,11 @@ bool HasCredentials(const AuthConfig& auth) {
          !auth.registry_token.empty();
 }
 
-Result<std::unique_ptr<CredentialStore>> OpenCredentialStore(const std::string& config_dir,
-                                                             std::vector<std::string>& warnings) {
+namespace {
+
+// The store's options: BERTH_CREDENTIAL_HELPER_TIMEOUT, and helper
+// failures said in `warnings`.
+Result<CredentialStoreOptions> StoreOptions(std::vector<std::string>& warnings) {
   CredentialStoreOptions options;
   if (const char* timeout = std::getenv("BERTH_CREDENTIAL_HELPER_TIMEOUT"); timeout && *timeout) {
     char* end = nullptr;
@@ -45,7 +48,30 @@ Result<std::unique_ptr<CredentialStore>> OpenCredentialStore(const std::string& 
   options.on_helper_failure = [&warnings](const std::string& key, const Error& error) {
     warnings.push_back("WARNING: " + error.message() + " (going on with what config.json holds for " + key + ")");
   };
-  return CredentialStore::Open(DockerConfigDir(config_dir), std::move(options));
+  return options;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<CredentialStore>> OpenCredentialStore(const std::string& config_dir,
+                                                             std::vector<std::string>& warnings) {
+  Result<CredentialStoreOptions> options = StoreOptions(warnings);
+  if (!options) return options.error();
+  return CredentialStore::Open(DockerConfigDir(config_dir), std::move(*options));
+}
+
+Result<std::unique_ptr<CredentialStore>> OpenCredentialStoreForReading(const std::string& config_dir,
+                                                                       std::vector<std::string>& warnings) {
+  Result<CredentialStoreOptions> options = StoreOptions(warnings);
+  if (!options) return options.error();
+  const std::string dir = DockerConfigDir(config_dir);
+  Result<std::unique_ptr<CredentialStore>> store = CredentialStore::Open(dir, std::move(*options));
+  if (store) return store;
+  const std::string path = dir + "/config.json";
+  std::string why = store.error().message();
+  if (const std::string prefix = "config file " + path + ": "; why.rfind(prefix, 0) == 0) why.erase(0, prefix.size());
+  warnings.push_back("WARNING: Error parsing config file (" + path + "): " + why);
+  return std::unique_ptr<CredentialStore>();
 }
 
 namespace {

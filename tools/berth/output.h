@@ -33,6 +33,13 @@ bool HasCredentials(const AuthConfig& auth);
 Result<std::unique_ptr<CredentialStore>> OpenCredentialStore(const std::string& config_dir,
                                                              std::vector<std::string>& warnings);
 
+// The same for commands that only read credentials: a config.json that
+// cannot be read is said once in `warnings` (CLI 28's `WARNING: Error
+// parsing config file (PATH): …`) and the command goes on without stored
+// credentials — the result is then a null store.
+Result<std::unique_ptr<CredentialStore>> OpenCredentialStoreForReading(const std::string& config_dir,
+                                                                       std::vector<std::string>& warnings);
+
 // `--format table|json` of search results: the docker CLI 28's table
 // (descriptions cut to 45 columns unless no_trunc), or the route's JSON
 // array (HTML escaping off). Error for another format.

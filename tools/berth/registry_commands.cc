@@ -155,9 +155,9 @@ CommandOutput AuthEncodeFromConfig(const ConfigRequest& config, const std::strin
   if (!ref) return Failure(ref.error().message());
   Result<RepositoryInfo> repo = (*service)->ResolveRepository(*ref);
   if (!repo) return Failure(repo.error().message());
-  auto store = OpenCredentialStore(config_dir, warnings);
+  auto store = OpenCredentialStoreForReading(config_dir, warnings);
   if (!store) return Failure(store.error().message());
-  Result<AuthConfig> auth = (*store)->ForIndex(repo->index);
+  Result<AuthConfig> auth = *store ? (*store)->ForIndex(repo->index) : Result<AuthConfig>(AuthConfig{});
   if (!auth) return Failure(auth.error().message(), warnings);
   return {EncodeAuthConfig(*auth), Joined(warnings), 0};
 }
@@ -169,10 +169,11 @@ namespace {
 Result<AuthResolver> Resolver(const AuthConfig& given, const std::string& config_dir,
                               std::shared_ptr<CredentialStore>& holder, std::vector<std::string>& warnings) {
   if (HasCredentials(given)) return AuthResolver([given](const IndexInfo&) -> Result<AuthConfig> { return given; });
-  auto store = OpenCredentialStore(config_dir, warnings);
+  auto store = OpenCredentialStoreForReading(config_dir, warnings);
   if (!store) return store.error();
   holder = std::move(*store);
   CredentialStore* raw = holder.get();
+  if (raw == nullptr) return AuthResolver([](const IndexInfo&) -> Result<AuthConfig> { return AuthConfig{}; });
   return AuthResolver([raw](const IndexInfo& index) { return raw->ForIndex(index); });
 }
 
