@@ -31,6 +31,7 @@ J='{"username":"testuser","password":"testpassword","serveraddress":"example.com
 IN= check "encode arg" 0 "$H" "" -- "$berth" auth encode "$J"
 IN="$J" check "encode stdin" 0 "$H" "" -- "$berth" auth encode
 IN= check "encode empty" 0 "e30=" "" -- "$berth" auth encode '{}'
+IN= check "encode from config and JSON" 1 "" "berth: --from-config takes the credentials from the configuration, not a JSON argument" -- "$berth" auth encode --from-config ubuntu '{}'
 IN= check "encode html" 0 "eyJ1c2VybmFtZSI6ImFcdTAwM2NiIn0=" "" -- "$berth" auth encode '{"username":"a<b"}'
 IN= check "encode bad json" 1 "" "invalid character 'x' looking for beginning of value" -- "$berth" auth encode 'x'
 IN= check "encode type error" 1 "" "json: cannot unmarshal number into Go struct field AuthConfig.username of type string" -- "$berth" auth encode '{"username":1}'

@@ -18,6 +18,10 @@ struct AuthEncodeOptions {
 
 int RunAuthEncode(CliContext& cli, const AuthEncodeOptions& o) {
   if (!o.reference.empty()) {
+    if (o.json) {
+      return Emit(CommandOutput{
+          "", "berth: --from-config takes the credentials from the configuration, not a JSON argument", 1});
+    }
     return Emit(
         AuthEncodeFromConfig(o.registry.Request(), o.registry.certs_dir, cli.ConfigDir(o.config_dir), o.reference));
   }
