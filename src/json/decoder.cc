@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include "internal/utf8.h"
+#include "json/scanner.h"
 #include "json/simd.h"
 #include "json/swar.h"
 
@@ -68,20 +69,6 @@ inline std::size_t PlainRunEnd(const unsigned char* p, std::size_t i, std::size_
 
 bool IsDigit(char c) {
   return c >= '0' && c <= '9';
-}
-
-bool IsSimpleEscape(char e) {
-  switch (e) {
-    case '"':
-    case '\\':
-    case '/':
-    case 'b':
-    case 'f':
-    case 'n':
-    case 'r':
-    case 't': return true;
-    default: return false;
-  }
 }
 
 }  // namespace

@@ -261,18 +261,15 @@ inline Op Scanner::Step(unsigned char c) {
       if (c < 0x20) return Fail(c, "in string literal");
       return kContinue;
     case sInStringEsc:
-      switch (c) {
-        case 'b':
-        case 'f':
-        case 'n':
-        case 'r':
-        case 't':
-        case '\\':
-        case '/':
-        case '"': state_ = sInString; return kContinue;
-        case 'u': state_ = sInStringEscU; return kContinue;
-        default: return Fail(c, "in string escape code");
+      if (IsSimpleEscape(c)) {
+        state_ = sInString;
+        return kContinue;
       }
+      if (c == 'u') {
+        state_ = sInStringEscU;
+        return kContinue;
+      }
+      return Fail(c, "in string escape code");
     case sInStringEscU: return HexDigit(c, sInStringEscU1);
     case sInStringEscU1: return HexDigit(c, sInStringEscU12);
     case sInStringEscU12: return HexDigit(c, sInStringEscU123);
@@ -327,20 +324,6 @@ inline Op Scanner::Step(unsigned char c) {
     case sError: return kError;
   }
   return kError;
-}
-
-inline bool IsSimpleEscape(unsigned char c) {
-  switch (c) {
-    case 'b':
-    case 'f':
-    case 'n':
-    case 'r':
-    case 't':
-    case '\\':
-    case '/':
-    case '"': return true;
-    default: return false;
-  }
 }
 
 // Bytes inside a string that need no state change: everything from 0x20 up

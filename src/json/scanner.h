@@ -11,6 +11,11 @@
 
 namespace berth::json_detail {
 
+// The one-character escapes of a JSON string: \" \\ \/ \b \f \n \r \t.
+constexpr bool IsSimpleEscape(unsigned char c) {
+  return c == '"' || c == '\\' || c == '/' || c == 'b' || c == 'f' || c == 'n' || c == 'r' || c == 't';
+}
+
 enum class ScanMode {
   // json.Unmarshal: the whole input is one value plus white space.
   kWhole,
