@@ -19,6 +19,7 @@
 #include "berth/challenge.h"
 #include "berth/error.h"
 #include "berth/registry_service.h"
+#include "berth/remote_repository.h"
 #include "berth/types.h"
 #include "berth/version.h"
 
@@ -142,6 +143,16 @@ class RegistryClient {
                                                        int concurrency = 8);
   std::vector<Result<DistributionInspect>> InspectManyWith(const std::vector<std::string>& names,
                                                            const AuthResolver& auth_for, int concurrency = 8);
+
+  // A repository to move images from (kPull: mirrors, then the registry)
+  // or to (kPush: the registry's push endpoints only). `name` as docker
+  // names images ("busybox", "127.0.0.1:5000/team/app"); a tag or digest
+  // in it is ignored; a null `auth_for` is anonymous. The repository must
+  // not outlive the client. Errors:
+  // the name's (kInvalidParameter), "'scratch' is a reserved name"
+  // (kForbidden), the resolver's.
+  Result<std::unique_ptr<RemoteRepository>> OpenRepository(std::string_view name, RepositoryAccess access,
+                                                           const AuthResolver& auth_for);
 
   // PingRegistry over this client's connections; a 401's challenges are
   // remembered for later requests to the endpoint.

@@ -5,7 +5,9 @@
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
 
+#include <algorithm>
 #include <cctype>
+#include <optional>
 
 #include "berth/version.h"
 
@@ -17,14 +19,31 @@ constexpr std::size_t kMaxHeaderBytes = 1u << 20;
 struct Sink {
   Response* response;
   std::size_t max_body;
+  CURL* curl = nullptr;
+  const std::function<Status(long, std::string_view)>* stream = nullptr;
   bool over = false;
   std::size_t header_bytes = 0;
   bool headers_over = false;
+  std::optional<Error> stream_error;  // from the body sink or the body reader
+  const std::function<Result<std::size_t>(char*, std::size_t)>* reader = nullptr;
 };
 
 std::size_t OnBody(char* data, std::size_t size, std::size_t n, void* user) {
   auto* sink = static_cast<Sink*>(user);
   std::size_t bytes = size * n;
+  if (*sink->stream) {
+    long status = 0;
+    curl_easy_getinfo(sink->curl, CURLINFO_RESPONSE_CODE, &status);
+    if (status >= 200 && status < 300) {
+      Status written = (*sink->stream)(status, std::string_view(data, bytes));
+      if (!written.ok()) {
+        sink->stream_error = written.error();
+        return 0;
+      }
+      sink->response->sunk_bytes += bytes;
+      return bytes;
+    }
+  }
   if (sink->response->body.size() + bytes > sink->max_body) {
     sink->over = true;
     return 0;  // makes curl stop with CURLE_WRITE_ERROR
@@ -59,6 +78,16 @@ std::size_t OnHeader(char* data, std::size_t size, std::size_t n, void* user) {
     response->headers.emplace(std::move(name), line.substr(v));
   }
   return size * n;
+}
+
+std::size_t OnRead(char* buffer, std::size_t size, std::size_t n, void* user) {
+  auto* sink = static_cast<Sink*>(user);
+  Result<std::size_t> got = (*sink->reader)(buffer, size * n);
+  if (!got) {
+    sink->stream_error = got.error();
+    return CURL_READFUNC_ABORT;
+  }
+  return *got;
 }
 
 // Adds the registry's extra CA certificates to the store curl loaded the
@@ -163,6 +192,7 @@ struct HttpClient::Impl {
   CURL* curl = nullptr;
   bool connect_failed = false;
   bool timed_out = false;
+  bool cut = false;
 };
 
 bool HttpClient::last_failure_was_connect() const {
@@ -170,6 +200,9 @@ bool HttpClient::last_failure_was_connect() const {
 }
 bool HttpClient::last_failure_was_timeout() const {
   return impl_->timed_out;
+}
+bool HttpClient::last_failure_was_cut() const {
+  return impl_->cut;
 }
 
 std::string MediaTypeOf(std::string_view content_type) {
@@ -206,7 +239,7 @@ Result<Response> HttpClient::Do(const Request& request) {
   if (c == nullptr) return Error(ErrorKind::kSystem, "cannot initialize libcurl");
   curl_easy_reset(c);  // keeps the connection cache
   Response response;
-  Sink sink{&response, request.max_body};
+  Sink sink{&response, request.max_body, c, &request.body_sink};
   char errbuf[CURL_ERROR_SIZE] = {0};
   curl_easy_setopt(c, CURLOPT_URL, request.url.c_str());
   curl_easy_setopt(c, CURLOPT_USERAGENT,
@@ -214,7 +247,12 @@ Result<Response> HttpClient::Do(const Request& request) {
   curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
   curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(request.connect_timeout.count()));
   if (!request.unix_socket.empty()) curl_easy_setopt(c, CURLOPT_UNIX_SOCKET_PATH, request.unix_socket.c_str());
-  curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, static_cast<long>(request.timeout.count()));
+  if (request.stall_timeout.count() > 0) {
+    curl_easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, 1L);
+    curl_easy_setopt(c, CURLOPT_LOW_SPEED_TIME, std::max(1L, static_cast<long>(request.stall_timeout.count() / 1000)));
+  } else {
+    curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, static_cast<long>(request.timeout.count()));
+  }
   curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
   curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
   curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, OnBody);
@@ -225,7 +263,10 @@ Result<Response> HttpClient::Do(const Request& request) {
   curl_easy_setopt(c, CURLOPT_HTTP_VERSION, static_cast<long>(CURL_HTTP_VERSION_2TLS));
   curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
   // A declared Content-Length over the cap fails before any byte is read.
-  curl_easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(request.max_body));
+  if (!request.body_sink) curl_easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(request.max_body));
+  // Blobs move in larger pieces: fewer callbacks and wake-ups per MiB.
+  if (request.body_sink) curl_easy_setopt(c, CURLOPT_BUFFERSIZE, 256L << 10);
+  if (request.body_reader) curl_easy_setopt(c, CURLOPT_UPLOAD_BUFFERSIZE, 256L << 10);
   SetTls(c, request.tls);
   if (IsLoopbackUrl(request.url) || !request.unix_socket.empty()) curl_easy_setopt(c, CURLOPT_PROXY, "");
   curl_slist* headers = nullptr;
@@ -235,6 +276,14 @@ Result<Response> HttpClient::Do(const Request& request) {
   if (headers) curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers);
   if (request.method == "HEAD") {
     curl_easy_setopt(c, CURLOPT_NOBODY, 1L);
+  } else if (request.body_reader) {
+    sink.reader = &request.body_reader;
+    curl_easy_setopt(c, CURLOPT_UPLOAD, 1L);
+    curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, request.method.c_str());
+    curl_easy_setopt(c, CURLOPT_READFUNCTION, OnRead);
+    curl_easy_setopt(c, CURLOPT_READDATA, &sink);
+    if (request.body_length >= 0)
+      curl_easy_setopt(c, CURLOPT_INFILESIZE_LARGE, static_cast<curl_off_t>(request.body_length));
   } else if (request.method != "GET") {
     curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, request.method.c_str());
     curl_easy_setopt(c, CURLOPT_POSTFIELDS, request.body.data());
@@ -243,8 +292,15 @@ Result<Response> HttpClient::Do(const Request& request) {
   CURLcode rc = curl_easy_perform(c);
   impl_->connect_failed = rc == CURLE_COULDNT_CONNECT || rc == CURLE_COULDNT_RESOLVE_HOST;
   impl_->timed_out = rc == CURLE_OPERATION_TIMEDOUT;
+  impl_->cut = rc == CURLE_PARTIAL_FILE || rc == CURLE_RECV_ERROR || rc == CURLE_SEND_ERROR ||
+               rc == CURLE_GOT_NOTHING || rc == CURLE_HTTP2_STREAM || rc == CURLE_HTTP2 ||
+               (rc == CURLE_OPERATION_TIMEDOUT && request.stall_timeout.count() > 0);
   curl_slist_free_all(headers);
   curl_easy_setopt(c, CURLOPT_ERRORBUFFER, nullptr);  // errbuf ends with this call
+  if (sink.stream_error) {
+    impl_->cut = false;
+    return *sink.stream_error;
+  }
   if (sink.over || rc == CURLE_FILESIZE_EXCEEDED) {
     return UrlError(request, ErrorKind::kSystem,
                     "response body exceeds " + std::to_string(request.max_body) + " bytes");

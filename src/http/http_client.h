@@ -9,6 +9,8 @@
 
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -35,6 +37,22 @@ struct Request {
   std::string unix_socket;
   std::chrono::milliseconds connect_timeout{30000};
   std::string user_agent;  // "" is berth's own
+
+  // Streaming, for blobs. When set, a 2xx answer's body is handed to
+  // body_sink, with the status, as it arrives instead of kept in
+  // Response::body (max_body does not limit it); an error the sink returns
+  // stops the transfer and is Do's error. Other answers' bodies are kept as
+  // usual.
+  std::function<Status(long status, std::string_view chunk)> body_sink;
+  // When set, the request body comes from body_reader (0 = the end; an
+  // error stops the transfer and is Do's error) instead of `body`:
+  // body_length bytes, or chunked when it is -1. Such a request cannot be
+  // sent twice: callers retry by making a new one.
+  std::function<Result<std::size_t>(char* buffer, std::size_t capacity)> body_reader;
+  std::int64_t body_length = -1;
+  // When positive, there is no whole-request timeout (a 1 GiB blob takes as
+  // long as it takes); the transfer fails when no byte moved for this long.
+  std::chrono::milliseconds stall_timeout{0};
 };
 
 struct Response {
@@ -43,7 +61,8 @@ struct Response {
   // Header names in lower case; repeated headers keep every value in order.
   std::multimap<std::string, std::string> headers;
   std::string body;
-  long new_connections = 0;  // 0 when a kept-alive connection served it
+  long new_connections = 0;      // 0 when a kept-alive connection served it
+  std::uint64_t sunk_bytes = 0;  // body bytes handed to Request::body_sink
 
   std::vector<std::string> HeaderValues(const std::string& lower_name) const;
   std::string Header(const std::string& lower_name) const;  // the first, or ""
@@ -71,6 +90,9 @@ class HttpClient {
   bool last_failure_was_connect() const;
   // Whether the last failed Do ran out of time (connect or whole request).
   bool last_failure_was_timeout() const;
+  // Whether the last failed Do lost its connection after the answer began
+  // (a reset, an early close, a stall): a blob fetch resumes from there.
+  bool last_failure_was_cut() const;
 
  private:
   struct Impl;

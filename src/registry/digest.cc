@@ -21,6 +21,17 @@ std::string HexDigest(const EVP_MD* md, std::string_view data) {
   return Hex(out, n);
 }
 
+// The hash a "algorithm:hex" digest names; null for one berth does not know.
+const EVP_MD* DigestAlgorithm(std::string_view digest) {
+  std::size_t colon = digest.find(':');
+  if (colon == std::string_view::npos) return nullptr;
+  std::string_view algorithm = digest.substr(0, colon);
+  return algorithm == "sha256"   ? EVP_sha256()
+         : algorithm == "sha384" ? EVP_sha384()
+         : algorithm == "sha512" ? EVP_sha512()
+                                 : nullptr;
+}
+
 }  // namespace
 
 std::string Sha256Digest(std::string_view data) {
@@ -30,11 +41,8 @@ std::string Sha256Digest(std::string_view data) {
 Status VerifyDigest(std::string_view expected, std::string_view data) {
   std::size_t colon = expected.find(':');
   std::string_view algorithm = expected.substr(0, colon);
-  const EVP_MD* md = algorithm == "sha256"   ? EVP_sha256()
-                     : algorithm == "sha384" ? EVP_sha384()
-                     : algorithm == "sha512" ? EVP_sha512()
-                                             : nullptr;
-  if (md == nullptr || colon == std::string_view::npos) {
+  const EVP_MD* md = DigestAlgorithm(expected);
+  if (md == nullptr) {
     return Error(ErrorKind::kInvalidParameter, "unsupported digest algorithm");
   }
   std::string actual = std::string(algorithm) + ":" + HexDigest(md, data);
@@ -42,6 +50,61 @@ Status VerifyDigest(std::string_view expected, std::string_view data) {
     return Error(ErrorKind::kSystem,
                  "digest mismatch: the registry sent content with digest " + actual + " for " + std::string(expected));
   }
+  return {};
+}
+
+bool IsValidDigest(std::string_view digest) {
+  std::size_t colon = digest.find(':');
+  if (colon == std::string_view::npos) return false;
+  std::string_view algorithm = digest.substr(0, colon), hex = digest.substr(colon + 1);
+  std::size_t want = algorithm == "sha256" ? 64 : algorithm == "sha384" ? 96 : algorithm == "sha512" ? 128 : 0;
+  if (want == 0 || hex.size() != want) return false;
+  for (char c : hex)
+    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
+  return true;
+}
+
+DigestVerifier::DigestVerifier(std::string digest, std::int64_t size) : digest_(std::move(digest)), size_(size) {
+  if (const EVP_MD* md = DigestAlgorithm(digest_)) {
+    EVP_MD_CTX* ctx = EVP_MD_CTX_new();
+    EVP_DigestInit_ex(ctx, md, nullptr);
+    context_ = ctx;
+  }
+}
+
+DigestVerifier::~DigestVerifier() {
+  EVP_MD_CTX_free(static_cast<EVP_MD_CTX*>(context_));
+}
+
+Status DigestVerifier::Update(std::string_view chunk) {
+  if (context_ == nullptr) return Error(ErrorKind::kInvalidParameter, "unsupported digest algorithm: " + digest_);
+  if (size_ >= 0 && received_ + static_cast<std::int64_t>(chunk.size()) > size_) {
+    return Error(ErrorKind::kSystem,
+                 "blob " + digest_ + " is longer than its descriptor's " + std::to_string(size_) + " bytes");
+  }
+  EVP_DigestUpdate(static_cast<EVP_MD_CTX*>(context_), chunk.data(), chunk.size());
+  received_ += static_cast<std::int64_t>(chunk.size());
+  if (received_ == size_) return Check();
+  return {};
+}
+
+Status DigestVerifier::Finish() {
+  if (context_ == nullptr) return Error(ErrorKind::kInvalidParameter, "unsupported digest algorithm: " + digest_);
+  if (size_ >= 0 && received_ != size_) {
+    return Error(ErrorKind::kSystem, "blob " + digest_ + " ended after " + std::to_string(received_) +
+                                         " of its descriptor's " + std::to_string(size_) + " bytes");
+  }
+  return Check();
+}
+
+Status DigestVerifier::Check() {
+  if (checked_) return {};
+  unsigned char out[EVP_MAX_MD_SIZE];
+  unsigned n = 0;
+  EVP_DigestFinal_ex(static_cast<EVP_MD_CTX*>(context_), out, &n);
+  checked_ = true;
+  std::string actual = digest_.substr(0, digest_.find(':')) + ":" + Hex(out, n);
+  if (actual != digest_) return Error(ErrorKind::kSystem, "digest mismatch: got " + actual + " for " + digest_);
   return {};
 }
 

@@ -78,6 +78,15 @@ struct Schema<registry::CatalogDocument> {
 };
 
 template <>
+struct Schema<registry::TagsDocument> {
+  static constexpr std::string_view kName = "tagsAPIResponse";
+  static constexpr std::string_view kGoType = "client.tagsAPIResponse";
+  using S = registry::TagsDocument;
+  static constexpr auto kFields = std::make_tuple(Field<S, std::string>{"name", &S::name, false},
+                                                  Field<S, List<std::string>>{"tags", &S::tags, false});
+};
+
+template <>
 struct Schema<registry::V1PingDocument> {
   static constexpr std::string_view kName = "pingResult";
   static constexpr std::string_view kGoType = "registry.pingResult";
@@ -97,6 +106,7 @@ namespace berth::registry {
 BERTH_DOCUMENT_DEFINE(ManifestDocument)
 BERTH_DOCUMENT_DEFINE(RegistryErrorsDocument)
 BERTH_DOCUMENT_DEFINE(CatalogDocument)
+BERTH_DOCUMENT_DEFINE(TagsDocument)
 BERTH_DOCUMENT_DEFINE(V1PingDocument)
 BERTH_DOCUMENT_DEFINE(FilterMapDocument)
 BERTH_DOCUMENT_DEFINE(LegacyFilterDocument)

@@ -68,6 +68,14 @@ struct CatalogDocument {
   friend bool operator==(const CatalogDocument&, const CatalogDocument&) = default;
 };
 
+// GET /v2/<name>/tags/list
+struct TagsDocument {
+  std::string name;
+  List<std::string> tags;
+
+  friend bool operator==(const TagsDocument&, const TagsDocument&) = default;
+};
+
 // GET /v1/_ping's body: {"standalone": bool}, true when absent.
 struct V1PingDocument {
   bool standalone = true;
@@ -86,6 +94,7 @@ Status DecodeDocument(std::string_view data, ManifestDocument& out);
 Status DecodeDocument(std::string_view data, TokenResponse& out);
 Status DecodeDocument(std::string_view data, RegistryErrorsDocument& out);
 Status DecodeDocument(std::string_view data, CatalogDocument& out);
+Status DecodeDocument(std::string_view data, TagsDocument& out);
 Status DecodeDocument(std::string_view data, V1PingDocument& out);
 Status DecodeDocument(std::string_view data, FilterMapDocument& out);
 Status DecodeDocument(std::string_view data, LegacyFilterDocument& out);

@@ -8,38 +8,13 @@
 #include "registry/digest.h"
 #include "registry/documents.h"
 #include "registry/endpoint_fallback.h"
+#include "registry/manifest_type.h"
 #include "registry/media_types.h"
 #include "registry/operations.h"
 #include "registry/registry_errors.h"
 
 namespace berth::registry {
 namespace {
-
-bool IsKnownManifestType(std::string_view t) {
-  return t == kOciIndex || t == kDockerManifestList || t == kOciManifest || t == kDockerManifest ||
-         t == kSchema1Signed || t == kSchema1;
-}
-
-// Which kind of manifest the payload is: the Content-Type when it names
-// one, else the payload's own mediaType, else its shape.
-Result<std::string> ManifestType(const std::string& content_type, const ManifestDocument& doc) {
-  std::string type = http::MediaTypeOf(content_type);
-  if (IsKnownManifestType(type)) {
-    // The Engine's unmarshallers refuse a payload that names another type.
-    bool schema1 = type == kSchema1Signed || type == kSchema1;
-    if (!schema1 && !doc.media_type.empty() && doc.media_type != type) {
-      return Error(ErrorKind::kSystem, "mediaType in manifest should be '" + type + "' not '" + doc.media_type + "'");
-    }
-    return type;
-  }
-  if (!doc.media_type.empty() && IsKnownManifestType(doc.media_type)) return doc.media_type;
-  if (doc.schema_version == 1) return std::string(kSchema1Signed);
-  if (doc.schema_version == 2 && doc.media_type.empty()) {
-    if (!doc.manifests.empty()) return std::string(kOciIndex);
-    if (doc.config) return std::string(kOciManifest);
-  }
-  return Error(ErrorKind::kSystem, "unsupported manifest media type and no default available: " + type);
-}
 
 Platform PlatformOf(const Descriptor& entry) {
   if (!entry.platform) return Platform{};

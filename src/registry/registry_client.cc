@@ -6,7 +6,9 @@
 #include <atomic>
 #include <thread>
 
+#include "berth/reference.h"
 #include "registry/operations.h"
+#include "registry/registry_repository.h"
 #include "registry/shared_state.h"
 
 namespace berth {
@@ -85,6 +87,24 @@ std::vector<Result<DistributionInspect>> RegistryClient::InspectManyWith(const s
   work();
   for (std::thread& t : pool) t.join();
   return results;
+}
+
+Result<std::unique_ptr<RemoteRepository>> RegistryClient::OpenRepository(std::string_view name, RepositoryAccess access,
+                                                                         const AuthResolver& auth_for) {
+  Result<Reference> ref = ParseNormalizedNamed(name);
+  if (!ref) return ref.error();
+  Result<RepositoryInfo> repo = impl_->service.ResolveRepository(*ref);
+  if (!repo) return repo.error();
+  if (repo->name.FamiliarName() == "scratch") return Error(ErrorKind::kForbidden, "'scratch' is a reserved name");
+  Result<AuthConfig> auth = auth_for ? auth_for(repo->index) : Result<AuthConfig>(AuthConfig{});
+  if (!auth) return auth.error();
+  Result<std::vector<Endpoint>> endpoints = access == RepositoryAccess::kPush
+                                                ? impl_->service.PushEndpoints(repo->index.name)
+                                                : impl_->service.PullEndpoints(repo->index.name);
+  if (!endpoints) return endpoints.error();
+  return std::unique_ptr<RemoteRepository>(
+      std::make_unique<registry::RegistryRepository>(impl_->state, repo->name.path(), repo->index.name,
+                                                     std::move(*endpoints), registry::CredentialsFrom(*auth), access));
 }
 
 Result<PingResult> RegistryClient::Ping(const Endpoint& endpoint) {

@@ -14,6 +14,7 @@ constexpr KindLimits kLimits[] = {
     {&RegistryClientOptions::request_timeout, &RegistryClientOptions::max_manifest_bytes},  // kManifest
     {&RegistryClientOptions::request_timeout, &RegistryClientOptions::max_config_bytes},    // kConfigBlob
     {&RegistryClientOptions::request_timeout, &RegistryClientOptions::max_listing_bytes},   // kListing
+    {&RegistryClientOptions::request_timeout, &RegistryClientOptions::max_auth_bytes},      // kBlob
 };
 
 }  // namespace
@@ -27,6 +28,7 @@ http::Request NewRequest(const RegistryClientOptions& options, RequestKind kind,
   request.user_agent = options.user_agent;
   request.timeout = options.*limits.timeout;
   request.max_body = options.*limits.max_bytes;
+  if (kind == RequestKind::kBlob) request.stall_timeout = request.timeout;
   return request;
 }
 

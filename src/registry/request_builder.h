@@ -18,7 +18,9 @@ enum class RequestKind {
   kAuth,        // pings, token requests, login checks: auth_timeout, max_auth_bytes
   kManifest,    // manifests: request_timeout, max_manifest_bytes
   kConfigBlob,  // image configs read into memory: request_timeout, max_config_bytes
-  kListing,     // search results, catalog pages: request_timeout, max_listing_bytes
+  kListing,     // search results, catalog pages, tags, referrers: request_timeout, max_listing_bytes
+  kBlob,        // blobs and uploads, streamed: request_timeout as the stall limit, no size limit but the
+                // error bodies' (max_auth_bytes)
 };
 
 // A GET of `url` of that kind, over `tls` (which must outlive the request).

@@ -47,7 +47,8 @@ Result<http::Response> Transport::Send(const http::Request& request, Destination
   for (int attempt = 0;; ++attempt) {
     Result<http::Response> response = client->Do(request);
     std::optional<std::chrono::milliseconds> delay;
-    if (response) {
+    // A streamed body cannot be sent twice: its caller starts over.
+    if (response && !request.body_reader) {
       delay = retry_.DelayBeforeRetry(attempt, response->status, response->Header("retry-after"), std::time(nullptr));
     }
     Report(Attempt{request, response ? &*response : nullptr, destination, delay.has_value()});
@@ -73,7 +74,8 @@ Result<http::Response> Transport::SendFollowingRedirects(http::Request request, 
     }
     Result<http::Response> response = Send(request, destination);
     if (answered && response) *answered = true;
-    if (!response || !IsRedirect(response->status) || hop == 5) return response;
+    // A streamed body is gone once sent: its redirect is the caller's error.
+    if (!response || !IsRedirect(response->status) || hop == 5 || request.body_reader) return response;
     std::string location = response->Header("location");
     if (location.empty()) return response;
     std::string next = ResolveLocation(request.url, location);

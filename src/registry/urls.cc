@@ -51,4 +51,21 @@ std::string ResolveLocation(const std::string& base, const std::string& location
   return dir + location;
 }
 
+std::string QueryEscapeDigest(std::string_view digest) {
+  std::string out;
+  for (char c : digest) out += c == ':' ? std::string("%3A") : std::string(1, c);
+  return out;
+}
+
+std::string WithQuery(const std::string& url, std::string_view name, std::string_view value) {
+  std::string base = url.substr(0, url.find('#'));
+  if (base.find('?') == std::string::npos) {
+    base += '?';
+  } else if (base.back() != '?' && base.back() != '&') {
+    base += '&';
+  }
+  base.append(name).append("=").append(value);
+  return base;
+}
+
 }  // namespace berth::registry

@@ -21,6 +21,13 @@ std::string HostOf(std::string_view url);
 // scheme-relative ("//host/p"), absolute-path or relative to base's path.
 std::string ResolveLocation(const std::string& base, const std::string& location);
 
+// A digest as a query value: "sha256%3A<hex>" (Go's url.QueryEscape of
+// a valid digest).
+std::string QueryEscapeDigest(std::string_view digest);
+
+// `url` with "name=value" added to its query (value as given).
+std::string WithQuery(const std::string& url, std::string_view name, std::string_view value);
+
 // 301, 302, 303, 307 or 308.
 constexpr bool IsRedirect(long status) {
   return status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
