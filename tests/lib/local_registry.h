@@ -26,6 +26,12 @@ class LocalRegistry {
   // stdout and stderr of the registry: its access log has one line per
   // request ("GET /v2/… HTTP/1.1" 200 …).
   std::string log_path() const { return dir_ + "/registry.log"; }
+  // Where the registry keeps a blob's bytes (its filesystem driver's
+  // layout), for tests that damage them.
+  std::string BlobDataPath(const std::string& digest) const {
+    const std::string hex = digest.substr(digest.find(':') + 1);
+    return dir_ + "/data/docker/registry/v2/blobs/sha256/" + hex.substr(0, 2) + "/" + hex + "/data";
+  }
 
  private:
   pid_t pid_ = -1;

@@ -97,11 +97,16 @@ ConfigRequest RegistryArgs::Request() const {
 
 void AddRegistryConfigOptions(CLI::App* cmd, RegistryArgs& args) {
   cmd->add_option("--config-file", args.config_file, "a daemon.json to read");
-  cmd->add_option("--registry-mirror", args.request.registry_mirrors, "a registry mirror for docker.io (repeatable)");
+  // Repeatable options take one value each: `--insecure-registry H IMAGE`
+  // leaves IMAGE to the positional arguments.
+  cmd->add_option("--registry-mirror", args.request.registry_mirrors, "a registry mirror for docker.io (repeatable)")
+      ->allow_extra_args(false);
   cmd->add_option("--insecure-registry", args.request.insecure_registries,
-                  "a registry (host[:port] or CIDR) to reach without TLS verification (repeatable)");
+                  "a registry (host[:port] or CIDR) to reach without TLS verification (repeatable)")
+      ->allow_extra_args(false);
   cmd->add_option("--allow-nondistributable-artifacts", args.request.allow_nondistributable_artifacts,
-                  "a registry (host[:port] or CIDR) to push non-distributable artifacts to (repeatable)");
+                  "a registry (host[:port] or CIDR) to push non-distributable artifacts to (repeatable)")
+      ->allow_extra_args(false);
 }
 
 void AddRegistryOptions(CLI::App* cmd, RegistryArgs& args) {
@@ -190,7 +195,7 @@ std::optional<std::string> AskTerminal(const std::string& question, bool echo) {
 
 int Emit(const CommandOutput& r) {
   if (r.err_first && !r.err.empty()) std::cerr << r.err << '\n' << std::flush;
-  if (!r.out.empty()) std::cout << r.out << '\n';
+  if (!r.out.empty()) std::cout << r.out << (r.raw ? "" : "\n");
   if (!r.err_first && !r.err.empty()) std::cerr << r.err << '\n';
   std::cout.flush();
   return r.exit_code;

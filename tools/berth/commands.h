@@ -14,6 +14,7 @@
 #include "berth/engine_client.h"
 #include "berth/error.h"
 #include "berth/registry_service.h"
+#include "berth/transfer.h"
 #include "berth/types.h"
 
 namespace berth::cli {
@@ -25,6 +26,7 @@ struct CommandOutput {
   std::string err;
   int exit_code = 0;
   bool err_first = false;  // stderr's text is printed before stdout's
+  bool raw = false;        // stdout's text is printed as is, without a newline
 };
 
 // `berth auth encode`: AuthConfig JSON in (Go's json.Unmarshal rules),
@@ -125,6 +127,36 @@ CommandOutput SearchRun(const ConfigRequest& config, const std::string& certs_di
 CommandOutput InspectRun(const ConfigRequest& config, const std::string& certs_dir,
                          const std::vector<std::string>& references, const AuthConfig& auth,
                          const std::string& config_dir);
+
+// `berth copy SRC DST`, `berth tags`, `berth manifest`: image locations as
+// skopeo names them (docker://, oci:, oci-archive:, docker-archive:); a
+// bare reference is docker://. Registry credentials: --src-creds /
+// --dest-creds USER[:PASS] (asked for on the terminal when PASS is left
+// out), else those stored for each registry.
+struct CopyArgs {
+  std::string source, destination;
+  std::vector<std::string> platforms;  // os/arch[/variant]
+  bool all_tags = false;
+  bool referrers = false;
+  int jobs = 0;
+  std::string source_creds, destination_creds;
+};
+
+// Copies; each CopyEvent goes to `on_event` as it happens. out: the
+// destination's digest.
+CommandOutput CopyRun(const ConfigRequest& config, const std::string& certs_dir, const CopyArgs& args,
+                      const std::string& config_dir, const std::function<void(const CopyEvent&)>& on_event,
+                      const Prompt& prompt);
+
+// `berth tags REPOSITORY|LOCATION`: one tag per line.
+CommandOutput TagsRun(const ConfigRequest& config, const std::string& certs_dir, const std::string& location,
+                      const std::string& creds, const std::string& config_dir, const Prompt& prompt);
+
+// `berth manifest REFERENCE|LOCATION [--platform P]`: the manifest's bytes
+// as stored, nothing added (no newline).
+CommandOutput ManifestRun(const ConfigRequest& config, const std::string& certs_dir, const std::string& location,
+                          const std::string& platform, const std::string& creds, const std::string& config_dir,
+                          const Prompt& prompt);
 
 // docker's global flags, given before the subcommand, with the docker
 // CLI's environment defaults (cli/flags in the docker CLI):

@@ -25,6 +25,9 @@ int main(int argc, char** argv) {
   berth::cli::NewLogoutCommand(app, cli);
   berth::cli::NewSearchCommand(app, cli);
   berth::cli::NewInspectCommand(app, cli);
+  berth::cli::NewCopyCommand(app, cli);
+  berth::cli::NewTagsCommand(app, cli);
+  berth::cli::NewManifestCommand(app, cli);
   berth::cli::NewInfoCommand(app, cli);
 
   try {

@@ -12,6 +12,7 @@
 
 #include "berth/credentials.h"
 #include "berth/error.h"
+#include "berth/registry_client.h"
 #include "berth/types.h"
 #include "commands.h"
 
@@ -39,6 +40,12 @@ Result<std::unique_ptr<CredentialStore>> OpenCredentialStore(const std::string& 
 // credentials — the result is then a null store.
 Result<std::unique_ptr<CredentialStore>> OpenCredentialStoreForReading(const std::string& config_dir,
                                                                        std::vector<std::string>& warnings);
+
+// Credentials given on the command line for every registry, or else the
+// stored ones per registry from `config_dir` (helper failures added to
+// `warnings`); `holder` keeps the store alive for the resolver.
+Result<AuthResolver> Resolver(const AuthConfig& given, const std::string& config_dir,
+                              std::shared_ptr<CredentialStore>& holder, std::vector<std::string>& warnings);
 
 // `--format table|json` of search results: the docker CLI 28's table
 // (descriptions cut to 45 columns unless no_trunc), or the route's JSON

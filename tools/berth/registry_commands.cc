@@ -162,10 +162,6 @@ CommandOutput AuthEncodeFromConfig(const ConfigRequest& config, const std::strin
   return {EncodeAuthConfig(*auth), Joined(warnings), 0};
 }
 
-namespace {
-
-// Credentials given on the command line, or else the stored ones per
-// registry (helper failures added to `warnings`).
 Result<AuthResolver> Resolver(const AuthConfig& given, const std::string& config_dir,
                               std::shared_ptr<CredentialStore>& holder, std::vector<std::string>& warnings) {
   if (HasCredentials(given)) return AuthResolver([given](const IndexInfo&) -> Result<AuthConfig> { return given; });
@@ -176,8 +172,6 @@ Result<AuthResolver> Resolver(const AuthConfig& given, const std::string& config
   if (raw == nullptr) return AuthResolver([](const IndexInfo&) -> Result<AuthConfig> { return AuthConfig{}; });
   return AuthResolver([raw](const IndexInfo& index) { return raw->ForIndex(index); });
 }
-
-}  // namespace
 
 CommandOutput SearchRun(const ConfigRequest& config, const std::string& certs_dir, const SearchArgs& args,
                         const AuthConfig& auth, const std::string& config_dir) {

@@ -2,7 +2,11 @@
 // they live as long as the command tree.
 #include "subcommands.h"
 
+#include <unistd.h>
+
 #include <memory>
+
+#include "progress_view.h"
 
 namespace berth::cli {
 namespace {
@@ -267,6 +271,93 @@ void NewInspectCommand(CLI::App& app, CliContext& cli) {
   AddRegistryOptions(cmd, o->registry);
   AddCredentialOptions(cmd, o->credentials);
   cmd->callback([&cli, o] { cli.exit_code = RunInspect(cli, *o); });
+}
+
+// ---- copy, tags, manifest: moving images and reading them ---------------------------
+
+namespace {
+
+struct CopyCommandOptions {
+  RegistryArgs registry;
+  CopyArgs copy;
+  std::string config_dir;
+  bool quiet = false;
+};
+
+int RunCopy(CliContext& cli, const CopyCommandOptions& o) {
+  ProgressView view(stderr, ::isatty(STDERR_FILENO) == 1);
+  std::function<void(const CopyEvent&)> on_event;
+  if (!o.quiet) on_event = [&view](const CopyEvent& e) { view.OnEvent(e); };
+  return Emit(
+      CopyRun(o.registry.Request(), o.registry.certs_dir, o.copy, cli.ConfigDir(o.config_dir), on_event, AskTerminal));
+}
+
+void AddCredentialsDirOption(CLI::App* cmd, std::string& config_dir) {
+  cmd->add_option("--config", config_dir,
+                  "the docker CLI's configuration directory for stored credentials (default $DOCKER_CONFIG, else "
+                  "~/.docker)");
+}
+
+}  // namespace
+
+void NewCopyCommand(CLI::App& app, CliContext& cli) {
+  auto o = std::make_shared<CopyCommandOptions>();
+  CLI::App* cmd = app.add_subcommand(
+      "copy",
+      "Copy an image between registries, OCI layouts and archives (docker://REF, oci:DIR[:REF], "
+      "oci-archive:FILE[:REF], docker-archive:FILE[:REF]; a bare reference is docker://); prints the "
+      "destination's digest");
+  cmd->add_option("SOURCE", o->copy.source, "where the image is")->required();
+  cmd->add_option("DESTINATION", o->copy.destination, "where it goes")->required();
+  cmd->add_option("--platform", o->copy.platforms,
+                  "os/arch[/variant]: copy only that platform's image (repeatable: an index of those); default: "
+                  "every platform, digest kept")
+      ->allow_extra_args(false);
+  cmd->add_flag("-a,--all-tags", o->copy.all_tags, "copy every tag of the source repository");
+  cmd->add_flag("--referrers", o->copy.referrers, "also copy signatures, attestations and SBOMs referring to it");
+  cmd->add_option("-j,--jobs", o->copy.jobs, "blobs copied at once (default 4)");
+  cmd->add_option("--src-creds", o->copy.source_creds, "USER[:PASS] for the source registry");
+  cmd->add_option("--dest-creds", o->copy.destination_creds, "USER[:PASS] for the destination registry");
+  cmd->add_flag("-q,--quiet", o->quiet, "print only the digest");
+  AddRegistryOptions(cmd, o->registry);
+  AddCredentialsDirOption(cmd, o->config_dir);
+  cmd->callback([&cli, o] { cli.exit_code = RunCopy(cli, *o); });
+}
+
+void NewTagsCommand(CLI::App& app, CliContext& cli) {
+  struct Options {
+    RegistryArgs registry;
+    std::string location, creds, config_dir;
+  };
+  auto o = std::make_shared<Options>();
+  CLI::App* cmd = app.add_subcommand("tags", "List a repository's tags (every page), or an OCI layout's REFs");
+  cmd->add_option("REPOSITORY", o->location, "a repository (docker://… or a reference), or oci:DIR")->required();
+  cmd->add_option("--creds", o->creds, "USER[:PASS] for the registry");
+  AddRegistryOptions(cmd, o->registry);
+  AddCredentialsDirOption(cmd, o->config_dir);
+  cmd->callback([&cli, o] {
+    cli.exit_code = Emit(TagsRun(o->registry.Request(), o->registry.certs_dir, o->location, o->creds,
+                                 cli.ConfigDir(o->config_dir), AskTerminal));
+  });
+}
+
+void NewManifestCommand(CLI::App& app, CliContext& cli) {
+  struct Options {
+    RegistryArgs registry;
+    std::string location, platform, creds, config_dir;
+  };
+  auto o = std::make_shared<Options>();
+  CLI::App* cmd = app.add_subcommand(
+      "manifest", "Print an image's manifest exactly as stored (as skopeo inspect --raw, crane manifest)");
+  cmd->add_option("IMAGE", o->location, "a reference, docker://…, or oci:DIR[:REF]")->required();
+  cmd->add_option("--platform", o->platform, "os/arch[/variant]: that platform's manifest of an index");
+  cmd->add_option("--creds", o->creds, "USER[:PASS] for the registry");
+  AddRegistryOptions(cmd, o->registry);
+  AddCredentialsDirOption(cmd, o->config_dir);
+  cmd->callback([&cli, o] {
+    cli.exit_code = Emit(ManifestRun(o->registry.Request(), o->registry.certs_dir, o->location, o->platform, o->creds,
+                                     cli.ConfigDir(o->config_dir), AskTerminal));
+  });
 }
 
 // ---- info: an Engine's configuration -----------------------------------------------

@@ -20,6 +20,9 @@ void NewLoginCommand(CLI::App& app, CliContext& cli);      // login [SERVER]
 void NewLogoutCommand(CLI::App& app, CliContext& cli);     // logout [SERVER]
 void NewSearchCommand(CLI::App& app, CliContext& cli);     // search TERM
 void NewInspectCommand(CLI::App& app, CliContext& cli);    // inspect REFERENCE...
+void NewCopyCommand(CLI::App& app, CliContext& cli);       // copy SOURCE DESTINATION
+void NewTagsCommand(CLI::App& app, CliContext& cli);       // tags REPOSITORY
+void NewManifestCommand(CLI::App& app, CliContext& cli);   // manifest IMAGE
 void NewInfoCommand(CLI::App& app, CliContext& cli);       // info
 
 }  // namespace berth::cli

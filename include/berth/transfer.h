@@ -1,0 +1,127 @@
+// Moving images: one copy engine between any two image locations — a
+// registry repository, an OCI image layout, an OCI archive or a docker
+// archive (the `docker save` format) — named as skopeo names them. `berth
+// copy`, and berthd's pulls, pushes, saves and loads, are all CopyImage.
+#ifndef BERTH_TRANSFER_H_
+#define BERTH_TRANSFER_H_
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "berth/error.h"
+#include "berth/oci.h"
+#include "berth/registry_client.h"
+
+namespace berth {
+
+enum class LocationKind {
+  kRegistry,       // docker://REFERENCE
+  kOciLayout,      // oci:DIR[:REF]
+  kOciArchive,     // oci-archive:FILE[:REF]
+  kDockerArchive,  // docker-archive:FILE[:REFERENCE]
+};
+
+struct ImageLocation {
+  LocationKind kind = LocationKind::kRegistry;
+  // kRegistry: the image reference as given ("busybox:1.36",
+  // "127.0.0.1:5000/team/app@sha256:…"). Others: the directory or file.
+  std::string name;
+  // kOciLayout/kOciArchive: the org.opencontainers.image.ref.name of the
+  // image in the layout ("" when not given). kDockerArchive: the reference
+  // the image is tagged with in manifest.json ("" when not given).
+  std::string ref;
+};
+
+// "docker://busybox:1.36", "oci:/tmp/layout:v1", "oci-archive:img.tar",
+// "docker-archive:img.tar:app:1.0". A directory or file may not be empty;
+// REF is what follows the first ':' after the path (an OCI REF may not
+// contain ':' itself, as in skopeo). kInvalidParameter `invalid image
+// location "X": …` for an unknown transport or a missing part.
+Result<ImageLocation> ParseImageLocation(std::string_view text);
+// The location as ParseImageLocation reads it.
+std::string FormatImageLocation(const ImageLocation& location);
+
+// A platform as `--platform` spells it: "os/arch[/variant]"
+// ("linux/arm64/v8"). kInvalidParameter otherwise.
+Result<Platform> ParsePlatform(std::string_view text);
+
+// What happened to one blob or manifest, as it happens.
+struct CopyEvent {
+  enum class Kind {
+    kBlobStarted,    // a blob is being copied (bytes: 0)
+    kBlobProgress,   // bytes so far
+    kBlobCopied,     // done and verified (bytes: its size)
+    kBlobSkipped,    // the destination had it
+    kBlobMounted,    // mounted from another repository of the same registry (text: that repository)
+    kManifestPut,    // a manifest written (text: its tag or digest)
+    kImageUpToDate,  // the destination had the image already (text: its tag or digest)
+  };
+  Kind kind;
+  Descriptor descriptor;
+  std::int64_t bytes = 0;
+  std::string text;
+};
+
+struct CopyOptions {
+  // Empty: the whole image (every platform of an index, its digest kept).
+  // One: that platform's image manifest only (its own digest). Several: an
+  // index of those platforms (a new digest).
+  std::vector<Platform> platforms;
+  // Copy every tag of the source repository (a registry source, or every
+  // REF of a layout) to the same tag at the destination.
+  bool all_tags = false;
+  // Also copy what refers to each manifest copied (signatures,
+  // attestations, SBOMs): the referrers API or the referrers tag schema.
+  bool referrers = false;
+  // Blobs in flight at once; 0: the default (kDefaultCopyJobs).
+  int jobs = 0;
+  // Credentials for the source and destination registries.
+  AuthResolver source_auth;
+  AuthResolver destination_auth;
+  // Called from the copying threads, one event at a time.
+  std::function<void(const CopyEvent&)> on_event;
+};
+
+// Four blobs in flight at once (bench/copy_compare: more gains nothing on
+// a local registry, fewer loses to request latency).
+inline constexpr int kDefaultCopyJobs = 4;
+
+struct CopyResult {
+  std::string digest;      // the destination's manifest (the last tag's, with all_tags)
+  std::string media_type;  // of that manifest
+  std::uint64_t blobs_copied = 0;
+  std::uint64_t blobs_skipped = 0;
+  std::uint64_t blobs_mounted = 0;
+  std::uint64_t bytes_copied = 0;
+  std::uint64_t manifests_put = 0;
+  std::vector<std::string> tags;  // the tags copied (all_tags), else the one
+};
+
+// Copies the image at `source` to `destination`. Every blob and manifest is
+// verified against its digest before it becomes visible at the destination;
+// blobs the destination has are skipped, blobs in another repository of the
+// same registry are mounted, and `jobs` blobs move at once. Registries are
+// reached through `client` (mirrors for pulls, never for pushes). Errors
+// name what failed: the registry's error, "digest mismatch: …", a file
+// system error with its path.
+Result<CopyResult> CopyImage(RegistryClient& client, const ImageLocation& source, const ImageLocation& destination,
+                             const CopyOptions& options = {});
+
+// The manifest an image location names, bytes as stored (`berth manifest`,
+// as `skopeo inspect --raw` and `crane manifest`); with a platform, the
+// image manifest an index has for it (kNotFound "no image for platform …").
+Result<ManifestBytes> GetImageManifest(RegistryClient& client, const ImageLocation& location,
+                                       const std::optional<Platform>& platform = std::nullopt,
+                                       const AuthResolver& auth = nullptr);
+
+// The tags of a registry repository (every page), or the REFs of a layout.
+Result<std::vector<std::string>> ListTags(RegistryClient& client, const ImageLocation& location,
+                                          const AuthResolver& auth = nullptr);
+
+}  // namespace berth
+
+#endif  // BERTH_TRANSFER_H_

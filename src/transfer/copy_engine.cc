@@ -1,0 +1,369 @@
+// CopyImage: resolve the source image, walk its manifests (an index's
+// images, each image's config and layers), move the blobs the destination
+// lacks — `jobs` at a time, mounted where the registry is the same — then
+// write the manifests children first, so a tag only ever names an image
+// that is whole at the destination.
+#include <algorithm>
+#include <atomic>
+#include <map>
+#include <mutex>
+#include <set>
+#include <thread>
+
+#include "berth/json.h"
+#include "berth/transfer.h"
+#include "registry/digest.h"
+#include "registry/documents.h"
+#include "registry/manifest_type.h"
+#include "registry/media_types.h"
+#include "transfer/location.h"
+#include "transfer/open_location.h"
+#include "transfer/platforms.h"
+
+namespace berth {
+namespace {
+
+using transfer::Location;
+
+// An index inside an index inside … stops here.
+constexpr int kMaxManifestDepth = 8;
+// Referrers of referrers (a signature of an SBOM) are followed this deep.
+constexpr int kMaxReferrerDepth = 2;
+// Progress events at most once per this many bytes of a blob.
+constexpr std::int64_t kProgressStep = 512 << 10;
+
+// Foreign (non-distributable) layers stay where their URLs point.
+bool IsForeignLayer(const Descriptor& d) {
+  return !d.urls.empty() || d.media_type.find(".foreign.") != std::string::npos ||
+         d.media_type.find("nondistributable") != std::string::npos;
+}
+
+std::string IndexOf(std::string_view media_type, const std::vector<Descriptor>& entries) {
+  std::string out = "{\"schemaVersion\":2,\"mediaType\":\"" + std::string(media_type) + "\",\"manifests\":[";
+  for (std::size_t i = 0; i < entries.size(); ++i) {
+    if (i) out += ',';
+    MarshalTo(out, entries[i]);
+  }
+  return out + "]}";
+}
+
+// Counts a blob's bytes into progress events as the destination reads them.
+class CountingReader final : public BlobReader {
+ public:
+  CountingReader(std::unique_ptr<BlobReader> inner, std::function<void(std::int64_t)> progress)
+      : inner_(std::move(inner)), progress_(std::move(progress)) {}
+  Result<std::size_t> Read(char* buffer, std::size_t capacity) override {
+    Result<std::size_t> n = inner_->Read(buffer, capacity);
+    if (n && *n > 0) {
+      total_ += static_cast<std::int64_t>(*n);
+      if (total_ - reported_ >= kProgressStep) {
+        reported_ = total_;
+        progress_(total_);
+      }
+    }
+    return n;
+  }
+
+ private:
+  std::unique_ptr<BlobReader> inner_;
+  std::function<void(std::int64_t)> progress_;
+  std::int64_t total_ = 0, reported_ = 0;
+};
+
+class Copier {
+ public:
+  // The blob counts into `result`, once the copying threads are done.
+  void FillCounts(CopyResult& result) const {
+    result.blobs_copied = copied_;
+    result.blobs_skipped = skipped_;
+    result.blobs_mounted = mounted_;
+    result.bytes_copied = bytes_;
+  }
+
+  Copier(Location& source, Location& destination, const CopyOptions& options, CopyResult& result)
+      : source_(source), destination_(destination), options_(options), result_(result) {}
+
+  Status CopyTag(const std::string& source_ref, const std::string& destination_tag) {
+    Result<ManifestBytes> top = source_.GetManifest(source_ref);
+    if (!top) return top.error();
+    if (Status s = SelectPlatforms(*top); !s.ok()) return s;
+    const bool by_digest = destination_tag.find(':') != std::string::npos;
+    if (by_digest && destination_tag != top->digest) {
+      return Error(ErrorKind::kInvalidParameter,
+                   "the image copied has digest " + top->digest + ", not the destination's " + destination_tag);
+    }
+    if (!destination_tag.empty()) {
+      Result<std::optional<std::string>> there = destination_.TaggedDigest(destination_tag);
+      if (!there) return there.error();
+      if (*there == top->digest) {
+        Emit({CopyEvent::Kind::kImageUpToDate, {top->media_type, top->digest, SizeOf(*top)}, 0, destination_tag});
+        Finish(*top, destination_tag);
+        return {};
+      }
+    }
+    if (Status s = CopyManifestTree(*top, destination_tag, /*top=*/true); !s.ok()) return s;
+    Finish(*top, destination_tag);
+    return {};
+  }
+
+ private:
+  static std::int64_t SizeOf(const ManifestBytes& m) { return static_cast<std::int64_t>(m.bytes.size()); }
+
+  void Finish(const ManifestBytes& top, const std::string& tag) {
+    result_.digest = top.digest;
+    result_.media_type = top.media_type;
+    if (!tag.empty()) result_.tags.push_back(tag);
+  }
+
+  // With --platform: one platform's image manifest in place of the index,
+  // or an index of the platforms asked for.
+  Status SelectPlatforms(ManifestBytes& top) {
+    if (options_.platforms.empty() || !registry::IsIndexType(top.media_type)) return {};
+    registry::ManifestDocument index;
+    if (Status s = registry::DecodeDocument(top.bytes, index); !s.ok()) {
+      return Error(ErrorKind::kSystem, "manifest " + top.digest + ": " + s.message());
+    }
+    std::vector<Descriptor> chosen;
+    for (const Platform& want : options_.platforms) {
+      auto it = std::find_if(index.manifests.begin(), index.manifests.end(),
+                             [&](const Descriptor& d) { return transfer::PlatformMatches(want, d.platform); });
+      if (it == index.manifests.end()) {
+        return Error(ErrorKind::kNotFound,
+                     "no image for platform " + transfer::PlatformText(want) + " in " + top.digest);
+      }
+      if (std::find(chosen.begin(), chosen.end(), *it) == chosen.end()) chosen.push_back(*it);
+    }
+    if (chosen.size() == 1) {
+      Result<ManifestBytes> image = source_.GetManifest(chosen.front().digest);
+      if (!image) return image.error();
+      top = std::move(*image);
+      return {};
+    }
+    top.bytes = IndexOf(top.media_type, chosen);
+    top.digest = registry::Sha256Digest(top.bytes);
+    return {};
+  }
+
+  // The manifests under `manifest` (children before their parents) and the
+  // blobs they name.
+  Status Walk(const ManifestBytes& manifest, int depth, std::vector<ManifestBytes>& children,
+              std::vector<Descriptor>& blobs) {
+    if (depth > kMaxManifestDepth) {
+      return Error(ErrorKind::kInvalidParameter,
+                   "manifest " + manifest.digest + ": indexes nested deeper than " + std::to_string(kMaxManifestDepth));
+    }
+    registry::ManifestDocument doc;
+    if (Status s = registry::DecodeDocument(manifest.bytes, doc); !s.ok()) {
+      return Error(ErrorKind::kSystem, "manifest " + manifest.digest + ": " + s.message());
+    }
+    if (manifest.media_type == registry::kSchema1Signed || manifest.media_type == registry::kSchema1) {
+      return Error(ErrorKind::kInvalidParameter,
+                   "manifest " + manifest.digest + ": schema1 images cannot be copied (push them as schema2)");
+    }
+    if (registry::IsIndexType(manifest.media_type)) {
+      for (const Descriptor& entry : doc.manifests) {
+        if (!registry::IsKnownManifestType(entry.media_type)) {
+          blobs.push_back(entry);
+          continue;
+        }
+        Result<ManifestBytes> child = source_.GetManifest(entry.digest);
+        if (!child) return child.error();
+        if (SizeOf(*child) != entry.size) {
+          return Error(ErrorKind::kSystem, "manifest " + entry.digest + " is " + std::to_string(SizeOf(*child)) +
+                                               " bytes, not the index's " + std::to_string(entry.size));
+        }
+        if (Status s = Walk(*child, depth + 1, children, blobs); !s.ok()) return s;
+        children.push_back(std::move(*child));
+      }
+      return {};
+    }
+    if (doc.config) blobs.push_back(*doc.config);
+    for (const Descriptor& layer : doc.layers)
+      if (!IsForeignLayer(layer)) blobs.push_back(layer);
+    return {};
+  }
+
+  Status CopyManifestTree(const ManifestBytes& top, const std::string& tag, bool is_top) {
+    std::vector<ManifestBytes> children;
+    std::vector<Descriptor> blobs;
+    if (Status s = Walk(top, 0, children, blobs); !s.ok()) return s;
+    if (Status s = CopyBlobs(blobs); !s.ok()) return s;
+    for (const ManifestBytes& child : children) {
+      if (Status s = PutManifest("", child, false); !s.ok()) return s;
+    }
+    if (options_.referrers) {
+      std::vector<std::string> subjects{top.digest};
+      for (const ManifestBytes& child : children) subjects.push_back(child.digest);
+      if (Status s = CopyReferrers(subjects, 0); !s.ok()) return s;
+    }
+    return PutManifest(tag, top, is_top);
+  }
+
+  Status PutManifest(const std::string& tag, const ManifestBytes& manifest, bool top) {
+    if (Status s = destination_.PutManifest(tag, manifest, top); !s.ok()) return s;
+    ++result_.manifests_put;
+    Emit({CopyEvent::Kind::kManifestPut,
+          {manifest.media_type, manifest.digest, SizeOf(manifest)},
+          SizeOf(manifest),
+          tag.empty() ? manifest.digest : tag});
+    return {};
+  }
+
+  Status CopyReferrers(const std::vector<std::string>& subjects, int depth) {
+    if (depth >= kMaxReferrerDepth) return {};
+    for (const std::string& subject : subjects) {
+      Result<std::vector<Descriptor>> referrers = source_.Referrers(subject);
+      if (!referrers) return referrers.error();
+      if (referrers->empty()) continue;
+      for (const Descriptor& referrer : *referrers) {
+        Result<ManifestBytes> manifest = source_.GetManifest(referrer.digest);
+        if (!manifest) return manifest.error();
+        if (Status s = CopyManifestTree(*manifest, "", /*top=*/true); !s.ok()) return s;
+        if (Status s = CopyReferrers({referrer.digest}, depth + 1); !s.ok()) return s;
+      }
+      if (Status s = LinkReferrers(subject, *referrers); !s.ok()) return s;
+    }
+    return {};
+  }
+
+  // A destination registry without the referrers API finds them through
+  // the referrers tag schema: the index tagged "sha256-<hex>", merged with
+  // what it lists already.
+  Status LinkReferrers(const std::string& subject, const std::vector<Descriptor>& referrers) {
+    if (destination_.remote() == nullptr) return {};
+    Result<std::vector<Descriptor>> known = destination_.Referrers(subject);
+    if (!known) return known.error();
+    std::vector<Descriptor> merged = *known;
+    bool changed = false;
+    for (const Descriptor& r : referrers) {
+      bool present =
+          std::any_of(merged.begin(), merged.end(), [&](const Descriptor& d) { return d.digest == r.digest; });
+      if (!present) {
+        merged.push_back(r);
+        changed = true;
+      }
+    }
+    if (!changed) return {};
+    ManifestBytes index{IndexOf(registry::kOciIndex, merged), std::string(registry::kOciIndex), ""};
+    index.digest = registry::Sha256Digest(index.bytes);
+    std::string tag = subject;
+    tag[tag.find(':')] = '-';
+    return PutManifest(tag, index, false);
+  }
+
+  Status CopyBlobs(std::vector<Descriptor> blobs) {
+    std::set<std::string> seen;
+    std::erase_if(blobs, [&](const Descriptor& d) { return !seen.insert(d.digest).second || done_.count(d.digest); });
+    if (blobs.empty()) return {};
+    const int jobs = options_.jobs > 0 ? options_.jobs : kDefaultCopyJobs;
+    std::atomic<std::size_t> next{0};
+    std::mutex mu;
+    std::optional<Error> failed;
+    auto work = [&] {
+      for (std::size_t i = next++; i < blobs.size(); i = next++) {
+        {
+          std::lock_guard lock(mu);
+          if (failed) return;
+        }
+        Status s = CopyBlob(blobs[i]);
+        if (!s.ok()) {
+          std::lock_guard lock(mu);
+          if (!failed) failed = s.error();
+        }
+      }
+    };
+    const std::size_t threads = std::min<std::size_t>(blobs.size(), static_cast<std::size_t>(jobs));
+    std::vector<std::thread> pool;
+    for (std::size_t t = 1; t < threads; ++t) pool.emplace_back(work);
+    work();
+    for (std::thread& t : pool) t.join();
+    if (failed) return *failed;
+    for (const Descriptor& d : blobs) done_.insert(d.digest);
+    return {};
+  }
+
+  Status CopyBlob(const Descriptor& blob) {
+    Result<bool> there = destination_.HasBlob(blob);
+    if (!there) return there.error();
+    if (*there) {
+      ++skipped_;
+      Emit({CopyEvent::Kind::kBlobSkipped, blob, blob.size, ""});
+      return {};
+    }
+    RemoteRepository* from = source_.remote();
+    RemoteRepository* to = destination_.remote();
+    if (from && to && from->registry() == to->registry() && from->path() != to->path()) {
+      Result<bool> mounted = to->MountBlob(blob.digest, from->path());
+      if (mounted && *mounted) {
+        ++mounted_;
+        Emit({CopyEvent::Kind::kBlobMounted, blob, blob.size, from->path()});
+        return {};
+      }
+      // Not mounted (or the registry refused the mount): upload it.
+    }
+    Emit({CopyEvent::Kind::kBlobStarted, blob, 0, ""});
+    BlobOpener open = source_.OpenBlob(blob);
+    BlobOpener counted = [&, open]() -> Result<std::unique_ptr<BlobReader>> {
+      Result<std::unique_ptr<BlobReader>> reader = open();
+      if (!reader) return reader.error();
+      return std::unique_ptr<BlobReader>(std::make_unique<CountingReader>(std::move(*reader), [&](std::int64_t bytes) {
+        Emit({CopyEvent::Kind::kBlobProgress, blob, bytes, ""});
+      }));
+    };
+    if (Status s = destination_.PutBlob(blob, counted); !s.ok()) return s;
+    ++copied_;
+    bytes_ += static_cast<std::uint64_t>(std::max<std::int64_t>(blob.size, 0));
+    Emit({CopyEvent::Kind::kBlobCopied, blob, blob.size, ""});
+    return {};
+  }
+
+  void Emit(const CopyEvent& event) {
+    if (!options_.on_event) return;
+    std::lock_guard lock(event_mu_);
+    options_.on_event(event);
+  }
+
+  Location& source_;
+  Location& destination_;
+  const CopyOptions& options_;
+  CopyResult& result_;
+  std::mutex event_mu_;
+  std::set<std::string> done_;  // blobs copied by an earlier tag of this copy
+  std::atomic<std::uint64_t> copied_{0}, skipped_{0}, mounted_{0}, bytes_{0};
+};
+
+}  // namespace
+
+Result<CopyResult> CopyImage(RegistryClient& client, const ImageLocation& source, const ImageLocation& destination,
+                             const CopyOptions& options) {
+  Result<std::unique_ptr<Location>> from =
+      transfer::OpenLocation(client, source, transfer::Access::kRead, options.source_auth, true);
+  if (!from) return from.error();
+  Result<std::unique_ptr<Location>> to = transfer::OpenLocation(client, destination, transfer::Access::kWrite,
+                                                                options.destination_auth, !options.all_tags);
+  if (!to) return to.error();
+  CopyResult result;
+  Copier copier(**from, **to, options, result);
+  if (options.all_tags) {
+    if (!(*to)->reference().empty()) {
+      return Error(ErrorKind::kInvalidParameter,
+                   "--all-tags copies a repository: the destination cannot name a tag or digest");
+    }
+    Result<std::vector<std::string>> tags = (*from)->Tags();
+    if (!tags) return tags.error();
+    if (tags->empty()) return Error(ErrorKind::kNotFound, FormatImageLocation(source) + " has no tags");
+    for (const std::string& tag : *tags) {
+      if (Status s = copier.CopyTag(tag, tag); !s.ok()) {
+        (void)(*to)->Commit();  // keep the tags already copied
+        return s.error();
+      }
+    }
+  } else {
+    if (Status s = copier.CopyTag((*from)->reference(), (*to)->reference()); !s.ok()) return s.error();
+  }
+  if (Status s = (*to)->Commit(); !s.ok()) return s.error();
+  copier.FillCounts(result);
+  return result;
+}
+
+}  // namespace berth
