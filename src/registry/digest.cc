@@ -53,6 +53,25 @@ Status VerifyDigest(std::string_view expected, std::string_view data) {
   return {};
 }
 
+Sha256Stream::Sha256Stream() : context_(EVP_MD_CTX_new()) {
+  EVP_DigestInit_ex(static_cast<EVP_MD_CTX*>(context_), EVP_sha256(), nullptr);
+}
+
+Sha256Stream::~Sha256Stream() {
+  EVP_MD_CTX_free(static_cast<EVP_MD_CTX*>(context_));
+}
+
+void Sha256Stream::Update(std::string_view data) {
+  EVP_DigestUpdate(static_cast<EVP_MD_CTX*>(context_), data.data(), data.size());
+}
+
+std::string Sha256Stream::Finish() {
+  unsigned char out[EVP_MAX_MD_SIZE];
+  unsigned n = 0;
+  EVP_DigestFinal_ex(static_cast<EVP_MD_CTX*>(context_), out, &n);
+  return "sha256:" + Hex(out, n);
+}
+
 bool IsValidDigest(std::string_view digest) {
   std::size_t colon = digest.find(':');
   if (colon == std::string_view::npos) return false;

@@ -19,6 +19,20 @@ std::string Sha256Digest(std::string_view data);
 // algorithm berth does not know.
 Status VerifyDigest(std::string_view expected, std::string_view data);
 
+// "sha256:<hex>" of data given in pieces.
+class Sha256Stream {
+ public:
+  Sha256Stream();
+  ~Sha256Stream();
+  Sha256Stream(const Sha256Stream&) = delete;
+  Sha256Stream& operator=(const Sha256Stream&) = delete;
+  void Update(std::string_view data);
+  std::string Finish();  // once
+
+ private:
+  void* context_;  // EVP_MD_CTX
+};
+
 // Whether `digest` is "sha256:" and 64 lower-case hex digits (or sha384's
 // 96, sha512's 128): the only digests berth turns into file names or URL
 // paths.

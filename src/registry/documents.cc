@@ -87,6 +87,16 @@ struct Schema<registry::TagsDocument> {
 };
 
 template <>
+struct Schema<registry::DockerSaveEntry> {
+  static constexpr std::string_view kName = "manifestItem";
+  static constexpr std::string_view kGoType = "tarexport.manifestItem";
+  using S = registry::DockerSaveEntry;
+  static constexpr auto kFields = std::make_tuple(Field<S, std::string>{"Config", &S::config, false},
+                                                  Field<S, List<std::string>>{"RepoTags", &S::repo_tags, false},
+                                                  Field<S, List<std::string>>{"Layers", &S::layers, false});
+};
+
+template <>
 struct Schema<registry::V1PingDocument> {
   static constexpr std::string_view kName = "pingResult";
   static constexpr std::string_view kGoType = "registry.pingResult";
@@ -107,6 +117,7 @@ BERTH_DOCUMENT_DEFINE(ManifestDocument)
 BERTH_DOCUMENT_DEFINE(RegistryErrorsDocument)
 BERTH_DOCUMENT_DEFINE(CatalogDocument)
 BERTH_DOCUMENT_DEFINE(TagsDocument)
+BERTH_DOCUMENT_DEFINE(DockerSaveManifest)
 BERTH_DOCUMENT_DEFINE(V1PingDocument)
 BERTH_DOCUMENT_DEFINE(FilterMapDocument)
 BERTH_DOCUMENT_DEFINE(LegacyFilterDocument)

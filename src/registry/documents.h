@@ -76,6 +76,17 @@ struct TagsDocument {
   friend bool operator==(const TagsDocument&, const TagsDocument&) = default;
 };
 
+// A `docker save` tar's manifest.json: one entry per image, paths inside
+// the tar. (Not a registry document, but read with the same decoder.)
+struct DockerSaveEntry {
+  std::string config;
+  List<std::string> repo_tags;
+  List<std::string> layers;
+
+  friend bool operator==(const DockerSaveEntry&, const DockerSaveEntry&) = default;
+};
+using DockerSaveManifest = List<DockerSaveEntry>;
+
 // GET /v1/_ping's body: {"standalone": bool}, true when absent.
 struct V1PingDocument {
   bool standalone = true;
@@ -95,6 +106,7 @@ Status DecodeDocument(std::string_view data, TokenResponse& out);
 Status DecodeDocument(std::string_view data, RegistryErrorsDocument& out);
 Status DecodeDocument(std::string_view data, CatalogDocument& out);
 Status DecodeDocument(std::string_view data, TagsDocument& out);
+Status DecodeDocument(std::string_view data, DockerSaveManifest& out);
 Status DecodeDocument(std::string_view data, V1PingDocument& out);
 Status DecodeDocument(std::string_view data, FilterMapDocument& out);
 Status DecodeDocument(std::string_view data, LegacyFilterDocument& out);

@@ -118,13 +118,16 @@ class Copier {
   // With --platform: one platform's image manifest in place of the index,
   // or an index of the platforms asked for.
   Status SelectPlatforms(ManifestBytes& top) {
-    if (options_.platforms.empty() || !registry::IsIndexType(top.media_type)) return {};
+    if (!registry::IsIndexType(top.media_type)) return {};
+    std::vector<Platform> wanted = options_.platforms;
+    if (wanted.empty() && destination_.single_image()) wanted.push_back(transfer::HostPlatform());
+    if (wanted.empty()) return {};
     registry::ManifestDocument index;
     if (Status s = registry::DecodeDocument(top.bytes, index); !s.ok()) {
       return Error(ErrorKind::kSystem, "manifest " + top.digest + ": " + s.message());
     }
     std::vector<Descriptor> chosen;
-    for (const Platform& want : options_.platforms) {
+    for (const Platform& want : wanted) {
       auto it = std::find_if(index.manifests.begin(), index.manifests.end(),
                              [&](const Descriptor& d) { return transfer::PlatformMatches(want, d.platform); });
       if (it == index.manifests.end()) {

@@ -46,6 +46,10 @@ class Location {
 
   // The registry repository behind a registry location (mounts), else null.
   virtual RemoteRepository* remote() { return nullptr; }
+  // Whether the location holds one platform's image, not an index (a docker
+  // archive): an index copied there gives its image for this machine's
+  // platform unless --platform says otherwise.
+  virtual bool single_image() const { return false; }
 };
 
 }  // namespace berth::transfer

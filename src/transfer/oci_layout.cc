@@ -19,12 +19,23 @@ namespace berth::transfer {
 namespace {
 
 constexpr std::string_view kRefNameAnnotation = "org.opencontainers.image.ref.name";
+// containerd's (and docker save's) full image name: "docker.io/library/app:1".
+constexpr std::string_view kImageNameAnnotation = "io.containerd.image.name";
 constexpr std::string_view kLayoutFile = "{\"imageLayoutVersion\": \"1.0.0\"}";
 
-std::string RefNameOf(const Descriptor& d) {
+std::string AnnotationOf(const Descriptor& d, std::string_view key) {
   if (!d.annotations) return "";
-  auto it = d.annotations->find(std::string(kRefNameAnnotation));
+  auto it = d.annotations->find(std::string(key));
   return it == d.annotations->end() ? "" : it->second;
+}
+
+std::string RefNameOf(const Descriptor& d) {
+  return AnnotationOf(d, kRefNameAnnotation);
+}
+
+// An index entry is named `want` by its REF or by its full image name.
+bool Named(const Descriptor& d, std::string_view want) {
+  return RefNameOf(d) == want || AnnotationOf(d, kImageNameAnnotation) == want;
 }
 
 // Holds an exclusive flock(2) on a directory until it goes.
@@ -47,8 +58,11 @@ class DirectoryLock {
 
 class OciLayout final : public Location {
  public:
-  OciLayout(std::string dir, std::string ref, std::size_t max_manifest_bytes)
-      : dir_(std::move(dir)), ref_(std::move(ref)), max_manifest_bytes_(max_manifest_bytes) {}
+  OciLayout(std::string dir, std::string ref, std::string image_name, std::size_t max_manifest_bytes)
+      : dir_(std::move(dir)),
+        ref_(std::move(ref)),
+        image_name_(std::move(image_name)),
+        max_manifest_bytes_(max_manifest_bytes) {}
 
   const std::string& reference() const override { return ref_; }
 
@@ -68,7 +82,7 @@ class OciLayout final : public Location {
     std::optional<Descriptor> entry;
     {
       std::lock_guard lock(mu_);
-      if (want.find(':') != std::string_view::npos) {
+      if (registry::IsValidDigest(want)) {
         for (const Descriptor& d : entries_)
           if (d.digest == want) entry = d;
         if (!entry) entry = Descriptor{"", std::string(want), -1};
@@ -80,7 +94,7 @@ class OciLayout final : public Location {
         entry = entries_.front();
       } else {
         for (const Descriptor& d : entries_)
-          if (RefNameOf(d) == want) entry = d;
+          if (Named(d, want)) entry = d;
         if (!entry) {
           return Error(ErrorKind::kNotFound, "no image named \"" + std::string(want) + "\" in " + dir_ + "/index.json");
         }
@@ -170,8 +184,9 @@ class OciLayout final : public Location {
     }
     if (!top) return {};  // a manifest of an index: a blob only
     Descriptor entry{manifest.media_type, digest, static_cast<std::int64_t>(manifest.bytes.size())};
-    if (!tag.empty())
-      entry.annotations = std::map<std::string, std::string>{{std::string(kRefNameAnnotation), std::string(tag)}};
+    if (!tag.empty() || !image_name_.empty()) entry.annotations.emplace();
+    if (!tag.empty()) (*entry.annotations)[std::string(kRefNameAnnotation)] = std::string(tag);
+    if (!image_name_.empty()) (*entry.annotations)[std::string(kImageNameAnnotation)] = image_name_;
     std::lock_guard lock(mu_);
     pending_.emplace_back(std::string(tag), std::move(entry));
     return {};
@@ -186,6 +201,7 @@ class OciLayout final : public Location {
     if (Status loaded = LoadIndexIfPresent(); !loaded.ok()) return loaded;
     for (auto& [tag, entry] : pending_) {
       std::erase_if(entries_, [&](const Descriptor& d) {
+        if (!image_name_.empty()) return AnnotationOf(d, kImageNameAnnotation) == image_name_;
         return tag.empty() ? (RefNameOf(d).empty() && d.digest == entry.digest) : RefNameOf(d) == tag;
       });
       entries_.push_back(entry);
@@ -234,7 +250,7 @@ class OciLayout final : public Location {
     return MakeDirectories(dir);
   }
 
-  std::string dir_, ref_;
+  std::string dir_, ref_, image_name_;
   std::size_t max_manifest_bytes_;
   std::mutex mu_;
   std::vector<Descriptor> entries_;                          // index.json as last read or written
@@ -244,9 +260,9 @@ class OciLayout final : public Location {
 }  // namespace
 
 Result<std::unique_ptr<Location>> OpenOciLayout(const std::string& dir, const std::string& ref, bool for_writing,
-                                                std::size_t max_manifest_bytes) {
+                                                std::size_t max_manifest_bytes, const std::string& image_name) {
   if (dir.empty()) return Error(ErrorKind::kInvalidParameter, "an OCI layout needs a directory");
-  auto layout = std::make_unique<OciLayout>(dir, ref, max_manifest_bytes);
+  auto layout = std::make_unique<OciLayout>(dir, ref, image_name, max_manifest_bytes);
   if (for_writing) {
     if (Status s = layout->PrepareForWriting(); !s.ok()) return s.error();
   } else if (Status s = layout->LoadIndex(); !s.ok()) {

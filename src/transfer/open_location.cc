@@ -1,5 +1,6 @@
 #include "transfer/open_location.h"
 
+#include "transfer/archives.h"
 #include "transfer/oci_layout.h"
 #include "transfer/registry_location.h"
 
@@ -21,10 +22,10 @@ Result<std::unique_ptr<Location>> OpenLocation(RegistryClient& client, const Ima
                                   auth ? auth : anonymous, default_latest);
     }
     case LocationKind::kOciLayout: return OpenOciLayout(location.name, location.ref, write, kMaxManifestBytes);
-    case LocationKind::kOciArchive:
-    case LocationKind::kDockerArchive: break;
+    case LocationKind::kOciArchive: return OpenOciArchive(location.name, location.ref, write, kMaxManifestBytes);
+    case LocationKind::kDockerArchive: return OpenDockerArchive(location.name, location.ref, write, kMaxManifestBytes);
   }
-  return Error(ErrorKind::kInvalidParameter, FormatImageLocation(location) + ": archives are not supported yet");
+  return Error(ErrorKind::kInvalidParameter, "unknown location kind");
 }
 
 }  // namespace berth::transfer

@@ -17,6 +17,10 @@ std::string PlatformText(const Platform& platform);
 // unwritten variant is v8).
 bool PlatformMatches(const Platform& want, const std::optional<Platform>& have);
 
+// This machine's platform as an image's: linux and the architecture as Go
+// names it (amd64, arm64, arm, 386, ppc64le, s390x, riscv64).
+Platform HostPlatform();
+
 }  // namespace berth::transfer
 
 #endif  // BERTH_SRC_TRANSFER_PLATFORMS_H_

@@ -1,0 +1,165 @@
+#include "transfer/tar_files.h"
+
+#include <archive.h>
+#include <archive_entry.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <climits>
+#include <cstdlib>
+#include <filesystem>
+#include <memory>
+#include <vector>
+
+#include "transfer/files.h"
+
+namespace berth::transfer {
+namespace {
+
+using ArchivePtr = std::unique_ptr<archive, int (*)(archive*)>;
+
+Error ArchiveError(const std::string& path, archive* a) {
+  const char* what = archive_error_string(a);
+  return Error(ErrorKind::kInvalidParameter, "archive " + path + ": " + (what ? what : "unreadable"));
+}
+
+bool HasDotDot(std::string_view name) {
+  std::size_t start = 0;
+  while (start <= name.size()) {
+    std::size_t slash = name.find('/', start);
+    std::string_view part =
+        name.substr(start, slash == std::string_view::npos ? std::string_view::npos : slash - start);
+    if (part == "..") return true;
+    if (slash == std::string_view::npos) break;
+    start = slash + 1;
+  }
+  return false;
+}
+
+}  // namespace
+
+Status UnpackTar(const std::string& path, const std::string& dir) {
+  ArchivePtr in(archive_read_new(), archive_read_free);
+  archive_read_support_format_tar(in.get());
+  archive_read_support_filter_all(in.get());
+  if (archive_read_open_filename(in.get(), path.c_str(), 256 << 10) != ARCHIVE_OK) return ArchiveError(path, in.get());
+  ArchivePtr out(archive_write_disk_new(), archive_write_free);
+  // Entries are checked below (no absolute path, no ".."), then written
+  // under `dir` — an absolute path libarchive must accept; it still
+  // refuses ".." and writing through a link.
+  archive_write_disk_set_options(out.get(), ARCHIVE_EXTRACT_SECURE_NODOTDOT | ARCHIVE_EXTRACT_SECURE_SYMLINKS);
+  for (;;) {
+    archive_entry* entry = nullptr;
+    int r = archive_read_next_header(in.get(), &entry);
+    if (r == ARCHIVE_EOF) break;
+    if (r != ARCHIVE_OK && r != ARCHIVE_WARN) return ArchiveError(path, in.get());
+    const std::string name = archive_entry_pathname(entry) ? archive_entry_pathname(entry) : "";
+    auto refuse = [&](const std::string& why) {
+      return Error(ErrorKind::kInvalidParameter, "archive " + path + ": entry \"" + name + "\": " + why);
+    };
+    if (name.empty() || name.front() == '/') return refuse("absolute or empty path");
+    if (HasDotDot(name)) return refuse("path with \"..\"");
+    const mode_t type = archive_entry_filetype(entry);
+    if (type != AE_IFREG && type != AE_IFDIR && type != AE_IFLNK) return refuse("not a file, directory or link");
+    if (archive_entry_hardlink(entry) != nullptr) return refuse("hard links are not allowed");
+    if (archive_entry_size(entry) < 0) return refuse("negative size");
+    archive_entry_set_pathname(entry, (dir + "/" + name).c_str());
+    archive_entry_set_perm(entry, type == AE_IFDIR ? 0755 : 0644);
+    archive_entry_set_uid(entry, ::getuid());
+    archive_entry_set_gid(entry, ::getgid());
+    if (archive_write_header(out.get(), entry) != ARCHIVE_OK) return refuse(archive_error_string(out.get()));
+    if (type == AE_IFREG) {
+      const void* block = nullptr;
+      size_t size = 0;
+      la_int64_t offset = 0;
+      for (;;) {
+        r = archive_read_data_block(in.get(), &block, &size, &offset);
+        if (r == ARCHIVE_EOF) break;
+        if (r != ARCHIVE_OK) return ArchiveError(path, in.get());
+        if (archive_write_data_block(out.get(), block, size, offset) != ARCHIVE_OK) {
+          return ArchiveError(dir, out.get());
+        }
+      }
+    }
+    if (archive_write_finish_entry(out.get()) != ARCHIVE_OK) return ArchiveError(dir, out.get());
+  }
+  if (archive_write_close(out.get()) != ARCHIVE_OK) return ArchiveError(dir, out.get());
+  return {};
+}
+
+Status PackTar(const std::string& dir, const std::string& path) {
+  std::vector<std::filesystem::path> files;
+  std::error_code ec;
+  for (auto it = std::filesystem::recursive_directory_iterator(dir, ec); !ec && it != std::filesystem::end(it);
+       it.increment(ec)) {
+    if (it->is_regular_file() && it->path().filename().string().rfind(".tmp-", 0) != 0) files.push_back(it->path());
+  }
+  if (ec) return Error(ErrorKind::kSystem, "read " + dir + ": " + ec.message());
+  std::sort(files.begin(), files.end());
+  const std::string temporary = TemporaryNameFor(path);
+  ArchivePtr out(archive_write_new(), archive_write_free);
+  archive_write_set_format_pax_restricted(out.get());
+  if (archive_write_open_filename(out.get(), temporary.c_str()) != ARCHIVE_OK) {
+    return Error(ErrorKind::kSystem, "open " + temporary + ": " + archive_error_string(out.get()));
+  }
+  auto fail = [&](Error e) {
+    archive_write_close(out.get());
+    ::unlink(temporary.c_str());
+    return e;
+  };
+  std::vector<char> buffer(256 << 10);
+  for (const std::filesystem::path& file : files) {
+    const std::string name = std::filesystem::relative(file, dir).string();
+    struct stat st {};
+    if (::stat(file.c_str(), &st) != 0) return fail(FileError("stat", file.string(), errno));
+    std::unique_ptr<archive_entry, void (*)(archive_entry*)> entry(archive_entry_new(), archive_entry_free);
+    archive_entry_set_pathname(entry.get(), name.c_str());
+    archive_entry_set_filetype(entry.get(), AE_IFREG);
+    archive_entry_set_perm(entry.get(), 0644);
+    archive_entry_set_size(entry.get(), st.st_size);
+    archive_entry_set_mtime(entry.get(), 0, 0);
+    if (archive_write_header(out.get(), entry.get()) != ARCHIVE_OK) {
+      return fail(Error(ErrorKind::kSystem, "write " + temporary + ": " + archive_error_string(out.get())));
+    }
+    int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return fail(FileError("open", file.string(), errno));
+    for (;;) {
+      ssize_t n = ::read(fd, buffer.data(), buffer.size());
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0) {
+        int e = errno;
+        ::close(fd);
+        return fail(FileError("read", file.string(), e));
+      }
+      if (n == 0) break;
+      if (archive_write_data(out.get(), buffer.data(), static_cast<size_t>(n)) != n) {
+        ::close(fd);
+        return fail(Error(ErrorKind::kSystem, "write " + temporary + ": " + archive_error_string(out.get())));
+      }
+    }
+    ::close(fd);
+  }
+  if (archive_write_close(out.get()) != ARCHIVE_OK) {
+    return fail(Error(ErrorKind::kSystem, "write " + temporary + ": " + archive_error_string(out.get())));
+  }
+  if (::rename(temporary.c_str(), path.c_str()) != 0) return fail(FileError("rename", path, errno));
+  return {};
+}
+
+Result<std::string> InsideDirectory(const std::string& dir, const std::string& path) {
+  char real_dir[PATH_MAX], real_path[PATH_MAX];
+  if (::realpath(dir.c_str(), real_dir) == nullptr) return FileError("realpath", dir, errno);
+  if (::realpath(path.c_str(), real_path) == nullptr) {
+    Error e = FileError("open", path, errno);
+    return errno == ENOENT ? Error(ErrorKind::kNotFound, e.message()) : e;
+  }
+  const std::string base = std::string(real_dir) + "/";
+  if (std::string(real_path).rfind(base, 0) != 0) {
+    return Error(ErrorKind::kInvalidParameter, path + " leads outside the archive");
+  }
+  return std::string(real_path);
+}
+
+}  // namespace berth::transfer
