@@ -3,7 +3,7 @@
 // wording and every document decoder without a crash, and a document the
 // decoder accepts is valid JSON by the scanner (a token response: its first
 // value, as json.Decoder reads it). The body is also a time for Go's RFC
-// 3339 parser.
+// 3339 parser; the header line also a Link header and a Content-Type.
 #include <cstdint>
 #include <cstdlib>
 #include <string_view>
@@ -12,7 +12,9 @@
 #include "internal/go_time.h"
 #include "json/scanner.h"
 #include "registry/documents.h"
+#include "registry/manifest_type.h"
 #include "registry/registry_errors.h"
+#include "registry/registry_repository.h"
 
 namespace {
 
@@ -52,6 +54,13 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   Decode<berth::registry::RegistryErrorsDocument>(body);
   Decode<berth::registry::CatalogDocument>(body);
   Decode<berth::registry::V1PingDocument>(body);
+  Decode<berth::registry::TagsDocument>(body);
+  Decode<berth::registry::DockerSaveManifest>(body);
+  // A Link header's next page, and the manifest kind a Content-Type names.
+  std::string next = berth::registry::NextLink("https://r.example/v2/a/tags/list", {std::string(challenge)});
+  if (!next.empty() && next.find("://") == std::string::npos) std::abort();
+  berth::registry::ManifestDocument doc;
+  if (berth::registry::DecodeDocument(body, doc).ok()) (void)berth::registry::ManifestType(challenge, doc);
   (void)berth::ParseSearchFilters(body);
   if (auto t = berth::detail::ParseGoRfc3339(body); t.ok() && (t->nanoseconds < 0 || t->nanoseconds > 999999999)) {
     std::abort();

@@ -86,9 +86,12 @@ struct CopyOptions {
   std::function<void(const CopyEvent&)> on_event;
 };
 
-// Four blobs in flight at once (bench/copy_compare: more gains nothing on
-// a local registry, fewer loses to request latency).
-inline constexpr int kDefaultCopyJobs = 4;
+// Eight blobs in flight at once. Measured with `JOBS=N bench/copy_compare`
+// on two local registries (2 cores): an image of 100 small layers copied
+// registry to registry in 1.78 / 1.62 / 1.37 / 1.10 / 1.50 s with 1, 2, 4,
+// 8 and 16 jobs; 4 × 16 MiB layers in 0.45–0.57 s whatever the number. Each
+// job holds at most 1 MiB of a blob in flight.
+inline constexpr int kDefaultCopyJobs = 8;
 
 struct CopyResult {
   std::string digest;      // the destination's manifest (the last tag's, with all_tags)

@@ -171,14 +171,16 @@ Result<std::unique_ptr<Location>> OpenOciArchive(const std::string& file, const 
   if (for_writing) {
     Result<std::unique_ptr<ScratchDirectory>> scratch = ScratchDirectory::Make();
     if (!scratch) return scratch.error();
-    Result<std::unique_ptr<Location>> layout = OpenOciLayout((*scratch)->path(), ref, true, max_manifest_bytes);
+    Result<std::unique_ptr<Location>> layout =
+        OpenOciLayout((*scratch)->path(), ref, true, max_manifest_bytes, {"", "oci-archive:" + file});
     if (!layout) return layout.error();
     return std::unique_ptr<Location>(
         std::make_unique<ArchiveLocation>(std::move(*scratch), std::move(*layout), file, false, std::nullopt));
   }
   Result<std::unique_ptr<ScratchDirectory>> scratch = Unpacked(file);
   if (!scratch) return scratch.error();
-  Result<std::unique_ptr<Location>> layout = OpenOciLayout((*scratch)->path(), ref, false, max_manifest_bytes);
+  Result<std::unique_ptr<Location>> layout =
+      OpenOciLayout((*scratch)->path(), ref, false, max_manifest_bytes, {"", "oci-archive:" + file});
   if (!layout) return Error(layout.error().kind(), "oci-archive " + file + ": " + layout.error().message());
   return std::unique_ptr<Location>(std::make_unique<UnpackedLocation>(std::move(*scratch), std::move(*layout)));
 }
@@ -195,7 +197,8 @@ Result<std::unique_ptr<Location>> OpenDockerArchive(const std::string& file, con
     Result<std::unique_ptr<ScratchDirectory>> scratch = ScratchDirectory::Make();
     if (!scratch) return scratch.error();
     Result<std::unique_ptr<Location>> layout =
-        OpenOciLayout((*scratch)->path(), name ? name->tag : "", true, max_manifest_bytes, name ? name->full : "");
+        OpenOciLayout((*scratch)->path(), name ? name->tag : "", true, max_manifest_bytes,
+                      {name ? name->full : "", "docker-archive:" + file});
     if (!layout) return layout.error();
     return std::unique_ptr<Location>(
         std::make_unique<ArchiveLocation>(std::move(*scratch), std::move(*layout), file, true, std::move(name)));
@@ -206,7 +209,7 @@ Result<std::unique_ptr<Location>> OpenDockerArchive(const std::string& file, con
   struct stat st {};
   Result<std::unique_ptr<Location>> inner =
       ::stat((dir + "/index.json").c_str(), &st) == 0
-          ? OpenOciLayout(dir, name ? name->full : "", false, max_manifest_bytes)
+          ? OpenOciLayout(dir, name ? name->full : "", false, max_manifest_bytes, {"", "docker-archive:" + file})
           : OpenLegacyDockerArchive(dir, name ? name->familiar : "", max_manifest_bytes);
   if (!inner) return Error(inner.error().kind(), "docker-archive " + file + ": " + inner.error().message());
   return std::unique_ptr<Location>(std::make_unique<UnpackedLocation>(std::move(*scratch), std::move(*inner)));

@@ -97,6 +97,13 @@ class Copier {
       if (!there) return there.error();
       if (*there == top->digest) {
         Emit({CopyEvent::Kind::kImageUpToDate, {top->media_type, top->digest, SizeOf(*top)}, 0, destination_tag});
+        // The image is there; what refers to it may not be yet.
+        if (options_.referrers) {
+          std::vector<ManifestBytes> children;
+          std::vector<Descriptor> blobs;
+          if (Status s = Walk(*top, 0, children, blobs); !s.ok()) return s;
+          if (Status s = CopyReferrers(SubjectsOf(*top, children), 0); !s.ok()) return s;
+        }
         Finish(*top, destination_tag);
         return {};
       }
@@ -195,11 +202,17 @@ class Copier {
       if (Status s = PutManifest("", child, false); !s.ok()) return s;
     }
     if (options_.referrers) {
-      std::vector<std::string> subjects{top.digest};
-      for (const ManifestBytes& child : children) subjects.push_back(child.digest);
-      if (Status s = CopyReferrers(subjects, 0); !s.ok()) return s;
+      if (Status s = CopyReferrers(SubjectsOf(top, children), 0); !s.ok()) return s;
     }
     return PutManifest(tag, top, is_top);
+  }
+
+  // The manifests whose referrers --referrers copies: the image and the
+  // manifests of its index.
+  static std::vector<std::string> SubjectsOf(const ManifestBytes& top, const std::vector<ManifestBytes>& children) {
+    std::vector<std::string> subjects{top.digest};
+    for (const ManifestBytes& child : children) subjects.push_back(child.digest);
+    return subjects;
   }
 
   Status PutManifest(const std::string& tag, const ManifestBytes& manifest, bool top) {

@@ -58,10 +58,11 @@ class DirectoryLock {
 
 class OciLayout final : public Location {
  public:
-  OciLayout(std::string dir, std::string ref, std::string image_name, std::size_t max_manifest_bytes)
+  OciLayout(std::string dir, std::string ref, const LayoutNaming& naming, std::size_t max_manifest_bytes)
       : dir_(std::move(dir)),
         ref_(std::move(ref)),
-        image_name_(std::move(image_name)),
+        image_name_(naming.image_name),
+        label_(naming.label.empty() ? "oci:" + dir_ : naming.label),
         max_manifest_bytes_(max_manifest_bytes) {}
 
   const std::string& reference() const override { return ref_; }
@@ -71,7 +72,7 @@ class OciLayout final : public Location {
     if (!text) return text.error();
     registry::ManifestDocument index;
     if (Status s = registry::DecodeDocument(*text, index); !s.ok()) {
-      return Error(ErrorKind::kSystem, dir_ + "/index.json: " + s.message());
+      return Error(ErrorKind::kSystem, label_ + ": index.json: " + s.message());
     }
     entries_.assign(index.manifests.begin(), index.manifests.end());
     return {};
@@ -88,20 +89,20 @@ class OciLayout final : public Location {
         if (!entry) entry = Descriptor{"", std::string(want), -1};
       } else if (want.empty()) {
         if (entries_.size() != 1) {
-          return Error(ErrorKind::kInvalidParameter, dir_ + " holds " + std::to_string(entries_.size()) +
-                                                         " images: name one as oci:" + dir_ + ":REF");
+          return Error(ErrorKind::kInvalidParameter, label_ + " holds " + std::to_string(entries_.size()) +
+                                                         " images: name one as " + label_ + ":REF");
         }
         entry = entries_.front();
       } else {
         for (const Descriptor& d : entries_)
           if (Named(d, want)) entry = d;
         if (!entry) {
-          return Error(ErrorKind::kNotFound, "no image named \"" + std::string(want) + "\" in " + dir_ + "/index.json");
+          return Error(ErrorKind::kNotFound, "no image named \"" + std::string(want) + "\" in " + label_);
         }
       }
     }
     if (!registry::IsValidDigest(entry->digest)) {
-      return Error(ErrorKind::kSystem, dir_ + "/index.json: invalid digest \"" + entry->digest + "\"");
+      return Error(ErrorKind::kSystem, label_ + ": index.json: invalid digest \"" + entry->digest + "\"");
     }
     Result<std::string> bytes = ReadWholeFile(BlobPath(entry->digest), max_manifest_bytes_);
     if (!bytes) return bytes.error();
@@ -109,7 +110,7 @@ class OciLayout final : public Location {
       return Error(ErrorKind::kSystem, BlobPath(entry->digest) + ": " + verified.message());
     }
     if (entry->size >= 0 && static_cast<std::int64_t>(bytes->size()) != entry->size) {
-      return Error(ErrorKind::kSystem, dir_ + "/index.json: manifest " + entry->digest + " is " +
+      return Error(ErrorKind::kSystem, label_ + ": index.json: manifest " + entry->digest + " is " +
                                            std::to_string(bytes->size()) + " bytes, not " +
                                            std::to_string(entry->size));
     }
@@ -250,7 +251,7 @@ class OciLayout final : public Location {
     return MakeDirectories(dir);
   }
 
-  std::string dir_, ref_, image_name_;
+  std::string dir_, ref_, image_name_, label_;
   std::size_t max_manifest_bytes_;
   std::mutex mu_;
   std::vector<Descriptor> entries_;                          // index.json as last read or written
@@ -260,9 +261,9 @@ class OciLayout final : public Location {
 }  // namespace
 
 Result<std::unique_ptr<Location>> OpenOciLayout(const std::string& dir, const std::string& ref, bool for_writing,
-                                                std::size_t max_manifest_bytes, const std::string& image_name) {
+                                                std::size_t max_manifest_bytes, const LayoutNaming& naming) {
   if (dir.empty()) return Error(ErrorKind::kInvalidParameter, "an OCI layout needs a directory");
-  auto layout = std::make_unique<OciLayout>(dir, ref, image_name, max_manifest_bytes);
+  auto layout = std::make_unique<OciLayout>(dir, ref, naming, max_manifest_bytes);
   if (for_writing) {
     if (Status s = layout->PrepareForWriting(); !s.ok()) return s.error();
   } else if (Status s = layout->LoadIndex(); !s.ok()) {

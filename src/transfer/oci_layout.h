@@ -22,15 +22,21 @@ namespace berth::transfer {
 
 // `dir` with the image `ref` names ("" : the layout's only image): its
 // org.opencontainers.image.ref.name, or its io.containerd.image.name (the
-// full name docker save writes). When writing, `image_name` (if any) is
-// written as the image's io.containerd.image.name and replaces the entry of
-// that name. For writing, the directory (and its parents) is made when
+// full name docker save writes). When writing, `naming.image_name` (if
+// any) is written as the image's io.containerd.image.name and replaces the
+// entry of that name. For writing, the directory (and its parents) is made when
 // missing. Errors:
 // kNotFound "DIR is not an OCI image layout: …" for reading a directory
 // without index.json; kSystem with the path for file system errors.
 // Manifests and index.json are read up to `max_manifest_bytes`.
+struct LayoutNaming {
+  // Written as the image's io.containerd.image.name (docker save's).
+  std::string image_name;
+  // What messages call the layout ("oci-archive:FILE"); "" is "oci:DIR".
+  std::string label;
+};
 Result<std::unique_ptr<Location>> OpenOciLayout(const std::string& dir, const std::string& ref, bool for_writing,
-                                                std::size_t max_manifest_bytes, const std::string& image_name = "");
+                                                std::size_t max_manifest_bytes, const LayoutNaming& naming = {});
 
 }  // namespace berth::transfer
 

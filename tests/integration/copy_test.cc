@@ -1,15 +1,70 @@
 // The copy engine against real CNCF registries with images skopeo pushed,
 // skopeo as the oracle: every digest berth copies is the one skopeo
 // reports, skopeo reads the layouts berth writes, berth reads skopeo's.
+#include <fcntl.h>
 #include <gtest/gtest.h>
+#include <signal.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "copy_fixture.h"
+#include "tls_registry.h"
 
 namespace berth {
 namespace {
 
 using testing::PushedImages;
+
+// An OCI layout of one image with `layers` gzip layers of `kib` KiB of
+// random bytes each, named "1"; pushed to `registry` as `name`:1 by skopeo.
+void PushRandomImage(const Skopeo& skopeo, const std::string& dir, const std::string& registry, const std::string& name,
+                     int layers, int kib) {
+  const std::string script = R"PY(
+import gzip, hashlib, json, os, sys
+root, count, kib = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+os.makedirs(os.path.join(root, "blobs", "sha256"), exist_ok=True)
+def blob(media, data):
+    h = hashlib.sha256(data).hexdigest()
+    open(os.path.join(root, "blobs", "sha256", h), "wb").write(data)
+    return {"mediaType": media, "digest": "sha256:" + h, "size": len(data)}
+layers, diff_ids = [], []
+for i in range(count):
+    raw = os.urandom(kib * 1024)
+    layers.append(blob("application/vnd.oci.image.layer.v1.tar+gzip", gzip.compress(raw, 1, mtime=0)))
+    diff_ids.append("sha256:" + hashlib.sha256(raw).hexdigest())
+config = blob("application/vnd.oci.image.config.v1+json", json.dumps(
+    {"architecture": "amd64", "os": "linux", "rootfs": {"type": "layers", "diff_ids": diff_ids}}).encode())
+m = blob("application/vnd.oci.image.manifest.v1+json", json.dumps(
+    {"schemaVersion": 2, "mediaType": "application/vnd.oci.image.manifest.v1+json", "config": config,
+     "layers": layers}).encode())
+m["annotations"] = {"org.opencontainers.image.ref.name": "1"}
+open(os.path.join(root, "oci-layout"), "w").write('{"imageLayoutVersion":"1.0.0"}')
+open(os.path.join(root, "index.json"), "w").write(json.dumps({"schemaVersion": 2, "manifests": [m]}))
+)PY";
+  std::string out;
+  ASSERT_EQ(testing::Run({"/usr/bin/python3", "-c", script, dir, std::to_string(layers), std::to_string(kib)}, &out), 0)
+      << out;
+  ASSERT_EQ(skopeo.Run({"copy", "-q", "--dest-tls-verify=false", "--preserve-digests", "oci:" + dir + ":1",
+                        "docker://" + registry + "/" + name + ":1"},
+                       &out),
+            0)
+      << out;
+}
+
+// Blob files of a layout, each checked against its name.
+std::vector<std::string> WholeBlobs(const std::string& layout) {
+  std::vector<std::string> names;
+  const std::string dir = layout + "/blobs/sha256";
+  if (!std::filesystem::exists(dir)) return names;
+  for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+    const std::string name = entry.path().filename().string();
+    if (name.rfind(".tmp-", 0) == 0) continue;
+    EXPECT_EQ(Skopeo::Sha256Hex(testing::ReadFile(entry.path().string())), name) << "a blob file that is not whole";
+    names.push_back(name);
+  }
+  return names;
+}
 
 TEST_F(CopyTest, RegistryToRegistryKeepsEveryDigest) {
   for (const auto& [name, image] : pushed_.images) {
@@ -215,6 +270,168 @@ TEST_F(CopyTest, BerthCliCopiesAndPrintsTheDigest) {
   EXPECT_NE(out.find("is not an OCI image layout"), std::string::npos) << out;
 }
 
+// A signature-like artifact referring to an image, as cosign or oras push it
+// to a registry without the referrers API (the CNCF registry 2.8): the
+// artifact manifest with a subject, and the index tagged sha256-<hex>.
+TEST_F(CopyTest, ReferrersAreCopiedWithTheImage) {
+  const std::string image = source_.host() + "/berth/oci-single";
+  const std::string subject = pushed_.images["berth/oci-single:1.0"].digest;
+  Result<std::unique_ptr<RemoteRepository>> repo = client_->OpenRepository(image, RepositoryAccess::kPush, nullptr);
+  ASSERT_TRUE(repo.ok()) << repo.error().message();
+  const std::string payload = "{\"critical\":{\"image\":{\"docker-manifest-digest\":\"" + subject + "\"}}}";
+  const std::string payload_digest = "sha256:" + Skopeo::Sha256Hex(payload);
+  Descriptor blob{"application/vnd.dev.cosign.simplesigning.v1+json", payload_digest,
+                  static_cast<std::int64_t>(payload.size())};
+  class StringReader : public BlobReader {
+   public:
+    explicit StringReader(std::string data) : data_(std::move(data)) {}
+    Result<std::size_t> Read(char* buffer, std::size_t capacity) override {
+      const std::size_t n = std::min(capacity, data_.size() - at_);
+      std::copy_n(data_.data() + at_, n, buffer);
+      at_ += n;
+      return n;
+    }
+
+   private:
+    std::string data_;
+    std::size_t at_ = 0;
+  };
+  ASSERT_TRUE((*repo)
+                  ->PushBlob(blob,
+                             [&]() -> Result<std::unique_ptr<BlobReader>> {
+                               return std::unique_ptr<BlobReader>(std::make_unique<StringReader>(payload));
+                             })
+                  .ok());
+  const std::string empty_config = "{}";
+  Descriptor config{"application/vnd.oci.empty.v1+json", "sha256:" + Skopeo::Sha256Hex(empty_config), 2};
+  ASSERT_TRUE((*repo)
+                  ->PushBlob(config,
+                             [&]() -> Result<std::unique_ptr<BlobReader>> {
+                               return std::unique_ptr<BlobReader>(std::make_unique<StringReader>(empty_config));
+                             })
+                  .ok());
+  ManifestBytes artifact;
+  artifact.media_type = "application/vnd.oci.image.manifest.v1+json";
+  artifact.bytes =
+      "{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\","
+      "\"artifactType\":\"application/vnd.dev.cosign.artifact.sig.v1+json\",\"config\":"
+      "{\"mediaType\":\"application/vnd.oci.empty.v1+json\",\"digest\":\"" +
+      config.digest + "\",\"size\":2},\"layers\":[{\"mediaType\":\"" + blob.media_type + "\",\"digest\":\"" +
+      payload_digest + "\",\"size\":" + std::to_string(payload.size()) +
+      "}],\"subject\":{\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\",\"digest\":\"" + subject +
+      "\",\"size\":" + std::to_string(pushed_.images["berth/oci-single:1.0"].size) + "}}";
+  artifact.digest = "sha256:" + Skopeo::Sha256Hex(artifact.bytes);
+  Result<std::string> put = (*repo)->PutManifest(artifact.digest, artifact);
+  ASSERT_TRUE(put.ok()) << put.error().message();
+  ManifestBytes index;
+  index.media_type = "application/vnd.oci.image.index.v1+json";
+  index.bytes =
+      "{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.index.v1+json\",\"manifests\":"
+      "[{\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\",\"digest\":\"" +
+      artifact.digest + "\",\"size\":" + std::to_string(artifact.bytes.size()) +
+      ",\"artifactType\":\"application/vnd.dev.cosign.artifact.sig.v1+json\"}]}";
+  index.digest = "sha256:" + Skopeo::Sha256Hex(index.bytes);
+  std::string fallback_tag = subject;
+  fallback_tag[6] = '-';
+  ASSERT_TRUE((*repo)->PutManifest(fallback_tag, index).ok());
+  Result<std::vector<Descriptor>> listed = (*repo)->Referrers(subject);
+  ASSERT_TRUE(listed.ok()) << listed.error().message();
+  ASSERT_EQ(listed->size(), 1u);
+  EXPECT_EQ((*listed)[0].digest, artifact.digest);
+
+  // Without --referrers only the image goes; with it, the artifact too, and
+  // the destination finds it through the same tag schema.
+  const std::string to = destination_.host() + "/signed/img";
+  Result<CopyResult> plain = CopyImage(*client_, Docker(image + ":1.0"), Docker(to + ":1"));
+  ASSERT_TRUE(plain.ok()) << plain.error().message();
+  Result<std::unique_ptr<RemoteRepository>> there = client_->OpenRepository(to, RepositoryAccess::kPull, nullptr);
+  ASSERT_TRUE(there.ok());
+  Result<std::vector<Descriptor>> none = (*there)->Referrers(subject);
+  ASSERT_TRUE(none.ok()) << none.error().message();
+  EXPECT_TRUE(none->empty());
+  CopyOptions options;
+  options.referrers = true;
+  Result<CopyResult> signed_copy = CopyImage(*client_, Docker(image + ":1.0"), Docker(to + ":1"), options);
+  ASSERT_TRUE(signed_copy.ok()) << signed_copy.error().message();
+  Result<std::vector<Descriptor>> copied = (*there)->Referrers(subject);
+  ASSERT_TRUE(copied.ok()) << copied.error().message();
+  ASSERT_EQ(copied->size(), 1u);
+  EXPECT_EQ((*copied)[0].digest, artifact.digest);
+  EXPECT_EQ(skopeo_.RawDigest("docker://" + to + "@" + artifact.digest), artifact.digest);
+}
+
+// Over TLS (certs.d), from a registry with htpasswd auth to one with token
+// auth, each with its own credentials; then inside the token registry
+// (a mount needs a token for both repositories).
+TEST_F(CopyTest, TlsRegistriesWithBasicAndTokenAuth) {
+  testing::TlsRegistry basic;
+  testing::PushedImages pushed;
+  ASSERT_TRUE(basic.StartForAlice(pushed)) << pushed.error;
+  testing::TokenRegistry token;
+  ASSERT_TRUE(token.Start());
+  // One certs.d with both registries' CAs.
+  const std::string certs = work_.path() + "/certs.d";
+  for (testing::TlsRegistry* r : {&basic, &token.tls}) {
+    std::filesystem::create_directories(certs + "/" + r->name);
+    std::filesystem::copy_file(r->pki + "/ca.crt", certs + "/" + r->name + "/ca.crt");
+  }
+  testing::TlsRegistry both;
+  ASSERT_TRUE(both.MakeService(certs));
+  RegistryClient client(*both.service);
+  CopyOptions options;
+  options.source_auth = [](const IndexInfo&) -> Result<AuthConfig> {
+    AuthConfig a;
+    a.username = "alice";
+    a.password = "s3cret";
+    return a;
+  };
+  options.destination_auth = options.source_auth;
+  const std::string to = token.tls.name + "/mirrored/multi:1.0";
+  Result<CopyResult> copied = CopyImage(client, Docker(basic.name + "/berth/multi:1.0"), Docker(to), options);
+  ASSERT_TRUE(copied.ok()) << copied.error().message();
+  EXPECT_EQ(copied->digest, pushed.images["berth/multi:1.0"].digest);
+  CopyOptions inside = options;
+  Result<CopyResult> mounted = CopyImage(client, Docker(to), Docker(token.tls.name + "/second/multi:1.0"), inside);
+  ASSERT_TRUE(mounted.ok()) << mounted.error().message();
+  EXPECT_EQ(mounted->digest, copied->digest);
+  EXPECT_EQ(mounted->blobs_copied, 0u);
+  EXPECT_EQ(mounted->blobs_mounted, copied->blobs_copied);
+  // Wrong credentials: the registry's error, nothing copied.
+  CopyOptions wrong = options;
+  wrong.destination_auth = [](const IndexInfo&) -> Result<AuthConfig> {
+    AuthConfig a;
+    a.username = "alice";
+    a.password = "wrong";
+    return a;
+  };
+  Result<CopyResult> refused =
+      CopyImage(client, Docker(basic.name + "/berth/multi:1.0"), Docker(token.tls.name + "/refused/x:1"), wrong);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().kind(), ErrorKind::kUnauthorized) << refused.error().message();
+}
+
+// A write that fails (RLIMIT_FSIZE here; a full disk takes the same path:
+// write(2) fails) is a clear error naming the file, and leaves no partial
+// blob and no name.
+TEST_F(CopyTest, AFailingWriteIsAClearErrorAndLeavesNothingHalfWritten) {
+  PushRandomImage(skopeo_, work_.path() + "/gen", source_.host(), "bench/big", 2, 512);
+  const std::string layout = work_.path() + "/limited";
+  std::string out;
+  const int code = testing::Run({"bash", "-c",
+                                 "ulimit -f 256; trap '' XFSZ; exec \"$0\" copy -q --insecure-registry 127.0.0.0/8 "
+                                 "--config \"$1\" \"$2\" \"$3\"",
+                                 BERTH_CLI_PATH, work_.path(), source_.host() + "/bench/big:1", "oci:" + layout + ":x"},
+                                &out);
+  EXPECT_EQ(code, 1) << out;
+  EXPECT_NE(out.find("write " + layout + "/blobs/sha256/.tmp-"), std::string::npos) << out;
+  EXPECT_NE(out.find("File too large"), std::string::npos) << out;
+  EXPECT_FALSE(std::filesystem::exists(layout + "/index.json"));
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(layout)) {
+    EXPECT_NE(entry.path().filename().string().rfind(".tmp-", 0), 0u) << entry.path();
+    if (entry.is_regular_file()) EXPECT_LT(entry.file_size(), 256u * 1024) << entry.path();
+  }
+}
+
 // The faults below come from tests/fixtures/fault_proxy.py in front of a
 // real registry: no packaged registry cuts a blob or fails an upload on
 // demand.
@@ -284,6 +501,51 @@ TEST_F(CopyTest, UploadLocationOnAnotherHostGetsNoCredentials) {
   EXPECT_EQ(CountLogLines(log, {"host=localhost", "auth=Bearer"}), 0);
   // The registry's own origin got them.
   EXPECT_GT(CountLogLines(log, {"POST ", "host=127.0.0.1", "auth=Basic"}), 0);
+}
+
+TEST_F(CopyTest, KilledCopyLeavesAValidLayoutAndRerunFetchesOnlyWhatIsMissing) {
+  PushRandomImage(skopeo_, work_.path() + "/gen", source_.host(), "bench/killed", 8, 512);
+  const std::string log = work_.path() + "/slow.log";
+  testing::FixtureServer proxy = FaultProxy(source_.host(), "slow-blobs", log, {"--delay", "0.4"});
+  ASSERT_TRUE(proxy.ok()) << proxy.error();
+  const std::string from = "127.0.0.1:" + std::to_string(proxy.port()) + "/bench/killed:1";
+  const std::string layout = work_.path() + "/killed";
+  const pid_t pid = fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    const int null = ::open("/dev/null", O_WRONLY);
+    ::dup2(null, 1);
+    ::dup2(null, 2);
+    ::execl(BERTH_CLI_PATH, BERTH_CLI_PATH, "copy", "-q", "--jobs", "1", "--insecure-registry", "127.0.0.0/8",
+            "--config", work_.path().c_str(), from.c_str(), ("oci:" + layout + ":k").c_str(), nullptr);
+    ::_exit(127);
+  }
+  // Kill -9 once three blobs are whole (at 0.4 s a blob, mid-copy).
+  for (int i = 0; i < 400 && WholeBlobs(layout).size() < 3; ++i) ::usleep(10'000);
+  ::kill(pid, SIGKILL);
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  const std::vector<std::string> before = WholeBlobs(layout);
+  ASSERT_GE(before.size(), 3u);
+  ASSERT_LT(before.size(), 9u) << "the copy finished before it was killed";
+  EXPECT_FALSE(std::filesystem::exists(layout + "/index.json"));  // no name for a partial image
+  EXPECT_TRUE(std::filesystem::exists(layout + "/oci-layout"));
+  const int gets_before = CountLogLines(log, {"GET /v2/bench/killed/blobs/"});
+
+  std::string out;
+  ASSERT_EQ(testing::Run({BERTH_CLI_PATH, "copy", "-q", "--insecure-registry", "127.0.0.0/8", "--config", work_.path(),
+                          from, "oci:" + layout + ":k"},
+                         &out),
+            0)
+      << out;
+  const std::vector<std::string> after = WholeBlobs(layout);
+  EXPECT_EQ(after.size(), 10u);  // config, 8 layers, the manifest
+  // The rerun fetched only what the killed copy had not finished.
+  EXPECT_EQ(CountLogLines(log, {"GET /v2/bench/killed/blobs/"}) - gets_before, 9 - static_cast<int>(before.size()));
+  EXPECT_EQ(skopeo_.RawDigest("oci:" + layout + ":k"), skopeo_.RawDigest("oci:" + work_.path() + "/gen:1"));
+  // No temporary file of the killed writer is left.
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(layout))
+    EXPECT_NE(entry.path().filename().string().rfind(".tmp-", 0), 0u) << entry.path();
 }
 
 }  // namespace

@@ -25,6 +25,7 @@ using testing::FixtureServer;
 using testing::PushedImages;
 using testing::TempDir;
 using testing::TlsRegistry;
+using testing::TokenRegistry;
 
 AuthConfig Credentials(const std::string& server, const std::string& user, const std::string& password) {
   AuthConfig auth;
@@ -150,34 +151,6 @@ TEST(BasicAuthRegistry, NothingGoesToPlainHttpAfterHttpsAnswered) {
       inspecting.Inspect(tls.name + "/berth/multi:1.0", Credentials("", "alice", "s3cret"));
   ASSERT_TRUE(got.ok()) << got.error().message();
 }
-
-// A token server on localhost (verified with the same CA) and a registry
-// that trusts its JWTs.
-struct TokenRegistry {
-  TlsRegistry tls;
-  std::unique_ptr<FixtureServer> tokens;
-  std::string token_log;
-
-  bool Start(const std::string& mode = "normal", std::vector<std::string> extra_args = {}) {
-    if (!testing::MakePki(tls.pki)) return false;
-    token_log = tls.dir.path() + "/token.log";
-    std::vector<std::string> args{"--cert",         tls.pki + "/server.crt",
-                                  "--key",          tls.pki + "/server.key",
-                                  "--user",         "alice:s3cret",
-                                  "--signing-key",  tls.pki + "/token.key",
-                                  "--signing-cert", tls.pki + "/token.crt",
-                                  "--log",          token_log,
-                                  "--mode",         mode,
-                                  "--slow-seconds", "20"};
-    args.insert(args.end(), extra_args.begin(), extra_args.end());
-    tokens = std::make_unique<FixtureServer>("token_server.py", std::move(args));
-    if (!tokens->ok()) return false;
-    return tls.Start("auth:\n  token:\n    realm: https://localhost:" + std::to_string(tokens->port()) +
-                     "/token\n    service: berth-test-registry\n    issuer: berth-test-issuer\n"
-                     "    rootcertbundle: " +
-                     tls.pki + "/ca.crt\n");
-  }
-};
 
 TEST(TokenAuthRegistry, LoginIssuesAnIdentityTokenThatLogsInAgain) {
   TokenRegistry token;

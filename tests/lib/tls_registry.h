@@ -1,6 +1,7 @@
 // A registry over TLS (test PKI) on localhost with an auth section, and
 // what berth needs to reach it: a certs.d with the CA, a service that sees
-// localhost as secure. Shared by the tests of logins and inspects.
+// localhost as secure; and one with token auth. Shared by the tests of
+// logins, inspects and copies.
 #ifndef BERTH_TESTS_LIB_TLS_REGISTRY_H_
 #define BERTH_TESTS_LIB_TLS_REGISTRY_H_
 
@@ -57,6 +58,34 @@ struct TlsRegistry {
 
   PushedImages Push(const std::string& creds) {
     return PushImages(registry->host(), dir.path() + "/images", {"--creds", creds, "--cert-dir", pki + "/cadir"});
+  }
+};
+
+// A token server on localhost (verified with the same CA) and a registry
+// that trusts its JWTs.
+struct TokenRegistry {
+  TlsRegistry tls;
+  std::unique_ptr<FixtureServer> tokens;
+  std::string token_log;
+
+  bool Start(const std::string& mode = "normal", std::vector<std::string> extra_args = {}) {
+    if (!MakePki(tls.pki)) return false;
+    token_log = tls.dir.path() + "/token.log";
+    std::vector<std::string> args{"--cert",         tls.pki + "/server.crt",
+                                  "--key",          tls.pki + "/server.key",
+                                  "--user",         "alice:s3cret",
+                                  "--signing-key",  tls.pki + "/token.key",
+                                  "--signing-cert", tls.pki + "/token.crt",
+                                  "--log",          token_log,
+                                  "--mode",         mode,
+                                  "--slow-seconds", "20"};
+    args.insert(args.end(), extra_args.begin(), extra_args.end());
+    tokens = std::make_unique<FixtureServer>("token_server.py", std::move(args));
+    if (!tokens->ok()) return false;
+    return tls.Start("auth:\n  token:\n    realm: https://localhost:" + std::to_string(tokens->port()) +
+                     "/token\n    service: berth-test-registry\n    issuer: berth-test-issuer\n"
+                     "    rootcertbundle: " +
+                     tls.pki + "/ca.crt\n");
   }
 };
 

@@ -315,7 +315,7 @@ void NewCopyCommand(CLI::App& app, CliContext& cli) {
       ->allow_extra_args(false);
   cmd->add_flag("-a,--all-tags", o->copy.all_tags, "copy every tag of the source repository");
   cmd->add_flag("--referrers", o->copy.referrers, "also copy signatures, attestations and SBOMs referring to it");
-  cmd->add_option("-j,--jobs", o->copy.jobs, "blobs copied at once (default 4)");
+  cmd->add_option("-j,--jobs", o->copy.jobs, "blobs copied at once (default 8)");
   cmd->add_option("--src-creds", o->copy.source_creds, "USER[:PASS] for the source registry");
   cmd->add_option("--dest-creds", o->copy.destination_creds, "USER[:PASS] for the destination registry");
   cmd->add_flag("-q,--quiet", o->quiet, "print only the digest");
