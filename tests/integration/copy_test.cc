@@ -503,6 +503,35 @@ TEST_F(CopyTest, UploadLocationOnAnotherHostGetsNoCredentials) {
   EXPECT_GT(CountLogLines(log, {"POST ", "host=127.0.0.1", "auth=Basic"}), 0);
 }
 
+// A registry that asks for chunks (OCI-Chunk-Min-Length) and answers with
+// relative Locations: PATCHes with Content-Range, then the closing PUT.
+TEST_F(CopyTest, ChunkedUploadsWithRelativeLocations) {
+  PushRandomImage(skopeo_, work_.path() + "/gen", source_.host(), "bench/chunky", 1, 20 << 10);
+  const std::string log = work_.path() + "/chunked.log";
+  testing::FixtureServer proxy = FaultProxy(destination_.host(), "chunked", log, {"--chunk-min", "9000000"});
+  ASSERT_TRUE(proxy.ok()) << proxy.error();
+  const std::string to = "127.0.0.1:" + std::to_string(proxy.port()) + "/chunked/img:1";
+  Result<CopyResult> copied = CopyImage(*client_, Docker(source_.host() + "/bench/chunky:1"), Docker(to));
+  ASSERT_TRUE(copied.ok()) << copied.error().message();
+  EXPECT_EQ(skopeo_.RawDigest("docker://" + destination_.host() + "/chunked/img:1"), copied->digest);
+  // The 20 MiB layer went in three PATCHes (at least 9 MB each, then the
+  // rest); the config in one.
+  EXPECT_EQ(CountLogLines(log, {"PATCH /v2/chunked/img/blobs/uploads/"}), 4);
+  EXPECT_EQ(CountLogLines(log, {"PUT /v2/chunked/img/blobs/uploads/", "digest=sha256%3A"}), 2);
+}
+
+// A mount from a repository that lacks the blob starts an upload (202),
+// which is cancelled: MountBlob says false and nothing is left open.
+TEST_F(CopyTest, AMountThatStartsAnUploadIsCancelled) {
+  Result<std::unique_ptr<RemoteRepository>> repo =
+      client_->OpenRepository(source_.host() + "/mount/target", RepositoryAccess::kPush, nullptr);
+  ASSERT_TRUE(repo.ok());
+  Result<bool> mounted = (*repo)->MountBlob("sha256:" + std::string(64, 'a'), "berth/multi");
+  ASSERT_TRUE(mounted.ok()) << mounted.error().message();
+  EXPECT_FALSE(*mounted);
+  EXPECT_EQ(CountLogLines(source_.log_path(), {"DELETE /v2/mount/target/blobs/uploads/", "\" 204 "}), 1);
+}
+
 TEST_F(CopyTest, KilledCopyLeavesAValidLayoutAndRerunFetchesOnlyWhatIsMissing) {
   PushRandomImage(skopeo_, work_.path() + "/gen", source_.host(), "bench/killed", 8, 512);
   const std::string log = work_.path() + "/slow.log";
