@@ -200,7 +200,9 @@ class OciLayout final : public Location {
     if (!layout_lock.ok()) return FileError("open", dir_, errno);
     // Another writer may have named images since this one read the index.
     if (Status loaded = LoadIndexIfPresent(); !loaded.ok()) return loaded;
-    for (auto& [tag, entry] : pending_) {
+    for (auto& pending : pending_) {
+      const std::string& tag = pending.first;  // (clang 14 cannot capture a structured binding)
+      const Descriptor& entry = pending.second;
       std::erase_if(entries_, [&](const Descriptor& d) {
         if (!image_name_.empty()) return AnnotationOf(d, kImageNameAnnotation) == image_name_;
         return tag.empty() ? (RefNameOf(d).empty() && d.digest == entry.digest) : RefNameOf(d) == tag;
