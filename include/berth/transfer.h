@@ -38,15 +38,17 @@ struct ImageLocation {
 
 // "docker://busybox:1.36", "oci:/tmp/layout:v1", "oci-archive:img.tar",
 // "docker-archive:img.tar:app:1.0". A directory or file may not be empty;
-// REF is what follows the first ':' after the path (an OCI REF may not
-// contain ':' itself, as in skopeo). kInvalidParameter `invalid image
-// location "X": …` for an unknown transport or a missing part.
+// REF is what follows the first ':' after the path (an OCI REF holds only
+// letters, digits, '.', '_' and '-', as skopeo requires). kInvalidParameter
+// `invalid image location "X": …` for an unknown transport, a missing part
+// or a REF that breaks that rule.
 Result<ImageLocation> ParseImageLocation(std::string_view text);
 // The location as ParseImageLocation reads it.
 std::string FormatImageLocation(const ImageLocation& location);
 
 // A platform as `--platform` spells it: "os/arch[/variant]"
-// ("linux/arm64/v8"). kInvalidParameter otherwise.
+// ("linux/arm64/v8"), each part letters, digits, '.', '_' or '-'.
+// kInvalidParameter otherwise.
 Result<Platform> ParsePlatform(std::string_view text);
 
 // What happened to one blob or manifest, as it happens.
@@ -101,7 +103,13 @@ struct CopyResult {
   std::uint64_t blobs_mounted = 0;
   std::uint64_t bytes_copied = 0;
   std::uint64_t manifests_put = 0;
-  std::vector<std::string> tags;  // the tags copied (all_tags), else the one
+  // Each image copied: the tag it went to ("" for a digest or an untagged
+  // layout entry) and its digest there; one, or one per tag with all_tags.
+  struct Image {
+    std::string tag;
+    std::string digest;
+  };
+  std::vector<Image> images;
 };
 
 // Copies the image at `source` to `destination`. Every blob and manifest is

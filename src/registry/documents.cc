@@ -33,6 +33,8 @@ struct Schema<registry::ManifestDocument> {
                       Field<S, std::optional<Descriptor>>{"config", &S::config, true},
                       Field<S, List<Descriptor>>{"manifests", &S::manifests, true},
                       Field<S, List<Descriptor>>{"layers", &S::layers, true},
+                      Field<S, std::optional<Descriptor>>{"subject", &S::subject, true},
+                      Field<S, std::string>{"artifactType", &S::artifact_type, true},
                       Field<S, std::string>{"architecture", &S::architecture, true},
                       Field<S, std::string>{"name", &S::name, true}, Field<S, std::string>{"tag", &S::tag, true});
 };

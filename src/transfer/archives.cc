@@ -1,7 +1,9 @@
 #include "transfer/archives.h"
 
+#include <signal.h>
 #include <stdlib.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <cerrno>
 #include <filesystem>
@@ -21,9 +23,13 @@ namespace {
 // A directory under $TMPDIR, removed with everything in it when it goes.
 class ScratchDirectory {
  public:
+  // "$TMPDIR/berth-archive-PID-XXXXXX"; those of processes that are gone
+  // (killed mid-copy) are removed first.
   static Result<std::unique_ptr<ScratchDirectory>> Make() {
     const char* tmp = std::getenv("TMPDIR");
-    std::string pattern = std::string(tmp && *tmp ? tmp : "/tmp") + "/berth-archive-XXXXXX";
+    const std::string base = tmp && *tmp ? tmp : "/tmp";
+    RemoveStale(base);
+    std::string pattern = base + "/berth-archive-" + std::to_string(::getpid()) + "-XXXXXX";
     if (::mkdtemp(pattern.data()) == nullptr) return FileError("mkdtemp", pattern, errno);
     return std::unique_ptr<ScratchDirectory>(new ScratchDirectory(pattern));
   }
@@ -35,6 +41,26 @@ class ScratchDirectory {
 
  private:
   explicit ScratchDirectory(std::string path) : path_(std::move(path)) {}
+
+  static void RemoveStale(const std::string& base) {
+    std::error_code ec;
+    for (auto it = std::filesystem::directory_iterator(base, ec); !ec && it != std::filesystem::end(it);
+         it.increment(ec)) {
+      const std::string name = it->path().filename().string();
+      if (name.rfind("berth-archive-", 0) != 0) continue;
+      const std::string rest = name.substr(14);
+      const std::size_t dash = rest.find('-');
+      if (dash == std::string::npos || dash == 0 || dash > 9 ||
+          rest.substr(0, dash).find_first_not_of("0123456789") != std::string::npos) {
+        continue;
+      }
+      const pid_t pid = static_cast<pid_t>(std::stol(rest.substr(0, dash)));
+      if (pid != ::getpid() && ::kill(pid, 0) != 0 && errno == ESRCH) {
+        std::error_code ignored;
+        std::filesystem::remove_all(it->path(), ignored);
+      }
+    }
+  }
   std::string path_;
 };
 
@@ -166,9 +192,23 @@ Result<std::unique_ptr<ScratchDirectory>> Unpacked(const std::string& file) {
 
 }  // namespace
 
+// An archive to write: FILE must not be a directory, and its directory must
+// exist and take files — said before anything is copied.
+Status CheckWritable(const std::string& file) {
+  struct stat st {};
+  if (::stat(file.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) {
+    return Error(ErrorKind::kInvalidParameter, "write " + file + ": is a directory");
+  }
+  const std::size_t slash = file.rfind('/');
+  const std::string dir = slash == std::string::npos ? "." : slash == 0 ? "/" : file.substr(0, slash);
+  if (::access(dir.c_str(), W_OK | X_OK) != 0) return FileError("write", file, errno);
+  return {};
+}
+
 Result<std::unique_ptr<Location>> OpenOciArchive(const std::string& file, const std::string& ref, bool for_writing,
                                                  std::size_t max_manifest_bytes) {
   if (for_writing) {
+    if (Status s = CheckWritable(file); !s.ok()) return s.error();
     Result<std::unique_ptr<ScratchDirectory>> scratch = ScratchDirectory::Make();
     if (!scratch) return scratch.error();
     Result<std::unique_ptr<Location>> layout =
@@ -194,11 +234,12 @@ Result<std::unique_ptr<Location>> OpenDockerArchive(const std::string& file, con
     name = std::move(*parsed);
   }
   if (for_writing) {
+    if (Status s = CheckWritable(file); !s.ok()) return s.error();
     Result<std::unique_ptr<ScratchDirectory>> scratch = ScratchDirectory::Make();
     if (!scratch) return scratch.error();
     Result<std::unique_ptr<Location>> layout =
         OpenOciLayout((*scratch)->path(), name ? name->tag : "", true, max_manifest_bytes,
-                      {name ? name->full : "", "docker-archive:" + file});
+                      {name ? name->full : "", "docker-archive:" + file, true});
     if (!layout) return layout.error();
     return std::unique_ptr<Location>(
         std::make_unique<ArchiveLocation>(std::move(*scratch), std::move(*layout), file, true, std::move(name)));
@@ -209,7 +250,7 @@ Result<std::unique_ptr<Location>> OpenDockerArchive(const std::string& file, con
   struct stat st {};
   Result<std::unique_ptr<Location>> inner =
       ::stat((dir + "/index.json").c_str(), &st) == 0
-          ? OpenOciLayout(dir, name ? name->full : "", false, max_manifest_bytes, {"", "docker-archive:" + file})
+          ? OpenOciLayout(dir, name ? name->full : "", false, max_manifest_bytes, {"", "docker-archive:" + file, true})
           : OpenLegacyDockerArchive(dir, name ? name->familiar : "", max_manifest_bytes);
   if (!inner) return Error(inner.error().kind(), "docker-archive " + file + ": " + inner.error().message());
   return std::unique_ptr<Location>(std::make_unique<UnpackedLocation>(std::move(*scratch), std::move(*inner)));

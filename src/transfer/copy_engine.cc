@@ -80,13 +80,21 @@ class Copier {
     result.bytes_copied = bytes_;
   }
 
-  Copier(Location& source, Location& destination, const CopyOptions& options, CopyResult& result)
-      : source_(source), destination_(destination), options_(options), result_(result) {}
+  // The labels name the locations in messages ("docker://host/app").
+  Copier(Location& source, Location& destination, const CopyOptions& options, CopyResult& result,
+         std::string source_label, std::string destination_label)
+      : source_(source),
+        destination_(destination),
+        options_(options),
+        result_(result),
+        source_label_(std::move(source_label)),
+        destination_label_(std::move(destination_label)) {}
 
   Status CopyTag(const std::string& source_ref, const std::string& destination_tag) {
+    const std::string from = Named(source_label_, source_ref);
     Result<ManifestBytes> top = source_.GetManifest(source_ref);
-    if (!top) return top.error();
-    if (Status s = SelectPlatforms(*top); !s.ok()) return s;
+    if (!top) return Error(top.error().kind(), from + ": " + top.error().message());
+    if (Status s = SelectPlatforms(*top, from); !s.ok()) return s;
     const bool by_digest = destination_tag.find(':') != std::string::npos;
     if (by_digest && destination_tag != top->digest) {
       return Error(ErrorKind::kInvalidParameter,
@@ -94,7 +102,9 @@ class Copier {
     }
     if (!destination_tag.empty()) {
       Result<std::optional<std::string>> there = destination_.TaggedDigest(destination_tag);
-      if (!there) return there.error();
+      if (!there) {
+        return Error(there.error().kind(), Named(destination_label_, destination_tag) + ": " + there.error().message());
+      }
       if (*there == top->digest) {
         Emit({CopyEvent::Kind::kImageUpToDate, {top->media_type, top->digest, SizeOf(*top)}, 0, destination_tag});
         // The image is there; what refers to it may not be yet.
@@ -119,29 +129,54 @@ class Copier {
   void Finish(const ManifestBytes& top, const std::string& tag) {
     result_.digest = top.digest;
     result_.media_type = top.media_type;
-    if (!tag.empty()) result_.tags.push_back(tag);
+    result_.images.push_back({tag, top.digest});
+  }
+
+  // "docker://host/app" and "1.0" → "docker://host/app:1.0" (a digest: "@").
+  static std::string Named(const std::string& label, const std::string& ref) {
+    if (ref.empty() || label.size() < ref.size() + 1 ||
+        label.compare(label.size() - ref.size(), ref.size(), ref) == 0) {
+      return label;
+    }
+    return label + (ref.find(':') != std::string::npos ? "@" : ":") + ref;
   }
 
   // With --platform: one platform's image manifest in place of the index,
-  // or an index of the platforms asked for.
-  Status SelectPlatforms(ManifestBytes& top) {
-    if (!registry::IsIndexType(top.media_type)) return {};
+  // or an index of the platforms asked for (in the index's order). An image
+  // manifest must be for one of them.
+  Status SelectPlatforms(ManifestBytes& top, const std::string& name) {
     std::vector<Platform> wanted = options_.platforms;
+    if (!registry::IsIndexType(top.media_type)) return CheckImagePlatform(top, wanted, name);
     if (wanted.empty() && destination_.single_image()) wanted.push_back(transfer::HostPlatform());
     if (wanted.empty()) return {};
+    if (wanted.size() > 1 && destination_.single_image()) {
+      return Error(ErrorKind::kInvalidParameter, "a docker archive holds one image: give one --platform (" +
+                                                     std::to_string(wanted.size()) + " were given)");
+    }
     registry::ManifestDocument index;
     if (Status s = registry::DecodeDocument(top.bytes, index); !s.ok()) {
-      return Error(ErrorKind::kSystem, "manifest " + top.digest + ": " + s.message());
+      return Error(ErrorKind::kSystem, name + ": manifest " + top.digest + ": " + s.message());
+    }
+    for (const Platform& want : wanted) {
+      if (std::none_of(index.manifests.begin(), index.manifests.end(),
+                       [&](const Descriptor& d) { return transfer::PlatformMatches(want, d.platform); })) {
+        std::string has;
+        for (const Descriptor& d : index.manifests) {
+          if (!d.platform) continue;
+          const std::string text = transfer::PlatformText(*d.platform);
+          if (has.find(text) == std::string::npos) has += (has.empty() ? "" : ", ") + text;
+        }
+        return Error(ErrorKind::kNotFound, "no image for platform " + transfer::PlatformText(want) + " in " + name +
+                                               " (it has " + (has.empty() ? "none" : has) + ")");
+      }
     }
     std::vector<Descriptor> chosen;
-    for (const Platform& want : wanted) {
-      auto it = std::find_if(index.manifests.begin(), index.manifests.end(),
-                             [&](const Descriptor& d) { return transfer::PlatformMatches(want, d.platform); });
-      if (it == index.manifests.end()) {
-        return Error(ErrorKind::kNotFound,
-                     "no image for platform " + transfer::PlatformText(want) + " in " + top.digest);
+    for (const Descriptor& d : index.manifests) {
+      if (std::any_of(wanted.begin(), wanted.end(),
+                      [&](const Platform& want) { return transfer::PlatformMatches(want, d.platform); })) {
+        chosen.push_back(d);
+        if (wanted.size() == 1) break;
       }
-      if (std::find(chosen.begin(), chosen.end(), *it) == chosen.end()) chosen.push_back(*it);
     }
     if (chosen.size() == 1) {
       Result<ManifestBytes> image = source_.GetManifest(chosen.front().digest);
@@ -152,6 +187,30 @@ class Copier {
     top.bytes = IndexOf(top.media_type, chosen);
     top.digest = registry::Sha256Digest(top.bytes);
     return {};
+  }
+
+  // --platform given for a single image: its config must be for one of them.
+  Status CheckImagePlatform(const ManifestBytes& image, const std::vector<Platform>& wanted, const std::string& name) {
+    if (wanted.empty()) return {};
+    registry::ManifestDocument doc;
+    if (!registry::DecodeDocument(image.bytes, doc).ok() || !doc.config) return {};  // the walk says what is wrong
+    Result<std::unique_ptr<BlobReader>> reader = source_.OpenBlob(*doc.config)();
+    if (!reader) return Error(reader.error().kind(), name + ": " + reader.error().message());
+    std::string config;
+    char buffer[64 << 10];
+    for (;;) {
+      Result<std::size_t> n = (*reader)->Read(buffer, sizeof buffer);
+      if (!n) return Error(n.error().kind(), name + ": " + n.error().message());
+      if (*n == 0) break;
+      config.append(buffer, *n);
+      if (config.size() > (4u << 20)) return {};
+    }
+    Platform platform;
+    if (!Unmarshal(config, platform).ok() || platform.os.empty()) return {};
+    for (const Platform& want : wanted)
+      if (transfer::PlatformMatches(want, platform)) return {};
+    return Error(ErrorKind::kNotFound, name + " is an image for " + transfer::PlatformText(platform) + ", not " +
+                                           transfer::PlatformText(wanted.front()));
   }
 
   // The manifests under `manifest` (children before their parents) and the
@@ -216,7 +275,10 @@ class Copier {
   }
 
   Status PutManifest(const std::string& tag, const ManifestBytes& manifest, bool top) {
-    if (Status s = destination_.PutManifest(tag, manifest, top); !s.ok()) return s;
+    if (Status s = destination_.PutManifest(tag, manifest, top); !s.ok()) {
+      return Error(s.error().kind(),
+                   Named(destination_label_, tag.empty() ? manifest.digest : tag) + ": " + s.error().message());
+    }
     ++result_.manifests_put;
     Emit({CopyEvent::Kind::kManifestPut,
           {manifest.media_type, manifest.digest, SizeOf(manifest)},
@@ -299,6 +361,13 @@ class Copier {
   }
 
   Status CopyBlob(const Descriptor& blob) {
+    Status copied = CopyBlobOnce(blob);
+    if (copied.ok()) return copied;
+    return Error(copied.error().kind(), "copying blob " + blob.digest + " from " + source_label_ + " to " +
+                                            destination_label_ + ": " + copied.error().message());
+  }
+
+  Status CopyBlobOnce(const Descriptor& blob) {
     Result<bool> there = destination_.HasBlob(blob);
     if (!there) return there.error();
     if (*there) {
@@ -343,6 +412,7 @@ class Copier {
   Location& destination_;
   const CopyOptions& options_;
   CopyResult& result_;
+  std::string source_label_, destination_label_;
   std::mutex event_mu_;
   std::set<std::string> done_;  // blobs copied by an earlier tag of this copy
   std::atomic<std::uint64_t> copied_{0}, skipped_{0}, mounted_{0}, bytes_{0};
@@ -352,14 +422,23 @@ class Copier {
 
 Result<CopyResult> CopyImage(RegistryClient& client, const ImageLocation& source, const ImageLocation& destination,
                              const CopyOptions& options) {
+  if (options.all_tags && destination.kind == LocationKind::kDockerArchive) {
+    return Error(ErrorKind::kInvalidParameter,
+                 "--all-tags copies a repository, and a docker archive holds one image: copy into oci-archive: or "
+                 "oci: instead, or one tag at a time");
+  }
   Result<std::unique_ptr<Location>> from =
-      transfer::OpenLocation(client, source, transfer::Access::kRead, options.source_auth, true);
+      transfer::OpenLocation(client, source, transfer::Access::kRead, options.source_auth, !options.all_tags);
   if (!from) return from.error();
+  if (options.all_tags && !(*from)->reference().empty()) {
+    return Error(ErrorKind::kInvalidParameter,
+                 "--all-tags copies a repository: the source cannot name a tag or digest");
+  }
   Result<std::unique_ptr<Location>> to = transfer::OpenLocation(client, destination, transfer::Access::kWrite,
                                                                 options.destination_auth, !options.all_tags);
   if (!to) return to.error();
   CopyResult result;
-  Copier copier(**from, **to, options, result);
+  Copier copier(**from, **to, options, result, FormatImageLocation(source), FormatImageLocation(destination));
   if (options.all_tags) {
     if (!(*to)->reference().empty()) {
       return Error(ErrorKind::kInvalidParameter,

@@ -42,8 +42,11 @@ Result<ImageLocation> ParseImageLocation(std::string_view text) {
     if (colon != std::string_view::npos) out.ref = std::string(rest.substr(colon + 1));
     if (out.name.empty()) return Invalid(text, "no path");
     if (colon != std::string_view::npos && out.ref.empty()) return Invalid(text, "empty reference after ':'");
-    if (t.kind != LocationKind::kDockerArchive && out.ref.find(':') != std::string::npos) {
-      return Invalid(text, "an OCI reference cannot contain ':'");
+    // skopeo's rule for an OCI layout's REF.
+    if (t.kind != LocationKind::kDockerArchive &&
+        out.ref.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-") !=
+            std::string::npos) {
+      return Invalid(text, "an OCI reference may hold only letters, digits, '.', '_' and '-'");
     }
     return out;
   }
@@ -68,8 +71,13 @@ Result<Platform> ParsePlatform(std::string_view text) {
     if (slash == std::string_view::npos) break;
     start = slash + 1;
   }
-  const bool empty_part = std::any_of(parts.begin(), parts.end(), [](const std::string& p) { return p.empty(); });
-  if (parts.size() < 2 || parts.size() > 3 || empty_part) {
+  // Each part as Go's GOOS/GOARCH and OCI variants spell them.
+  auto bad = [](const std::string& part) {
+    return part.empty() ||
+           part.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-") !=
+               std::string::npos;
+  };
+  if (parts.size() < 2 || parts.size() > 3 || std::any_of(parts.begin(), parts.end(), bad)) {
     return Error(ErrorKind::kInvalidParameter,
                  "invalid platform \"" + std::string(text) + "\": want os/arch[/variant]");
   }

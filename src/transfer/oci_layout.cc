@@ -9,25 +9,18 @@
 #include <mutex>
 
 #include "berth/json.h"
+#include "berth/reference.h"
 #include "registry/digest.h"
 #include "registry/documents.h"
 #include "registry/manifest_type.h"
 #include "registry/media_types.h"
 #include "transfer/files.h"
+#include "transfer/layout_index.h"
 
 namespace berth::transfer {
 namespace {
 
-constexpr std::string_view kRefNameAnnotation = "org.opencontainers.image.ref.name";
-// containerd's (and docker save's) full image name: "docker.io/library/app:1".
-constexpr std::string_view kImageNameAnnotation = "io.containerd.image.name";
 constexpr std::string_view kLayoutFile = "{\"imageLayoutVersion\": \"1.0.0\"}";
-
-std::string AnnotationOf(const Descriptor& d, std::string_view key) {
-  if (!d.annotations) return "";
-  auto it = d.annotations->find(std::string(key));
-  return it == d.annotations->end() ? "" : it->second;
-}
 
 std::string RefNameOf(const Descriptor& d) {
   return AnnotationOf(d, kRefNameAnnotation);
@@ -63,6 +56,7 @@ class OciLayout final : public Location {
         ref_(std::move(ref)),
         image_name_(naming.image_name),
         label_(naming.label.empty() ? "oci:" + dir_ : naming.label),
+        tags_are_image_names_(naming.tags_are_image_names),
         max_manifest_bytes_(max_manifest_bytes) {}
 
   const std::string& reference() const override { return ref_; }
@@ -70,11 +64,9 @@ class OciLayout final : public Location {
   Status LoadIndex() {
     Result<std::string> text = ReadWholeFile(dir_ + "/index.json", max_manifest_bytes_);
     if (!text) return text.error();
-    registry::ManifestDocument index;
-    if (Status s = registry::DecodeDocument(*text, index); !s.ok()) {
-      return Error(ErrorKind::kSystem, label_ + ": index.json: " + s.message());
-    }
-    entries_.assign(index.manifests.begin(), index.manifests.end());
+    Result<LayoutIndex> index = LayoutIndex::Parse(*text, label_);
+    if (!index) return index.error();
+    index_ = std::move(*index);
     return {};
   }
 
@@ -84,17 +76,22 @@ class OciLayout final : public Location {
     {
       std::lock_guard lock(mu_);
       if (registry::IsValidDigest(want)) {
-        for (const Descriptor& d : entries_)
+        for (const Descriptor& d : index_.entries())
           if (d.digest == want) entry = d;
         if (!entry) entry = Descriptor{"", std::string(want), -1};
       } else if (want.empty()) {
-        if (entries_.size() != 1) {
-          return Error(ErrorKind::kInvalidParameter, label_ + " holds " + std::to_string(entries_.size()) +
-                                                         " images: name one as " + label_ + ":REF");
+        // The layout's only image; what refers to it (signatures stored
+        // beside it, untagged) does not count.
+        std::vector<Descriptor> images;
+        for (const Descriptor& d : index_.entries())
+          if (!SubjectOf(d)) images.push_back(d);
+        if (images.size() != 1) {
+          return Error(ErrorKind::kInvalidParameter,
+                       label_ + " holds " + std::to_string(images.size()) + " images: name one as " + label_ + ":REF");
         }
-        entry = entries_.front();
+        entry = images.front();
       } else {
-        for (const Descriptor& d : entries_)
+        for (const Descriptor& d : index_.entries())
           if (Named(d, want)) entry = d;
         if (!entry) {
           return Error(ErrorKind::kNotFound, "no image named \"" + std::string(want) + "\" in " + label_);
@@ -106,8 +103,9 @@ class OciLayout final : public Location {
     }
     Result<std::string> bytes = ReadWholeFile(BlobPath(entry->digest), max_manifest_bytes_);
     if (!bytes) return bytes.error();
-    if (Status verified = registry::VerifyDigest(entry->digest, *bytes); !verified.ok()) {
-      return Error(ErrorKind::kSystem, BlobPath(entry->digest) + ": " + verified.message());
+    if (registry::Sha256Digest(*bytes) != entry->digest && entry->digest.rfind("sha256:", 0) == 0) {
+      return Error(ErrorKind::kSystem, label_ + ": manifest " + entry->digest + " does not match its digest (got " +
+                                           registry::Sha256Digest(*bytes) + ")");
     }
     if (entry->size >= 0 && static_cast<std::int64_t>(bytes->size()) != entry->size) {
       return Error(ErrorKind::kSystem, label_ + ": index.json: manifest " + entry->digest + " is " +
@@ -135,18 +133,32 @@ class OciLayout final : public Location {
   Result<std::vector<std::string>> Tags() override {
     std::lock_guard lock(mu_);
     std::vector<std::string> tags;
-    for (const Descriptor& d : entries_) {
-      std::string name = RefNameOf(d);
+    for (const Descriptor& d : index_.entries()) {
+      std::string name = tags_are_image_names_ ? FamiliarImageName(d) : RefNameOf(d);
       if (!name.empty() && std::find(tags.begin(), tags.end(), name) == tags.end()) tags.push_back(name);
     }
     return tags;
   }
 
-  Result<std::vector<Descriptor>> Referrers(std::string_view) override { return std::vector<Descriptor>(); }
+  // What refers to `digest`: the layout's manifests whose subject it is
+  // (stored untagged in index.json, as regctl and berth keep them).
+  Result<std::vector<Descriptor>> Referrers(std::string_view digest) override {
+    std::vector<Descriptor> entries;
+    {
+      std::lock_guard lock(mu_);
+      entries = index_.entries();
+    }
+    std::vector<Descriptor> referrers;
+    for (const Descriptor& d : entries) {
+      std::optional<Descriptor> subject = SubjectOf(d);
+      if (subject && subject->digest == digest) referrers.push_back(d);
+    }
+    return referrers;
+  }
 
   Result<std::optional<std::string>> TaggedDigest(std::string_view tag) override {
     std::lock_guard lock(mu_);
-    for (auto it = entries_.rbegin(); it != entries_.rend(); ++it) {
+    for (auto it = index_.entries().rbegin(); it != index_.entries().rend(); ++it) {
       if (tag.empty() ? false : RefNameOf(*it) == tag) {
         if (!registry::IsValidDigest(it->digest)) return std::optional<std::string>();
         struct stat st {};
@@ -200,30 +212,15 @@ class OciLayout final : public Location {
     if (!layout_lock.ok()) return FileError("open", dir_, errno);
     // Another writer may have named images since this one read the index.
     if (Status loaded = LoadIndexIfPresent(); !loaded.ok()) return loaded;
-    for (auto& pending : pending_) {
-      const std::string& tag = pending.first;  // (clang 14 cannot capture a structured binding)
-      const Descriptor& entry = pending.second;
-      std::erase_if(entries_, [&](const Descriptor& d) {
-        if (!image_name_.empty()) return AnnotationOf(d, kImageNameAnnotation) == image_name_;
-        return tag.empty() ? (RefNameOf(d).empty() && d.digest == entry.digest) : RefNameOf(d) == tag;
-      });
-      entries_.push_back(entry);
-    }
+    for (const auto& [tag, entry] : pending_) index_.Put(tag, image_name_, entry);
     pending_.clear();
-    std::string index =
-        "{\"schemaVersion\":2,\"mediaType\":\"" + std::string(registry::kOciIndex) + "\",\"manifests\":[";
-    for (std::size_t i = 0; i < entries_.size(); ++i) {
-      if (i) index += ',';
-      MarshalTo(index, entries_[i]);
-    }
-    index += "]}";
-    return ReplaceFile(dir_ + "/index.json", index);
+    return ReplaceFile(dir_ + "/index.json", index_.Serialize());
   }
 
   Status LoadIndexIfPresent() {
     Status loaded = LoadIndex();
     if (!loaded.ok() && loaded.error().kind() == ErrorKind::kNotFound) {
-      entries_.clear();
+      index_ = LayoutIndex();
       return {};
     }
     return loaded;
@@ -237,13 +234,36 @@ class OciLayout final : public Location {
     }
     RemoveStaleTemporaries(dir_);
     RemoveStaleTemporaries(dir_ + "/blobs/sha256");
-    return LoadIndexIfPresent();
+    // A layout is valid from the first moment: an empty index until an
+    // image is whole.
+    DirectoryLock layout_lock(dir_);
+    if (::stat((dir_ + "/index.json").c_str(), &st) != 0) {
+      if (Status s = ReplaceFile(dir_ + "/index.json", LayoutIndex().Serialize()); !s.ok()) return s;
+    }
+    return LoadIndex();
   }
 
  private:
   std::string BlobPath(const std::string& digest) const {
     const std::size_t colon = digest.find(':');
     return dir_ + "/blobs/" + digest.substr(0, colon) + "/" + digest.substr(colon + 1);
+  }
+
+  // A manifest entry's subject, read from its blob (nullopt for anything
+  // else, or what cannot be read).
+  std::optional<Descriptor> SubjectOf(const Descriptor& d) const {
+    if (!registry::IsKnownManifestType(d.media_type) || !registry::IsValidDigest(d.digest)) return std::nullopt;
+    Result<std::string> bytes = ReadWholeFile(BlobPath(d.digest), max_manifest_bytes_);
+    registry::ManifestDocument doc;
+    if (!bytes || !registry::DecodeDocument(*bytes, doc).ok()) return std::nullopt;
+    return doc.subject;
+  }
+
+  // An entry's io.containerd.image.name as docker shows it ("app:1.0").
+  static std::string FamiliarImageName(const Descriptor& d) {
+    const std::string name = AnnotationOf(d, kImageNameAnnotation);
+    Result<Reference> parsed = ParseNormalizedNamed(name);
+    return parsed ? parsed->FamiliarString() : name;
   }
 
   Status EnsureBlobDirectory(const std::string& digest) {
@@ -254,9 +274,10 @@ class OciLayout final : public Location {
   }
 
   std::string dir_, ref_, image_name_, label_;
+  bool tags_are_image_names_;
   std::size_t max_manifest_bytes_;
   std::mutex mu_;
-  std::vector<Descriptor> entries_;                          // index.json as last read or written
+  LayoutIndex index_;                                        // index.json as last read or written
   std::vector<std::pair<std::string, Descriptor>> pending_;  // names to add at Commit
 };
 

@@ -34,6 +34,8 @@ struct LayoutNaming {
   std::string image_name;
   // What messages call the layout ("oci-archive:FILE"); "" is "oci:DIR".
   std::string label;
+  // Tags() lists images by name ("app:1.0", a docker archive's), not REF.
+  bool tags_are_image_names = false;
 };
 Result<std::unique_ptr<Location>> OpenOciLayout(const std::string& dir, const std::string& ref, bool for_writing,
                                                 std::size_t max_manifest_bytes, const LayoutNaming& naming = {});

@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <climits>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <memory>
 #include <vector>
@@ -21,6 +22,12 @@ namespace {
 using ArchivePtr = std::unique_ptr<archive, int (*)(archive*)>;
 
 Error ArchiveError(const std::string& path, archive* a) {
+  // libarchive's text, and the system's reason when there is one.
+  if (archive_errno(a) > 0 && archive_errno(a) < 4096) {
+    const char* text = archive_error_string(a);
+    return Error(ErrorKind::kInvalidParameter,
+                 "archive " + path + ": " + (text ? std::string(text) + ": " : "") + std::strerror(archive_errno(a)));
+  }
   const char* what = archive_error_string(a);
   return Error(ErrorKind::kInvalidParameter, "archive " + path + ": " + (what ? what : "unreadable"));
 }
@@ -102,7 +109,7 @@ Status PackTar(const std::string& dir, const std::string& path) {
   ArchivePtr out(archive_write_new(), archive_write_free);
   archive_write_set_format_pax_restricted(out.get());
   if (archive_write_open_filename(out.get(), temporary.c_str()) != ARCHIVE_OK) {
-    return Error(ErrorKind::kSystem, "open " + temporary + ": " + archive_error_string(out.get()));
+    return Error(ErrorKind::kSystem, "open " + temporary + ": " + std::strerror(archive_errno(out.get())));
   }
   auto fail = [&](Error e) {
     archive_write_close(out.get());

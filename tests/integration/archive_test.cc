@@ -90,6 +90,36 @@ TEST_F(CopyTest, DockerArchivesAreDockerSaveTarsSkopeoReads) {
   EXPECT_EQ(skopeo_.RawDigest("docker://" + destination_.host() + "/from-docker-archive/sk:1"), ours->digest);
 }
 
+// An archive that cannot be written is said at once, with the system's
+// reason; scratch directories of copies that were killed are removed.
+TEST_F(CopyTest, ArchiveDestinationsAreCheckedFirstAndScratchIsCleanedUp) {
+  const std::string stale = work_.path() + "/berth-archive-99999999-abcdef";  // no such process
+  std::filesystem::create_directories(stale + "/blobs");
+  std::string out;
+  EXPECT_NE(testing::Run({"env", "TMPDIR=" + work_.path(), BERTH_CLI_PATH, "copy", "--insecure-registry", "127.0.0.0/8",
+                          "--config", work_.path(), source_.host() + "/berth/oci-single:1.0",
+                          "oci-archive:" + work_.path() + "/no/such/dir/x.tar"},
+                         &out),
+            0);
+  EXPECT_NE(out.find("write " + work_.path() + "/no/such/dir/x.tar: No such file or directory"), std::string::npos)
+      << out;
+  EXPECT_EQ(out.find("Copied blob"), std::string::npos) << out;  // nothing was fetched
+  EXPECT_NE(testing::Run({BERTH_CLI_PATH, "copy", "--insecure-registry", "127.0.0.0/8", "--config", work_.path(),
+                          source_.host() + "/berth/oci-single:1.0", "oci-archive:" + work_.path()},
+                         &out),
+            0);
+  EXPECT_NE(out.find("is a directory"), std::string::npos) << out;
+  ASSERT_EQ(testing::Run({"env", "TMPDIR=" + work_.path(), BERTH_CLI_PATH, "copy", "-q", "--insecure-registry",
+                          "127.0.0.0/8", "--config", work_.path(), source_.host() + "/berth/oci-single:1.0",
+                          "oci-archive:" + work_.path() + "/ok.tar"},
+                         &out),
+            0)
+      << out;
+  EXPECT_FALSE(std::filesystem::exists(stale));
+  for (const auto& entry : std::filesystem::directory_iterator(work_.path()))
+    EXPECT_NE(entry.path().filename().string().rfind("berth-archive-", 0), 0u) << entry.path();
+}
+
 // Tars crafted with Python's tarfile: each must be refused, nothing written
 // outside the scratch directory.
 TEST_F(CopyTest, HostileArchivesAreRefused) {

@@ -197,7 +197,11 @@ TEST_F(CopyTest, AllTagsCopiesTheRepository) {
   Result<CopyResult> copied =
       CopyImage(*client_, Docker(source_.host() + "/berth/multi"), Docker(destination_.host() + "/all/multi"), options);
   ASSERT_TRUE(copied.ok()) << copied.error().message();
-  std::vector<std::string> tags = copied->tags;
+  std::vector<std::string> tags;
+  for (const CopyResult::Image& image : copied->images) {
+    tags.push_back(image.tag);
+    EXPECT_EQ(image.digest, pushed_.images["berth/multi:" + image.tag].digest);
+  }
   std::sort(tags.begin(), tags.end());
   EXPECT_EQ(tags, (std::vector<std::string>{"1.0", "t1", "t2", "t3", "t4", "t5"}));
   Result<std::vector<std::string>> listed = ListTags(*client_, Docker(destination_.host() + "/all/multi"));
@@ -230,7 +234,10 @@ TEST_F(CopyTest, CorruptBlobInTheRegistryFailsAndLeavesNothing) {
     EXPECT_EQ(entry.path().filename().string().find(layer.substr(7)), std::string::npos) << entry.path();
     EXPECT_NE(entry.path().filename().string().rfind(".tmp-", 0), 0u) << entry.path();
   }
-  EXPECT_FALSE(std::filesystem::exists(layout + "/index.json"));
+  {
+    Result<std::vector<std::string>> named = ListTags(*client_, {LocationKind::kOciLayout, layout, ""});
+    EXPECT_TRUE(!named.ok() || named->empty());  // no name for a partial image
+  }
 
   // Into a registry: the upload never completes, the blob is not there.
   Result<CopyResult> pushed = CopyImage(*client_, Docker(source_.host() + "/berth/docker-v2:1.0"),
@@ -255,6 +262,24 @@ TEST_F(CopyTest, BerthCliCopiesAndPrintsTheDigest) {
       << out;
   EXPECT_NE(out.find("Copied blob "), std::string::npos) << out;
   EXPECT_NE(out.find(pushed_.images["berth/oci-single:1.0"].digest + "\n"), std::string::npos) << out;
+  // --all-tags prints each tag with its digest; it wants a repository on both sides.
+  ASSERT_EQ(testing::Run({BERTH_CLI_PATH, "copy", "-q", "-a", "--insecure-registry", "127.0.0.0/8", "--config",
+                          work_.path(), source_.host() + "/berth/multi", "oci:" + work_.path() + "/all"},
+                         &out),
+            0)
+      << out;
+  EXPECT_NE(out.find("t3 " + pushed_.images["berth/multi:t3"].digest + "\n"), std::string::npos) << out;
+  EXPECT_NE(testing::Run({BERTH_CLI_PATH, "copy", "-a", "--insecure-registry", "127.0.0.0/8", "--config", work_.path(),
+                          source_.host() + "/berth/multi:1.0", "oci:" + work_.path() + "/all2"},
+                         &out),
+            0);
+  EXPECT_NE(out.find("the source cannot name a tag or digest"), std::string::npos) << out;
+  EXPECT_NE(testing::Run({BERTH_CLI_PATH, "copy", "-a", "--insecure-registry", "127.0.0.0/8", "--config", work_.path(),
+                          source_.host() + "/berth/multi", "docker-archive:" + work_.path() + "/a.tar"},
+                         &out),
+            0);
+  EXPECT_NE(out.find("a docker archive holds one image"), std::string::npos) << out;
+  EXPECT_FALSE(std::filesystem::exists(work_.path() + "/a.tar"));
   ASSERT_EQ(testing::Run({BERTH_CLI_PATH, "manifest", dest}, &out), 0) << out;
   EXPECT_EQ("sha256:" + Skopeo::Sha256Hex(out), pushed_.images["berth/oci-single:1.0"].digest);
   ASSERT_EQ(testing::Run({BERTH_CLI_PATH, "tags", "--insecure-registry", "127.0.0.0/8", "--config", work_.path(),
@@ -358,6 +383,24 @@ TEST_F(CopyTest, ReferrersAreCopiedWithTheImage) {
   ASSERT_EQ(copied->size(), 1u);
   EXPECT_EQ((*copied)[0].digest, artifact.digest);
   EXPECT_EQ(skopeo_.RawDigest("docker://" + to + "@" + artifact.digest), artifact.digest);
+
+  // Through an air gap: into a layout (the signature stored beside the image,
+  // untagged), out of it into another repository — the signature goes along.
+  const std::string layout = work_.path() + "/signed-layout";
+  Result<CopyResult> out = CopyImage(*client_, Docker(image + ":1.0"), {LocationKind::kOciLayout, layout, ""}, options);
+  ASSERT_TRUE(out.ok()) << out.error().message();
+  Result<ManifestBytes> only = GetImageManifest(*client_, {LocationKind::kOciLayout, layout, ""});
+  ASSERT_TRUE(only.ok()) << only.error().message();  // the signature is not a second image
+  EXPECT_EQ(only->digest, subject);
+  const std::string back = destination_.host() + "/from-layout/signed";
+  Result<CopyResult> in = CopyImage(*client_, {LocationKind::kOciLayout, layout, ""}, Docker(back + ":1"), options);
+  ASSERT_TRUE(in.ok()) << in.error().message();
+  Result<std::unique_ptr<RemoteRepository>> landed = client_->OpenRepository(back, RepositoryAccess::kPull, nullptr);
+  ASSERT_TRUE(landed.ok());
+  Result<std::vector<Descriptor>> carried = (*landed)->Referrers(subject);
+  ASSERT_TRUE(carried.ok()) << carried.error().message();
+  ASSERT_EQ(carried->size(), 1u);
+  EXPECT_EQ((*carried)[0].digest, artifact.digest);
 }
 
 // Over TLS (certs.d), from a registry with htpasswd auth to one with token
@@ -425,7 +468,10 @@ TEST_F(CopyTest, AFailingWriteIsAClearErrorAndLeavesNothingHalfWritten) {
   EXPECT_EQ(code, 1) << out;
   EXPECT_NE(out.find("write " + layout + "/blobs/sha256/.tmp-"), std::string::npos) << out;
   EXPECT_NE(out.find("File too large"), std::string::npos) << out;
-  EXPECT_FALSE(std::filesystem::exists(layout + "/index.json"));
+  {
+    Result<std::vector<std::string>> named = ListTags(*client_, {LocationKind::kOciLayout, layout, ""});
+    EXPECT_TRUE(!named.ok() || named->empty());  // no name for a partial image
+  }
   for (const auto& entry : std::filesystem::recursive_directory_iterator(layout)) {
     EXPECT_NE(entry.path().filename().string().rfind(".tmp-", 0), 0u) << entry.path();
     if (entry.is_regular_file()) EXPECT_LT(entry.file_size(), 256u * 1024) << entry.path();
@@ -557,7 +603,10 @@ TEST_F(CopyTest, KilledCopyLeavesAValidLayoutAndRerunFetchesOnlyWhatIsMissing) {
   const std::vector<std::string> before = WholeBlobs(layout);
   ASSERT_GE(before.size(), 3u);
   ASSERT_LT(before.size(), 9u) << "the copy finished before it was killed";
-  EXPECT_FALSE(std::filesystem::exists(layout + "/index.json"));  // no name for a partial image
+  // A valid layout, naming nothing yet.
+  Result<std::vector<std::string>> names = ListTags(*client_, {LocationKind::kOciLayout, layout, ""});
+  ASSERT_TRUE(names.ok()) << names.error().message();
+  EXPECT_TRUE(names->empty());
   EXPECT_TRUE(std::filesystem::exists(layout + "/oci-layout"));
   const int gets_before = CountLogLines(log, {"GET /v2/bench/killed/blobs/"});
 

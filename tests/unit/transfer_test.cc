@@ -40,7 +40,8 @@ TEST(ImageLocation, ParsesSkopeosNames) {
   ASSERT_TRUE(plain.ok());
   EXPECT_EQ(plain->ref, "");
 
-  for (const char* bad : {"docker://", "oci:", "oci::x", "oci:dir:", "oci:dir:a:b", "ftp://x", "busybox", ""}) {
+  for (const char* bad : {"docker://", "oci:", "oci::x", "oci:dir:", "oci:dir:a:b", "oci:dir:bad ref", "oci:dir:../x",
+                          "oci-archive:f:a\nb", "ftp://x", "busybox", ""}) {
     Result<ImageLocation> r = ParseImageLocation(bad);
     ASSERT_FALSE(r.ok()) << bad;
     EXPECT_EQ(r.error().kind(), ErrorKind::kInvalidParameter);
@@ -56,7 +57,8 @@ TEST(ImageLocation, ParsesPlatforms) {
   EXPECT_EQ(arm->architecture, "arm64");
   EXPECT_EQ(arm->variant, "v8");
   EXPECT_TRUE(ParsePlatform("windows/amd64").ok());
-  for (const char* bad : {"linux", "linux/", "/amd64", "linux//v8", "a/b/c/d", ""}) {
+  for (const char* bad : {"linux", "linux/", "/amd64", "linux//v8", "a/b/c/d", "", "linux/arm64,linux/amd64",
+                          "windows/amd64:10.0.17763.5329"}) {
     Result<Platform> r = ParsePlatform(bad);
     ASSERT_FALSE(r.ok()) << bad;
     EXPECT_NE(r.error().message().find("os/arch[/variant]"), std::string::npos);
@@ -232,12 +234,40 @@ TEST_F(LayoutTest, BrokenLayoutsAreClearErrors) {
     ASSERT_FALSE(copied.ok());
     EXPECT_NE(copied.error().message().find(c.error), std::string::npos) << copied.error().message();
     // Nothing named at the destination, no temporary file left.
-    EXPECT_FALSE(std::filesystem::exists(to + "/index.json"));
+    {
+      Result<std::vector<std::string>> named = ListTags(*client_, {LocationKind::kOciLayout, to, ""});
+      EXPECT_TRUE(!named.ok() || named->empty());  // no name for a partial image
+    }
     if (std::filesystem::exists(to)) {
       for (const auto& entry : std::filesystem::recursive_directory_iterator(to))
         EXPECT_NE(entry.path().filename().string().rfind(".tmp-", 0), 0u) << entry.path();
     }
   }
+}
+
+TEST_F(LayoutTest, RewritingIndexJsonKeepsWhatBerthDoesNotOwn) {
+  LayoutFiles files(Path("src"));
+  files.Index(files.Blob(kManifestType, ImageManifest(files)), "x");
+  LayoutFiles dest(Path("dest"));
+  const std::string foreign =
+      "{\"mediaType\":\"" + std::string(kManifestType) + "\",\"digest\":\"sha256:zz\",\"size\":-1}";
+  LayoutFiles::Write(Path("dest") + "/index.json",
+                     "{\"schemaVersion\":2,\"annotations\":{\"org.example.note\":\"mine\"},\"x-tool\":{\"v\":1},"
+                     "\"manifests\":[" +
+                         foreign + "]}");
+  ASSERT_TRUE(Copy(Path("src"), Path("dest")).ok());
+  const std::string index = testing::ReadFile(Path("dest") + "/index.json");
+  EXPECT_NE(index.find("\"org.example.note\": \"mine\""), std::string::npos) << index;
+  EXPECT_NE(index.find("\"x-tool\""), std::string::npos) << index;
+  EXPECT_NE(index.find("sha256:zz"), std::string::npos) << index;
+  EXPECT_NE(index.find("\"org.opencontainers.image.ref.name\": \"y\""), std::string::npos) << index;
+  // An index.json that is not an index is an error, not an empty layout.
+  LayoutFiles::Write(Path("dest") + "/index.json", "null");
+  Result<CopyResult> refused = Copy(Path("src"), Path("dest"));
+  ASSERT_FALSE(refused.ok());
+  EXPECT_NE(refused.error().message().find("index.json: not an image index"), std::string::npos)
+      << refused.error().message();
+  EXPECT_EQ(testing::ReadFile(Path("dest") + "/index.json"), "null");
 }
 
 TEST_F(LayoutTest, TwoWritersKeepEachOthersNames) {

@@ -143,7 +143,7 @@ struct CopyArgs {
 };
 
 // Copies; each CopyEvent goes to `on_event` as it happens. out: the
-// destination's digest.
+// destination's digest, or with all_tags one "TAG DIGEST" line per image.
 CommandOutput CopyRun(const ConfigRequest& config, const std::string& certs_dir, const CopyArgs& args,
                       const std::string& config_dir, const std::function<void(const CopyEvent&)>& on_event,
                       const Prompt& prompt);

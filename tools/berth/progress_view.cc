@@ -35,7 +35,8 @@ std::string Bar(std::int64_t current, std::int64_t total) {
 
 }  // namespace
 
-void ProgressView::Draw(std::size_t line, const std::string& text) {
+void ProgressView::Draw(std::size_t line, const std::string& full_text) {
+  const std::string text = full_text.substr(0, static_cast<std::size_t>(columns_ - 1));
   if (line == ids_.size()) {
     ids_.emplace_back();
     std::fprintf(out_, "%s\n", text.c_str());
@@ -68,17 +69,14 @@ void ProgressView::OnEvent(const CopyEvent& e) {
   switch (e.kind) {
     case CopyEvent::Kind::kBlobStarted: text = id + ": Copying"; break;
     case CopyEvent::Kind::kBlobProgress:
-      text = id + ": Copying " + Bar(e.bytes, e.descriptor.size) + "  " + HumanSize(e.bytes) + "/" +
-             HumanSize(e.descriptor.size);
+      text = id + ": Copying " + (columns_ > 110 ? Bar(e.bytes, e.descriptor.size) + "  " : std::string()) +
+             HumanSize(e.bytes) + "/" + HumanSize(e.descriptor.size);
       break;
     case CopyEvent::Kind::kBlobCopied: text = id + ": Copied"; break;
     case CopyEvent::Kind::kBlobSkipped: text = id + ": Already exists"; break;
     case CopyEvent::Kind::kBlobMounted: text = id + ": Mounted from " + e.text; break;
     case CopyEvent::Kind::kManifestPut:
-      std::fprintf(out_, "%s: digest: %s size: %lld\n", e.text.c_str(), e.descriptor.digest.c_str(),
-                   static_cast<long long>(e.descriptor.size));
-      ids_.emplace_back();
-      std::fflush(out_);
+      Draw(ids_.size(), e.text + ": digest: " + e.descriptor.digest + " size: " + std::to_string(e.descriptor.size));
       return;
     case CopyEvent::Kind::kImageUpToDate: text = "Image is up to date for " + e.text; break;
   }

@@ -16,8 +16,12 @@ namespace berth::cli {
 
 class ProgressView {
  public:
-  // Writes to `out`, redrawing lines when `terminal`.
-  ProgressView(std::FILE* out, bool terminal) : out_(out), terminal_(terminal) {}
+  // Writes to `out`, redrawing lines when `terminal` is `columns` wide: as
+  // docker does, the bar shows only on terminals wider than 110 columns, and
+  // no line is longer than the terminal (a wrapped line would break the
+  // redrawing).
+  ProgressView(std::FILE* out, bool terminal, int columns = 80)
+      : out_(out), terminal_(terminal), columns_(columns > 1 ? columns : 80) {}
 
   void OnEvent(const CopyEvent& event);
 
@@ -26,6 +30,7 @@ class ProgressView {
 
   std::FILE* out_;
   bool terminal_;
+  int columns_;
   std::vector<std::string> ids_;  // the blob of each line drawn so far
 };
 

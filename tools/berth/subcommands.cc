@@ -2,6 +2,7 @@
 // they live as long as the command tree.
 #include "subcommands.h"
 
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include <memory>
@@ -285,7 +286,10 @@ struct CopyCommandOptions {
 };
 
 int RunCopy(CliContext& cli, const CopyCommandOptions& o) {
-  ProgressView view(stderr, ::isatty(STDERR_FILENO) == 1);
+  winsize size{};
+  const bool terminal = ::isatty(STDERR_FILENO) == 1;
+  const int columns = terminal && ::ioctl(STDERR_FILENO, TIOCGWINSZ, &size) == 0 ? size.ws_col : 80;
+  ProgressView view(stderr, terminal, columns);
   std::function<void(const CopyEvent&)> on_event;
   if (!o.quiet) on_event = [&view](const CopyEvent& e) { view.OnEvent(e); };
   return Emit(

@@ -34,18 +34,34 @@ Result<AuthConfig> CredentialsFlag(const std::string& flag, const std::string& n
   return auth;
 }
 
-// The resolver for one side: the flag's credentials, else the stored ones.
-Result<AuthResolver> SideResolver(const std::string& flag, const std::string& name, const std::string& config_dir,
-                                  std::shared_ptr<CredentialStore>& holder, std::vector<std::string>& warnings,
-                                  const Prompt& prompt) {
-  AuthConfig given;
-  if (!flag.empty()) {
-    Result<AuthConfig> parsed = CredentialsFlag(flag, name, prompt);
-    if (!parsed) return parsed.error();
-    given = std::move(*parsed);
+// The credentials of each side: the flag's, else those stored for the
+// registry. The store is opened once, and only when a side needs it.
+class SideResolvers {
+ public:
+  SideResolvers(const std::string& config_dir, std::vector<std::string>& warnings, const Prompt& prompt)
+      : config_dir_(config_dir), warnings_(warnings), prompt_(prompt) {}
+
+  Result<AuthResolver> For(const std::string& flag, const std::string& name) {
+    if (!flag.empty()) {
+      Result<AuthConfig> given = CredentialsFlag(flag, name, prompt_);
+      if (!given) return given.error();
+      return AuthResolver([auth = *given](const IndexInfo&) -> Result<AuthConfig> { return auth; });
+    }
+    if (!stored_) {
+      Result<AuthResolver> stored = Resolver(AuthConfig{}, config_dir_, holder_, warnings_);
+      if (!stored) return stored.error();
+      stored_ = std::move(*stored);
+    }
+    return *stored_;
   }
-  return Resolver(given, config_dir, holder, warnings);
-}
+
+ private:
+  std::string config_dir_;
+  std::vector<std::string>& warnings_;
+  const Prompt& prompt_;
+  std::shared_ptr<CredentialStore> holder_;
+  std::optional<AuthResolver> stored_;
+};
 
 }  // namespace
 
@@ -70,12 +86,10 @@ CommandOutput CopyRun(const ConfigRequest& config, const std::string& certs_dir,
   std::vector<std::string> warnings;
   auto service = ServiceFor(config, certs_dir, warnings);
   if (!service) return Failure(service.error().message(), warnings);
-  std::shared_ptr<CredentialStore> source_store, destination_store;
-  Result<AuthResolver> source_auth =
-      SideResolver(args.source_creds, "--src-creds", config_dir, source_store, warnings, prompt);
+  SideResolvers sides(config_dir, warnings, prompt);
+  Result<AuthResolver> source_auth = sides.For(args.source_creds, "--src-creds");
   if (!source_auth) return Failure(source_auth.error().message(), warnings);
-  Result<AuthResolver> destination_auth =
-      SideResolver(args.destination_creds, "--dest-creds", config_dir, destination_store, warnings, prompt);
+  Result<AuthResolver> destination_auth = sides.For(args.destination_creds, "--dest-creds");
   if (!destination_auth) return Failure(destination_auth.error().message(), warnings);
   options.source_auth = std::move(*source_auth);
   options.destination_auth = std::move(*destination_auth);
@@ -84,7 +98,13 @@ CommandOutput CopyRun(const ConfigRequest& config, const std::string& certs_dir,
   if (!copied) return Failure(copied.error().message(), warnings);
   CommandOutput out;
   out.err = Joined(warnings);
-  out.out = copied->digest;
+  if (!args.all_tags) {
+    out.out = copied->digest;
+    return out;
+  }
+  // A repository: one "TAG DIGEST" line per image.
+  for (const CopyResult::Image& image : copied->images)
+    out.out += (out.out.empty() ? "" : "\n") + image.tag + " " + image.digest;
   return out;
 }
 
@@ -95,8 +115,8 @@ CommandOutput TagsRun(const ConfigRequest& config, const std::string& certs_dir,
   std::vector<std::string> warnings;
   auto service = ServiceFor(config, certs_dir, warnings);
   if (!service) return Failure(service.error().message(), warnings);
-  std::shared_ptr<CredentialStore> store;
-  Result<AuthResolver> auth = SideResolver(creds, "--creds", config_dir, store, warnings, prompt);
+  SideResolvers sides(config_dir, warnings, prompt);
+  Result<AuthResolver> auth = sides.For(creds, "--creds");
   if (!auth) return Failure(auth.error().message(), warnings);
   RegistryClient client(**service);
   Result<std::vector<std::string>> tags = ListTags(client, *where, *auth);
@@ -121,8 +141,8 @@ CommandOutput ManifestRun(const ConfigRequest& config, const std::string& certs_
   std::vector<std::string> warnings;
   auto service = ServiceFor(config, certs_dir, warnings);
   if (!service) return Failure(service.error().message(), warnings);
-  std::shared_ptr<CredentialStore> store;
-  Result<AuthResolver> auth = SideResolver(creds, "--creds", config_dir, store, warnings, prompt);
+  SideResolvers sides(config_dir, warnings, prompt);
+  Result<AuthResolver> auth = sides.For(creds, "--creds");
   if (!auth) return Failure(auth.error().message(), warnings);
   RegistryClient client(**service);
   Result<ManifestBytes> manifest = GetImageManifest(client, *where, wanted, *auth);
