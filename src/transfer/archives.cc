@@ -107,6 +107,8 @@ class ArchiveLocation final : public Location {
   }
   Result<bool> HasBlob(const Descriptor& blob) override { return inner_->HasBlob(blob); }
   Status PutBlob(const Descriptor& blob, const BlobOpener& open) override { return inner_->PutBlob(blob, open); }
+  bool takes_blob_streams() const override { return inner_->takes_blob_streams(); }
+  Result<std::unique_ptr<BlobWriter>> BeginBlob(const Descriptor& blob) override { return inner_->BeginBlob(blob); }
 
   Status PutManifest(std::string_view tag, const ManifestBytes& manifest, bool top) override {
     if (docker_ && top && registry::IsIndexType(manifest.media_type)) {

@@ -387,6 +387,36 @@ class Copier {
       // Not mounted (or the registry refused the mount): upload it.
     }
     Emit({CopyEvent::Kind::kBlobStarted, blob, 0, ""});
+    if (Status s = source_.streams_blobs() && destination_.takes_blob_streams() ? StreamBlob(blob) : PipeBlob(blob);
+        !s.ok()) {
+      return s;
+    }
+    ++copied_;
+    bytes_ += static_cast<std::uint64_t>(std::max<std::int64_t>(blob.size, 0));
+    Emit({CopyEvent::Kind::kBlobCopied, blob, blob.size, ""});
+    return {};
+  }
+
+  // A registry blob into a file, handed over chunk by chunk as it arrives.
+  Status StreamBlob(const Descriptor& blob) {
+    Result<std::unique_ptr<Location::BlobWriter>> writer = destination_.BeginBlob(blob);
+    if (!writer) return writer.error();
+    std::int64_t total = 0, reported = 0;
+    Status fetched = source_.StreamBlob(blob, [&](std::string_view chunk) -> Status {
+      if (Status s = (*writer)->Write(chunk); !s.ok()) return s;
+      total += static_cast<std::int64_t>(chunk.size());
+      if (total - reported >= kProgressStep) {
+        reported = total;
+        Emit({CopyEvent::Kind::kBlobProgress, blob, total, ""});
+      }
+      return {};
+    });
+    if (!fetched.ok()) return fetched;  // the writer goes, and its temporary file with it
+    return (*writer)->Commit();
+  }
+
+  // Through a reader: an upload, or a file read into a layout.
+  Status PipeBlob(const Descriptor& blob) {
     BlobOpener open = source_.OpenBlob(blob);
     BlobOpener counted = [&, open]() -> Result<std::unique_ptr<BlobReader>> {
       Result<std::unique_ptr<BlobReader>> reader = open();
@@ -395,11 +425,7 @@ class Copier {
         Emit({CopyEvent::Kind::kBlobProgress, blob, bytes, ""});
       }));
     };
-    if (Status s = destination_.PutBlob(blob, counted); !s.ok()) return s;
-    ++copied_;
-    bytes_ += static_cast<std::uint64_t>(std::max<std::int64_t>(blob.size, 0));
-    Emit({CopyEvent::Kind::kBlobCopied, blob, blob.size, ""});
-    return {};
+    return destination_.PutBlob(blob, counted);
   }
 
   void Emit(const CopyEvent& event) {

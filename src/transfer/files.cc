@@ -49,18 +49,6 @@ Status WriteAll(int fd, const std::string& path, const char* data, std::size_t s
   return {};
 }
 
-// Writes with `fill` into a temporary file beside `path`, then renames.
-Status WriteThroughTemporary(const std::string& path, const std::function<Status(int fd, const std::string&)>& fill) {
-  const std::string temporary = TemporaryNameFor(path);
-  int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-  if (fd < 0) return FileError("open", temporary, errno);
-  Status written = fill(fd, temporary);
-  if (::close(fd) != 0 && written.ok()) written = FileError("close", temporary, errno);
-  if (written.ok() && ::rename(temporary.c_str(), path.c_str()) != 0) written = FileError("rename", path, errno);
-  if (!written.ok()) ::unlink(temporary.c_str());
-  return written;
-}
-
 class VerifiedFileReader final : public BlobReader {
  public:
   VerifiedFileReader(int fd, std::string path, const Descriptor& blob)
@@ -148,21 +136,49 @@ void RemoveStaleTemporaries(const std::string& dir) {
   for (const std::string& path : stale) ::unlink(path.c_str());
 }
 
+Result<std::unique_ptr<AtomicFile>> AtomicFile::Create(const std::string& path) {
+  std::string temporary = TemporaryNameFor(path);
+  int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+  if (fd < 0) return FileError("open", temporary, errno);
+  return std::unique_ptr<AtomicFile>(new AtomicFile(path, std::move(temporary), fd));
+}
+
+AtomicFile::~AtomicFile() {
+  if (committed_) return;
+  if (fd_ >= 0) ::close(fd_);
+  ::unlink(temporary_.c_str());
+}
+
+Status AtomicFile::Write(std::string_view data) {
+  return WriteAll(fd_, temporary_, data.data(), data.size());
+}
+
+Status AtomicFile::Commit() {
+  const int fd = fd_;
+  fd_ = -1;
+  if (::close(fd) != 0) return FileError("close", temporary_, errno);
+  if (::rename(temporary_.c_str(), path_.c_str()) != 0) return FileError("rename", path_, errno);
+  committed_ = true;
+  return {};
+}
+
 Status ReplaceFile(const std::string& path, std::string_view data) {
-  return WriteThroughTemporary(
-      path, [&](int fd, const std::string& temporary) { return WriteAll(fd, temporary, data.data(), data.size()); });
+  Result<std::unique_ptr<AtomicFile>> file = AtomicFile::Create(path);
+  if (!file) return file.error();
+  if (Status s = (*file)->Write(data); !s.ok()) return s;
+  return (*file)->Commit();
 }
 
 Status WriteFileFrom(const std::string& path, BlobReader& reader) {
-  return WriteThroughTemporary(path, [&](int fd, const std::string& temporary) -> Status {
-    std::vector<char> buffer(kIoBytes);
-    for (;;) {
-      Result<std::size_t> n = reader.Read(buffer.data(), buffer.size());
-      if (!n) return n.error();
-      if (*n == 0) return {};
-      if (Status s = WriteAll(fd, temporary, buffer.data(), *n); !s.ok()) return s;
-    }
-  });
+  Result<std::unique_ptr<AtomicFile>> file = AtomicFile::Create(path);
+  if (!file) return file.error();
+  std::vector<char> buffer(kIoBytes);
+  for (;;) {
+    Result<std::size_t> n = reader.Read(buffer.data(), buffer.size());
+    if (!n) return n.error();
+    if (*n == 0) return (*file)->Commit();
+    if (Status s = (*file)->Write(std::string_view(buffer.data(), *n)); !s.ok()) return s;
+  }
 }
 
 Status MakeDirectories(const std::string& path) {

@@ -5,6 +5,7 @@
 #define BERTH_SRC_TRANSFER_FILES_H_
 
 #include <cstddef>
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -26,6 +27,27 @@ Result<std::string> ReadWholeFile(const std::string& path, std::size_t max_bytes
 std::string TemporaryNameFor(const std::string& path);
 // Removes "DIR/.tmp-*-PID-*" files whose process is gone.
 void RemoveStaleTemporaries(const std::string& dir);
+
+// A file written through a temporary file beside it (TemporaryNameFor):
+// Commit renames it into place; destroyed uncommitted, the temporary file is
+// removed. Nothing half-written is ever at `path`.
+class AtomicFile {
+ public:
+  static Result<std::unique_ptr<AtomicFile>> Create(const std::string& path);
+  ~AtomicFile();
+  AtomicFile(const AtomicFile&) = delete;
+  AtomicFile& operator=(const AtomicFile&) = delete;
+
+  Status Write(std::string_view data);  // "write TEMPORARY: reason"
+  Status Commit();                      // close, rename
+
+ private:
+  AtomicFile(std::string path, std::string temporary, int fd)
+      : path_(std::move(path)), temporary_(std::move(temporary)), fd_(fd) {}
+  std::string path_, temporary_;
+  int fd_;
+  bool committed_ = false;
+};
 
 // Writes `data` to a temporary file and renames it to `path`.
 Status ReplaceFile(const std::string& path, std::string_view data);

@@ -5,6 +5,7 @@
 #ifndef BERTH_SRC_TRANSFER_LOCATION_H_
 #define BERTH_SRC_TRANSFER_LOCATION_H_
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -43,6 +44,22 @@ class Location {
   virtual Status PutBlob(const Descriptor& blob, const BlobOpener& open) = 0;
   virtual Status PutManifest(std::string_view tag, const ManifestBytes& manifest, bool top) = 0;
   virtual Status Commit() { return {}; }
+
+  // Blobs as pushed streams, where both sides can (a registry source into a
+  // layout): no thread and no buffer between them. StreamBlob hands the
+  // blob's bytes to `sink`, checked as OpenBlob's readers check them;
+  // BeginBlob gives a writer whose Commit makes the blob visible (destroyed
+  // uncommitted, it leaves nothing).
+  class BlobWriter {
+   public:
+    virtual ~BlobWriter() = default;
+    virtual Status Write(std::string_view chunk) = 0;
+    virtual Status Commit() = 0;
+  };
+  virtual bool streams_blobs() const { return false; }
+  virtual Status StreamBlob(const Descriptor& blob, const BlobSink& sink);
+  virtual bool takes_blob_streams() const { return false; }
+  virtual Result<std::unique_ptr<BlobWriter>> BeginBlob(const Descriptor& blob);
 
   // The registry repository behind a registry location (mounts), else null.
   virtual RemoteRepository* remote() { return nullptr; }

@@ -49,6 +49,17 @@ class DirectoryLock {
   int fd_;
 };
 
+// A blob written into its file through an AtomicFile.
+class FileBlobWriter final : public Location::BlobWriter {
+ public:
+  explicit FileBlobWriter(std::unique_ptr<AtomicFile> file) : file_(std::move(file)) {}
+  Status Write(std::string_view chunk) override { return file_->Write(chunk); }
+  Status Commit() override { return file_->Commit(); }
+
+ private:
+  std::unique_ptr<AtomicFile> file_;
+};
+
 class OciLayout final : public Location {
  public:
   OciLayout(std::string dir, std::string ref, const LayoutNaming& naming, std::size_t max_manifest_bytes)
@@ -175,6 +186,17 @@ class OciLayout final : public Location {
     struct stat st {};
     if (::stat(BlobPath(blob.digest).c_str(), &st) != 0) return false;
     return blob.size < 0 || st.st_size == blob.size;
+  }
+
+  bool takes_blob_streams() const override { return true; }
+  Result<std::unique_ptr<BlobWriter>> BeginBlob(const Descriptor& blob) override {
+    if (!registry::IsValidDigest(blob.digest)) {
+      return Error(ErrorKind::kInvalidParameter, "invalid digest: " + blob.digest);
+    }
+    if (Status dir = EnsureBlobDirectory(blob.digest); !dir.ok()) return dir.error();
+    Result<std::unique_ptr<AtomicFile>> file = AtomicFile::Create(BlobPath(blob.digest));
+    if (!file) return file.error();
+    return std::unique_ptr<BlobWriter>(std::make_unique<FileBlobWriter>(std::move(*file)));
   }
 
   Status PutBlob(const Descriptor& blob, const BlobOpener& open) override {

@@ -41,6 +41,11 @@ class RegistryLocation final : public Location {
     return put.status();
   }
 
+  bool streams_blobs() const override { return true; }
+  Status StreamBlob(const Descriptor& blob, const BlobSink& sink) override {
+    return repository_->FetchBlob(blob, sink);
+  }
+
   RemoteRepository* remote() override { return repository_.get(); }
 
  private:
