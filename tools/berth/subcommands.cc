@@ -309,7 +309,7 @@ void NewCopyCommand(CLI::App& app, CliContext& cli) {
   CLI::App* cmd = app.add_subcommand(
       "copy",
       "Copy an image between registries, OCI layouts and archives (docker://REF, oci:DIR[:REF], "
-      "oci-archive:FILE[:REF], docker-archive:FILE[:REF]; a bare reference is docker://); prints the "
+      "oci-archive:FILE[:REF], docker-archive:FILE[:NAME:TAG]; a bare reference is docker://); prints the "
       "destination's digest");
   cmd->add_option("SOURCE", o->copy.source, "where the image is")->required();
   cmd->add_option("DESTINATION", o->copy.destination, "where it goes")->required();
@@ -335,7 +335,9 @@ void NewTagsCommand(CLI::App& app, CliContext& cli) {
   };
   auto o = std::make_shared<Options>();
   CLI::App* cmd = app.add_subcommand("tags", "List a repository's tags (every page), or an OCI layout's REFs");
-  cmd->add_option("REPOSITORY", o->location, "a repository (docker://… or a reference), or oci:DIR")->required();
+  cmd->add_option("REPOSITORY", o->location,
+                  "a repository (docker://… or a reference), or oci:DIR, oci-archive:FILE, docker-archive:FILE")
+      ->required();
   cmd->add_option("--creds", o->creds, "USER[:PASS] for the registry");
   AddRegistryOptions(cmd, o->registry);
   AddCredentialsDirOption(cmd, o->config_dir);
@@ -353,7 +355,9 @@ void NewManifestCommand(CLI::App& app, CliContext& cli) {
   auto o = std::make_shared<Options>();
   CLI::App* cmd = app.add_subcommand(
       "manifest", "Print an image's manifest exactly as stored (as skopeo inspect --raw, crane manifest)");
-  cmd->add_option("IMAGE", o->location, "a reference, docker://…, or oci:DIR[:REF]")->required();
+  cmd->add_option("IMAGE", o->location,
+                  "a reference, docker://…, oci:DIR[:REF], oci-archive:FILE[:REF] or docker-archive:FILE[:NAME:TAG]")
+      ->required();
   cmd->add_option("--platform", o->platform, "os/arch[/variant]: that platform's manifest of an index");
   cmd->add_option("--creds", o->creds, "USER[:PASS] for the registry");
   AddRegistryOptions(cmd, o->registry);
