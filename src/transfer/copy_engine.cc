@@ -38,15 +38,6 @@ bool IsForeignLayer(const Descriptor& d) {
          d.media_type.find("nondistributable") != std::string::npos;
 }
 
-std::string IndexOf(std::string_view media_type, const std::vector<Descriptor>& entries) {
-  std::string out = "{\"schemaVersion\":2,\"mediaType\":\"" + std::string(media_type) + "\",\"manifests\":[";
-  for (std::size_t i = 0; i < entries.size(); ++i) {
-    if (i) out += ',';
-    MarshalTo(out, entries[i]);
-  }
-  return out + "]}";
-}
-
 // Counts a blob's bytes into progress events as the destination reads them.
 class CountingReader final : public BlobReader {
  public:
@@ -94,7 +85,10 @@ class Copier {
     const std::string from = Named(source_label_, source_ref);
     Result<ManifestBytes> top = source_.GetManifest(source_ref);
     if (!top) return Error(top.error().kind(), from + ": " + top.error().message());
-    if (Status s = SelectPlatforms(*top, from); !s.ok()) return s;
+    if (Status s = transfer::SelectPlatforms(source_, destination_.single_image(), options_.platforms, *top, from);
+        !s.ok()) {
+      return s;
+    }
     const bool by_digest = destination_tag.find(':') != std::string::npos;
     if (by_digest && destination_tag != top->digest) {
       return Error(ErrorKind::kInvalidParameter,
@@ -139,78 +133,6 @@ class Copier {
       return label;
     }
     return label + (ref.find(':') != std::string::npos ? "@" : ":") + ref;
-  }
-
-  // With --platform: one platform's image manifest in place of the index,
-  // or an index of the platforms asked for (in the index's order). An image
-  // manifest must be for one of them.
-  Status SelectPlatforms(ManifestBytes& top, const std::string& name) {
-    std::vector<Platform> wanted = options_.platforms;
-    if (!registry::IsIndexType(top.media_type)) return CheckImagePlatform(top, wanted, name);
-    if (wanted.empty() && destination_.single_image()) wanted.push_back(transfer::HostPlatform());
-    if (wanted.empty()) return {};
-    if (wanted.size() > 1 && destination_.single_image()) {
-      return Error(ErrorKind::kInvalidParameter, "a docker archive holds one image: give one --platform (" +
-                                                     std::to_string(wanted.size()) + " were given)");
-    }
-    registry::ManifestDocument index;
-    if (Status s = registry::DecodeDocument(top.bytes, index); !s.ok()) {
-      return Error(ErrorKind::kSystem, name + ": manifest " + top.digest + ": " + s.message());
-    }
-    for (const Platform& want : wanted) {
-      if (std::none_of(index.manifests.begin(), index.manifests.end(),
-                       [&](const Descriptor& d) { return transfer::PlatformMatches(want, d.platform); })) {
-        std::string has;
-        for (const Descriptor& d : index.manifests) {
-          if (!d.platform) continue;
-          const std::string text = transfer::PlatformText(*d.platform);
-          if (has.find(text) == std::string::npos) has += (has.empty() ? "" : ", ") + text;
-        }
-        return Error(ErrorKind::kNotFound, "no image for platform " + transfer::PlatformText(want) + " in " + name +
-                                               " (it has " + (has.empty() ? "none" : has) + ")");
-      }
-    }
-    std::vector<Descriptor> chosen;
-    for (const Descriptor& d : index.manifests) {
-      if (std::any_of(wanted.begin(), wanted.end(),
-                      [&](const Platform& want) { return transfer::PlatformMatches(want, d.platform); })) {
-        chosen.push_back(d);
-        if (wanted.size() == 1) break;
-      }
-    }
-    if (chosen.size() == 1) {
-      Result<ManifestBytes> image = source_.GetManifest(chosen.front().digest);
-      if (!image) return image.error();
-      top = std::move(*image);
-      return {};
-    }
-    top.bytes = IndexOf(top.media_type, chosen);
-    top.digest = registry::Sha256Digest(top.bytes);
-    return {};
-  }
-
-  // --platform given for a single image: its config must be for one of them.
-  Status CheckImagePlatform(const ManifestBytes& image, const std::vector<Platform>& wanted, const std::string& name) {
-    if (wanted.empty()) return {};
-    registry::ManifestDocument doc;
-    if (!registry::DecodeDocument(image.bytes, doc).ok() || !doc.config) return {};  // the walk says what is wrong
-    Result<std::unique_ptr<BlobReader>> reader = source_.OpenBlob(*doc.config)();
-    if (!reader) return Error(reader.error().kind(), name + ": " + reader.error().message());
-    std::string config;
-    char buffer[64 << 10];
-    for (;;) {
-      Result<std::size_t> n = (*reader)->Read(buffer, sizeof buffer);
-      if (!n) return Error(n.error().kind(), name + ": " + n.error().message());
-      if (*n == 0) break;
-      config.append(buffer, *n);
-      if (config.size() > (4u << 20)) return {};
-    }
-    Platform platform;
-    if (!Unmarshal(config, platform).ok() || platform.os.empty()) return {};
-    for (const Platform& want : wanted)
-      if (transfer::PlatformMatches(want, platform)) return {};
-    return Error(ErrorKind::kNotFound, name + " is an image for " + transfer::PlatformText(platform) + ", not " +
-                                           transfer::PlatformText(wanted.front()));
   }
 
   // The manifests under `manifest` (children before their parents) and the
@@ -322,7 +244,7 @@ class Copier {
       }
     }
     if (!changed) return {};
-    ManifestBytes index{IndexOf(registry::kOciIndex, merged), std::string(registry::kOciIndex), ""};
+    ManifestBytes index{transfer::IndexOf(registry::kOciIndex, merged), std::string(registry::kOciIndex), ""};
     index.digest = registry::Sha256Digest(index.bytes);
     std::string tag = subject;
     tag[tag.find(':')] = '-';
