@@ -160,7 +160,7 @@ class ArchiveLocation final : public Location {
 };
 
 // A read-only location over an unpacked tar, keeping the directory alive.
-class UnpackedLocation final : public Location {
+class UnpackedLocation final : public ReadOnlyLocation {
  public:
   UnpackedLocation(std::unique_ptr<ScratchDirectory> scratch, std::unique_ptr<Location> inner)
       : scratch_(std::move(scratch)), inner_(std::move(inner)) {}
@@ -169,13 +169,8 @@ class UnpackedLocation final : public Location {
   BlobOpener OpenBlob(const Descriptor& blob) override { return inner_->OpenBlob(blob); }
   Result<std::vector<std::string>> Tags() override { return inner_->Tags(); }
   Result<std::vector<Descriptor>> Referrers(std::string_view digest) override { return inner_->Referrers(digest); }
-  Result<std::optional<std::string>> TaggedDigest(std::string_view) override { return ReadOnly(); }
-  Result<bool> HasBlob(const Descriptor&) override { return ReadOnly(); }
-  Status PutBlob(const Descriptor&, const BlobOpener&) override { return ReadOnly(); }
-  Status PutManifest(std::string_view, const ManifestBytes&, bool) override { return ReadOnly(); }
 
  private:
-  static Error ReadOnly() { return Error(ErrorKind::kInvalidParameter, "an archive being read cannot be written"); }
   std::unique_ptr<ScratchDirectory> scratch_;
   std::unique_ptr<Location> inner_;
 };

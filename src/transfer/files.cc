@@ -181,6 +181,20 @@ Status WriteFileFrom(const std::string& path, BlobReader& reader) {
   }
 }
 
+Status ForEachChunk(const std::string& path, const std::function<Status(std::string_view)>& chunk) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return FileError("open", path, errno);
+  FdCloser closer(fd);
+  std::vector<char> buffer(kIoBytes);
+  for (;;) {
+    ssize_t n = ::read(fd, buffer.data(), buffer.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return FileError("read", path, errno);
+    if (n == 0) return {};
+    if (Status s = chunk(std::string_view(buffer.data(), static_cast<std::size_t>(n))); !s.ok()) return s;
+  }
+}
+
 Status MakeDirectories(const std::string& path) {
   std::string partial;
   std::size_t pos = 0;

@@ -5,6 +5,7 @@
 #define BERTH_SRC_TRANSFER_FILES_H_
 
 #include <cstddef>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -54,6 +55,10 @@ Status ReplaceFile(const std::string& path, std::string_view data);
 // Writes everything `reader` gives to a temporary file, then renames it to
 // `path`; the temporary file is removed on any error.
 Status WriteFileFrom(const std::string& path, BlobReader& reader);
+
+// Reads the whole file at `path` in pieces of up to 256 KiB, handing each
+// to `chunk` (whose error stops the reading and is returned).
+Status ForEachChunk(const std::string& path, const std::function<Status(std::string_view)>& chunk);
 
 // mkdir -p.
 Status MakeDirectories(const std::string& path);

@@ -35,28 +35,18 @@ Result<std::string> LayerMediaType(const std::string& path) {
 
 // sha256 and size of a whole file.
 Result<Descriptor> Describe(const std::string& path, std::string media_type) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return FileError("open", path, errno);
   registry::Sha256Stream hasher;
-  std::string buffer(256 << 10, '\0');
   std::int64_t size = 0;
-  for (;;) {
-    ssize_t n = ::read(fd, buffer.data(), buffer.size());
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) {
-      int e = errno;
-      ::close(fd);
-      return FileError("read", path, e);
-    }
-    if (n == 0) break;
-    hasher.Update(std::string_view(buffer.data(), static_cast<std::size_t>(n)));
-    size += n;
-  }
-  ::close(fd);
+  Status read = ForEachChunk(path, [&](std::string_view chunk) -> Status {
+    hasher.Update(chunk);
+    size += static_cast<std::int64_t>(chunk.size());
+    return {};
+  });
+  if (!read.ok()) return read.error();
   return Descriptor{std::move(media_type), hasher.Finish(), size};
 }
 
-class LegacyDockerArchive final : public Location {
+class LegacyDockerArchive final : public ReadOnlyLocation {
  public:
   LegacyDockerArchive(std::string dir, std::string reference)
       : dir_(std::move(dir)), reference_(std::move(reference)) {}
@@ -102,13 +92,8 @@ class LegacyDockerArchive final : public Location {
     return reference_.empty() ? std::vector<std::string>() : std::vector<std::string>{reference_};
   }
   Result<std::vector<Descriptor>> Referrers(std::string_view) override { return std::vector<Descriptor>(); }
-  Result<std::optional<std::string>> TaggedDigest(std::string_view) override { return ReadOnly(); }
-  Result<bool> HasBlob(const Descriptor&) override { return ReadOnly(); }
-  Status PutBlob(const Descriptor&, const BlobOpener&) override { return ReadOnly(); }
-  Status PutManifest(std::string_view, const ManifestBytes&, bool) override { return ReadOnly(); }
 
  private:
-  static Error ReadOnly() { return Error(ErrorKind::kInvalidParameter, "an archive being read cannot be written"); }
   static std::string DescriptorJson(const Descriptor& d) {
     return "{\"mediaType\":\"" + d.media_type + "\",\"size\":" + std::to_string(d.size) + ",\"digest\":\"" + d.digest +
            "\"}";

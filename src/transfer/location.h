@@ -69,6 +69,16 @@ class Location {
   virtual bool single_image() const { return false; }
 };
 
+// A location that is only read (an archive being read): every write is
+// kInvalidParameter "an archive being read cannot be written".
+class ReadOnlyLocation : public Location {
+ public:
+  Result<std::optional<std::string>> TaggedDigest(std::string_view) override;
+  Result<bool> HasBlob(const Descriptor&) override;
+  Status PutBlob(const Descriptor&, const BlobOpener&) override;
+  Status PutManifest(std::string_view, const ManifestBytes&, bool) override;
+};
+
 }  // namespace berth::transfer
 
 #endif  // BERTH_SRC_TRANSFER_LOCATION_H_

@@ -116,7 +116,6 @@ Status PackTar(const std::string& dir, const std::string& path) {
     ::unlink(temporary.c_str());
     return e;
   };
-  std::vector<char> buffer(256 << 10);
   for (const std::filesystem::path& file : files) {
     const std::string name = std::filesystem::relative(file, dir).string();
     struct stat st {};
@@ -130,23 +129,13 @@ Status PackTar(const std::string& dir, const std::string& path) {
     if (archive_write_header(out.get(), entry.get()) != ARCHIVE_OK) {
       return fail(Error(ErrorKind::kSystem, "write " + temporary + ": " + archive_error_string(out.get())));
     }
-    int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) return fail(FileError("open", file.string(), errno));
-    for (;;) {
-      ssize_t n = ::read(fd, buffer.data(), buffer.size());
-      if (n < 0 && errno == EINTR) continue;
-      if (n < 0) {
-        int e = errno;
-        ::close(fd);
-        return fail(FileError("read", file.string(), e));
+    Status copied = ForEachChunk(file.string(), [&](std::string_view chunk) -> Status {
+      if (archive_write_data(out.get(), chunk.data(), chunk.size()) != static_cast<la_ssize_t>(chunk.size())) {
+        return Error(ErrorKind::kSystem, "write " + temporary + ": " + archive_error_string(out.get()));
       }
-      if (n == 0) break;
-      if (archive_write_data(out.get(), buffer.data(), static_cast<size_t>(n)) != n) {
-        ::close(fd);
-        return fail(Error(ErrorKind::kSystem, "write " + temporary + ": " + archive_error_string(out.get())));
-      }
-    }
-    ::close(fd);
+      return {};
+    });
+    if (!copied.ok()) return fail(copied.error());
   }
   if (archive_write_close(out.get()) != ARCHIVE_OK) {
     return fail(Error(ErrorKind::kSystem, "write " + temporary + ": " + archive_error_string(out.get())));

@@ -108,8 +108,15 @@ CommandOutput CopyRun(const ConfigRequest& config, const std::string& certs_dir,
   return out;
 }
 
-CommandOutput TagsRun(const ConfigRequest& config, const std::string& certs_dir, const std::string& location,
-                      const std::string& creds, const std::string& config_dir, const Prompt& prompt) {
+namespace {
+
+// What `tags` and `manifest` share: the location read with a registry
+// client, the --creds flag's credentials or the stored ones; `read` gives
+// what is printed.
+using LocationRead = std::function<Result<std::string>(RegistryClient&, const ImageLocation&, const AuthResolver&)>;
+CommandOutput ReadLocation(const ConfigRequest& config, const std::string& certs_dir, const std::string& location,
+                           const std::string& creds, const std::string& config_dir, const Prompt& prompt,
+                           const LocationRead& read) {
   Result<ImageLocation> where = LocationOf(location);
   if (!where) return Failure(where.error().message());
   std::vector<std::string> warnings;
@@ -119,37 +126,45 @@ CommandOutput TagsRun(const ConfigRequest& config, const std::string& certs_dir,
   Result<AuthResolver> auth = sides.For(creds, "--creds");
   if (!auth) return Failure(auth.error().message(), warnings);
   RegistryClient client(**service);
-  Result<std::vector<std::string>> tags = ListTags(client, *where, *auth);
-  if (!tags) return Failure(tags.error().message(), warnings);
+  Result<std::string> text = read(client, *where, *auth);
+  if (!text) return Failure(text.error().message(), warnings);
   CommandOutput out;
   out.err = Joined(warnings);
-  for (const std::string& tag : *tags) out.out += (out.out.empty() ? "" : "\n") + tag;
+  out.out = std::move(*text);
   return out;
+}
+
+}  // namespace
+
+CommandOutput TagsRun(const ConfigRequest& config, const std::string& certs_dir, const std::string& location,
+                      const std::string& creds, const std::string& config_dir, const Prompt& prompt) {
+  return ReadLocation(
+      config, certs_dir, location, creds, config_dir, prompt,
+      [](RegistryClient& client, const ImageLocation& where, const AuthResolver& auth) -> Result<std::string> {
+        Result<std::vector<std::string>> tags = ListTags(client, where, auth);
+        if (!tags) return tags.error();
+        std::string lines;
+        for (const std::string& tag : *tags) lines += (lines.empty() ? "" : "\n") + tag;
+        return lines;
+      });
 }
 
 CommandOutput ManifestRun(const ConfigRequest& config, const std::string& certs_dir, const std::string& location,
                           const std::string& platform, const std::string& creds, const std::string& config_dir,
                           const Prompt& prompt) {
-  Result<ImageLocation> where = LocationOf(location);
-  if (!where) return Failure(where.error().message());
   std::optional<Platform> wanted;
   if (!platform.empty()) {
     Result<Platform> parsed = ParsePlatform(platform);
     if (!parsed) return Failure(parsed.error().message());
     wanted = std::move(*parsed);
   }
-  std::vector<std::string> warnings;
-  auto service = ServiceFor(config, certs_dir, warnings);
-  if (!service) return Failure(service.error().message(), warnings);
-  SideResolvers sides(config_dir, warnings, prompt);
-  Result<AuthResolver> auth = sides.For(creds, "--creds");
-  if (!auth) return Failure(auth.error().message(), warnings);
-  RegistryClient client(**service);
-  Result<ManifestBytes> manifest = GetImageManifest(client, *where, wanted, *auth);
-  if (!manifest) return Failure(manifest.error().message(), warnings);
-  CommandOutput out;
-  out.err = Joined(warnings);
-  out.out = std::move(manifest->bytes);
+  CommandOutput out = ReadLocation(
+      config, certs_dir, location, creds, config_dir, prompt,
+      [&](RegistryClient& client, const ImageLocation& where, const AuthResolver& auth) -> Result<std::string> {
+        Result<ManifestBytes> manifest = GetImageManifest(client, where, wanted, auth);
+        if (!manifest) return manifest.error();
+        return std::move(manifest->bytes);
+      });
   out.raw = true;
   return out;
 }
