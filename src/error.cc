@@ -12,11 +12,12 @@ struct KindRow {
   std::string_view name;
   int status;
 };
-constexpr std::array<KindRow, 7> kKinds{{
+constexpr std::array<KindRow, 8> kKinds{{
     {ErrorKind::kInvalidParameter, "invalid parameter", 400},
     {ErrorKind::kUnauthorized, "unauthorized", 401},
     {ErrorKind::kForbidden, "forbidden", 403},
     {ErrorKind::kNotFound, "not found", 404},
+    {ErrorKind::kConflict, "conflict", 409},
     {ErrorKind::kTooManyRequests, "too many requests", 429},
     {ErrorKind::kUnavailable, "unavailable", 503},
     {ErrorKind::kSystem, "system", 500},

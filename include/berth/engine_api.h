@@ -7,6 +7,7 @@
 #define BERTH_ENGINE_API_H_
 
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -26,8 +27,25 @@ struct EngineRequest {
   // Header names in lower case, in the order sent.
   std::vector<std::pair<std::string, std::string>> headers;
   std::string body;
+  // Routes that take large bodies (POST /images/load, see
+  // EngineApi::SpoolsBody) get theirs in this file instead of `body`; the
+  // server removes it after the request.
+  std::string body_file;
 
   std::string Header(std::string_view lower_name) const;
+};
+
+// Where a streamed response body goes (pulls, pushes, saves, loads): the
+// server sends each Write as one HTTP chunk and waits until it is written,
+// so a slow client slows the producer and nothing piles up in memory.
+class ResponseStream {
+ public:
+  virtual ~ResponseStream() = default;
+  // false once the client has gone: the producer should stop then (a pull
+  // is cancelled when its client disconnects, as dockerd's is).
+  virtual bool Write(std::string_view bytes) = 0;
+  // Whether the client is still there (without writing).
+  virtual bool Alive() const = 0;
 };
 
 struct EngineResponse {
@@ -40,6 +58,13 @@ struct EngineResponse {
   // The message of the error the body carries, when the route failed (for
   // logs, as dockerd logs its 5xx errors); "" otherwise. Never a secret.
   std::string error;
+  // Set for streamed bodies: the server calls this on a worker thread; the
+  // status and headers above go out with the first Write (chunked, no
+  // Content-Length), the body ends when it returns. What it returns is
+  // the answer when it wrote nothing (an error found before any output is
+  // an HTTP error, as dockerd answers it); after output only its `error`
+  // is read (for the log: the error was written in the stream).
+  std::function<EngineResponse(ResponseStream&)> stream;
 };
 
 struct EngineOptions {
@@ -58,12 +83,21 @@ struct EngineOptions {
   std::chrono::milliseconds inspect_cache_ttl{0};
   std::size_t inspect_cache_entries = 10000;
   RegistryClientOptions client;
+  // What /info reports as DockerRootDir (berthd's --data-root).
+  std::string data_root;
 };
+
+class ImageStore;
 
 class EngineApi {
  public:
   // `service` must outlive the API; its reloads apply to later requests.
+  // The image routes use `images` (made with client()); without one they
+  // answer 503.
   EngineApi(const RegistryService& service, EngineOptions options);
+  void SetImageStore(ImageStore* images);
+  // The registry client the routes use (pulls and pushes too).
+  RegistryClient& client();
   ~EngineApi();
   EngineApi(const EngineApi&) = delete;
   EngineApi& operator=(const EngineApi&) = delete;
@@ -75,6 +109,10 @@ class EngineApi {
   // cache hits); nullopt otherwise — then Handle, on a thread that may
   // block. Lets a server answer these on its I/O threads.
   std::optional<EngineResponse> HandleWithoutBlocking(const EngineRequest& request);
+
+  // Whether the route of this request takes its body spooled into a file
+  // (EngineRequest::body_file) without a size limit: POST /images/load.
+  bool SpoolsBody(std::string_view method, std::string_view target) const;
 
   // GET /metrics: Prometheus text (requests by route and status, registry
   // round trips, cache hits, retries, rate limits).

@@ -19,13 +19,14 @@ enum class ErrorKind {
   kNotFound,          // 404
   kUnavailable,       // 503
   kTooManyRequests,   // 429 (a registry's TOOMANYREQUESTS)
+  kConflict,          // 409 (an image in use by another name, a name taken)
   kSystem,            // 500: also transport failures, as in the Engine
 };
 
 std::string_view ErrorKindName(ErrorKind kind);
 
 // The HTTP status the Engine answers for a kind (errdefs → 400, 401, 403,
-// 404, 429, 503, 500).
+// 404, 409, 429, 503, 500).
 int HttpStatusOf(ErrorKind kind);
 // The kind for an HTTP status, as the Engine's client reads an answer
 // (errdefs.FromStatusCode, with 429 kept apart): the statuses above map

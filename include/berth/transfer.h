@@ -86,6 +86,10 @@ struct CopyOptions {
   AuthResolver destination_auth;
   // Called from the copying threads, one event at a time.
   std::function<void(const CopyEvent&)> on_event;
+  // Polled before each blob and as its bytes move: true stops the copy
+  // (kSystem "context canceled", as the Engine says it), leaving nothing
+  // half-written.
+  std::function<bool()> cancelled;
 };
 
 // Eight blobs in flight at once. Measured with `JOBS=N bench/copy_compare`

@@ -54,6 +54,40 @@ EngineResponse SearchWithQuery(const Context& c, const RouteCall& call) {
   return parsed.ok() ? engine::SearchRoute(c, call.request, query) : ErrorResponse(parsed.error(), c.api_version);
 }
 
+// A route handler that reads the query: `handle` gets it parsed.
+template <EngineResponse (*handle)(const Context&, const RouteCall&, const detail::QueryValues&)>
+EngineResponse WithQuery(const Context& c, const RouteCall& call) {
+  detail::QueryValues query;
+  Status parsed = detail::ParseQuery(call.query, query);
+  return parsed.ok() ? handle(c, call, query) : ErrorResponse(parsed.error(), c.api_version);
+}
+
+EngineResponse ImageList(const Context& c, const RouteCall&, const detail::QueryValues& q) {
+  return engine::ImageListRoute(c, q);
+}
+EngineResponse ImageCreate(const Context& c, const RouteCall& call, const detail::QueryValues& q) {
+  return engine::ImageCreateRoute(c, call.request, q);
+}
+EngineResponse ImageLoad(const Context& c, const RouteCall& call, const detail::QueryValues& q) {
+  return engine::ImageLoadRoute(c, call.request, q);
+}
+EngineResponse ImagePrune(const Context& c, const RouteCall&, const detail::QueryValues& q) {
+  return engine::ImagePruneRoute(c, q);
+}
+EngineResponse ImageSaveMany(const Context& c, const RouteCall&, const detail::QueryValues& q) {
+  auto it = q.find("names");
+  return engine::ImageSaveRoute(c, it == q.end() ? std::vector<std::string>() : it->second);
+}
+EngineResponse ImagePush(const Context& c, const RouteCall& call, const detail::QueryValues& q) {
+  return engine::ImagePushRoute(c, call.request, call.name, q);
+}
+EngineResponse ImageTag(const Context& c, const RouteCall& call, const detail::QueryValues& q) {
+  return engine::ImageTagRoute(c, call.name, q);
+}
+EngineResponse ImageDelete(const Context& c, const RouteCall& call, const detail::QueryValues& q) {
+  return engine::ImageDeleteRoute(c, call.name, q);
+}
+
 // dockerd's registry routes, in the order they are matched.
 constexpr Route kRoutes[] = {
     {"/_ping", "GET", "HEAD", "/_ping", "", Waits::kNever,
@@ -68,6 +102,21 @@ constexpr Route kRoutes[] = {
     {"/distribution/{name}/json", "GET", "", "/distribution/", "/json", Waits::kUnlessCached,
      [](const Context& c, const RouteCall& call) { return engine::DistributionRoute(c, call.request, call.name); },
      [](const Context& c, const RouteCall& call) { return engine::CachedDistribution(c, call.request, call.name); }},
+    // The image routes: exact paths first, then those with {name}.
+    {"/images/json", "GET", "", "/images/json", "", Waits::kOnRegistry, &WithQuery<&ImageList>},
+    {"/images/get", "GET", "", "/images/get", "", Waits::kOnRegistry, &WithQuery<&ImageSaveMany>},
+    {"/images/create", "POST", "", "/images/create", "", Waits::kOnRegistry, &WithQuery<&ImageCreate>},
+    {"/images/load", "POST", "", "/images/load", "", Waits::kOnRegistry, &WithQuery<&ImageLoad>},
+    {"/images/prune", "POST", "", "/images/prune", "", Waits::kOnRegistry, &WithQuery<&ImagePrune>},
+    {"/images/{name}/json", "GET", "", "/images/", "/json", Waits::kOnRegistry,
+     [](const Context& c, const RouteCall& call) { return engine::ImageInspectRoute(c, call.name); }},
+    {"/images/{name}/history", "GET", "", "/images/", "/history", Waits::kOnRegistry,
+     [](const Context& c, const RouteCall& call) { return engine::ImageHistoryRoute(c, call.name); }},
+    {"/images/{name}/get", "GET", "", "/images/", "/get", Waits::kOnRegistry,
+     [](const Context& c, const RouteCall& call) { return engine::ImageSaveRoute(c, {call.name}); }},
+    {"/images/{name}/push", "POST", "", "/images/", "/push", Waits::kOnRegistry, &WithQuery<&ImagePush>},
+    {"/images/{name}/tag", "POST", "", "/images/", "/tag", Waits::kOnRegistry, &WithQuery<&ImageTag>},
+    {"/images/{name}", "DELETE", "", "/images/", "", Waits::kOnRegistry, &WithQuery<&ImageDelete>},
 };
 
 // Names metrics count under: the routes', then what no route answers.
@@ -77,10 +126,11 @@ constexpr std::string_view kUnknownRoute = "unknown";
 constexpr std::string_view kOptionsRoute = "OPTIONS";
 
 // The route for a method and an unversioned path, and the {name} in it.
+// A route's path ending in '/' is the part before {name}.
 const Route* MatchRoute(std::string_view method, std::string_view path, std::string_view* name) {
   for (const Route& r : kRoutes) {
     if (method != r.method && (r.also_method.empty() || method != r.also_method)) continue;
-    if (r.suffix.empty()) {
+    if (!r.path.ends_with('/')) {
       if (path == r.path) return &r;
       continue;
     }
@@ -156,6 +206,7 @@ struct EngineApi::Impl {
   RegistryClient client;
   engine::InspectCache cache;
   const std::string server_header;
+  ImageStore* images = nullptr;
 
   mutable std::mutex mu;
   std::map<std::pair<std::string, int>, std::uint64_t> requests;  // (route, status) → count
@@ -214,7 +265,7 @@ std::optional<EngineResponse> EngineApi::Impl::Dispatch(const EngineRequest& req
   if (unsupported) {
     response = ErrorResponse(*unsupported, version);
   } else {
-    Context c{service, options, client, cache, api_version};
+    Context c{service, options, client, cache, api_version, images};
     RouteCall call{request, raw_query, std::string(name)};
     if (may_block || route->waits == Waits::kNever) {
       response = route->handle(c, call);
@@ -228,6 +279,15 @@ std::optional<EngineResponse> EngineApi::Impl::Dispatch(const EngineRequest& req
   }
   response.route = std::string(route->name);
   AddMiddlewareHeaders(response, server_header, !unsupported);
+  if (response.stream) {
+    // A streamed route's answer without a body (an error before any output)
+    // gets the middleware's headers too.
+    response.stream = [inner = std::move(response.stream), this](ResponseStream& out) {
+      EngineResponse outcome = inner(out);
+      AddMiddlewareHeaders(outcome, server_header, true);
+      return outcome;
+    };
+  }
   return response;
 }
 
@@ -304,6 +364,20 @@ EngineApi::EngineApi(const RegistryService& service, EngineOptions options)
     : impl_(std::make_unique<Impl>(service, std::move(options))) {}
 
 EngineApi::~EngineApi() = default;
+
+void EngineApi::SetImageStore(ImageStore* images) {
+  impl_->images = images;
+}
+
+RegistryClient& EngineApi::client() {
+  return impl_->client;
+}
+
+bool EngineApi::SpoolsBody(std::string_view method, std::string_view target) const {
+  if (method != "POST") return false;
+  std::string_view path = target.substr(0, target.find('?'));
+  return SplitVersion(path).second == "/images/load";
+}
 
 EngineResponse EngineApi::Handle(const EngineRequest& request) {
   EngineResponse response = std::move(*impl_->Dispatch(request, true));

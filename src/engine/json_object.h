@@ -12,6 +12,10 @@ namespace berth::engine {
 
 class JsonObject {
  public:
+  // json.Marshal escapes <, > and & (the JSONMessage stream is written so);
+  // the API's other responses are not.
+  explicit JsonObject(bool escape_html = false) : escape_html_(escape_html) {}
+
   JsonObject& Str(std::string_view key, std::string_view value) {
     Key(key);
     Quote(value);
@@ -42,10 +46,11 @@ class JsonObject {
     out_ += ':';
   }
   void Quote(std::string_view s) {
-    json_detail::Writer w(/*escape_html=*/false, s.size() + 2);
+    json_detail::Writer w(escape_html_, s.size() + 2);
     w.String(s);
     out_.append(w.data(), w.size());
   }
+  bool escape_html_;
   std::string out_ = "{";
 };
 

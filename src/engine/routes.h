@@ -6,6 +6,7 @@
 #include <string_view>
 
 #include "berth/engine_api.h"
+#include "berth/image_store.h"
 #include "engine/inspect_cache.h"
 #include "internal/api_version.h"
 #include "internal/go_url.h"
@@ -18,6 +19,7 @@ struct Context {
   RegistryClient& client;
   InspectCache& cache;
   std::string_view api_version;  // of the request ("1.44" without a prefix)
+  ImageStore* images;            // null: no image routes
 };
 
 // A JSON body as the Engine writes it: Content-Type set, "\n" after.
@@ -35,6 +37,19 @@ EngineResponse DistributionRoute(const Context& c, const EngineRequest& request,
 // The cached answer of DistributionRoute, if there is one.
 std::optional<EngineResponse> CachedDistribution(const Context& c, const EngineRequest& request,
                                                  const std::string& name);
+
+// The image routes (image_routes.cc, image_stream_routes.cc).
+EngineResponse ImageListRoute(const Context& c, const detail::QueryValues& query);
+EngineResponse ImageInspectRoute(const Context& c, const std::string& name);
+EngineResponse ImageHistoryRoute(const Context& c, const std::string& name);
+EngineResponse ImageTagRoute(const Context& c, const std::string& name, const detail::QueryValues& query);
+EngineResponse ImageDeleteRoute(const Context& c, const std::string& name, const detail::QueryValues& query);
+EngineResponse ImagePruneRoute(const Context& c, const detail::QueryValues& query);
+EngineResponse ImageCreateRoute(const Context& c, const EngineRequest& request, const detail::QueryValues& query);
+EngineResponse ImagePushRoute(const Context& c, const EngineRequest& request, const std::string& name,
+                              const detail::QueryValues& query);
+EngineResponse ImageSaveRoute(const Context& c, std::vector<std::string> names);
+EngineResponse ImageLoadRoute(const Context& c, const EngineRequest& request, const detail::QueryValues& query);
 
 }  // namespace berth::engine
 

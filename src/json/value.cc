@@ -63,7 +63,9 @@ struct Codec<JsonValue> {
 
 namespace {
 
+// A negative depth writes compactly (json.Marshal), else indented.
 void Indent(std::string& out, int depth) {
+  if (depth < 0) return;
   out += '\n';
   out.append(static_cast<std::size_t>(depth), '\t');
 }
@@ -87,8 +89,8 @@ void Write(std::string& out, const JsonValue& v, int depth) {
       out += '[';
       for (std::size_t i = 0; i < v.items.size(); ++i) {
         if (i > 0) out += ',';
-        Indent(out, depth + 1);
-        Write(out, v.items[i], depth + 1);
+        Indent(out, depth < 0 ? depth : depth + 1);
+        Write(out, v.items[i], depth < 0 ? depth : depth + 1);
       }
       Indent(out, depth);
       out += ']';
@@ -101,10 +103,10 @@ void Write(std::string& out, const JsonValue& v, int depth) {
       out += '{';
       for (std::size_t i = 0; i < v.members.size(); ++i) {
         if (i > 0) out += ',';
-        Indent(out, depth + 1);
-        Write(out, JsonValue::String(v.members[i].first), depth + 1);
-        out += ": ";
-        Write(out, v.members[i].second, depth + 1);
+        Indent(out, depth < 0 ? depth : depth + 1);
+        Write(out, JsonValue::String(v.members[i].first), depth);
+        out += depth < 0 ? ":" : ": ";
+        Write(out, v.members[i].second, depth < 0 ? depth : depth + 1);
       }
       Indent(out, depth);
       out += '}';
@@ -145,6 +147,12 @@ Status ParseJson(std::string_view data, JsonValue& out) {
 std::string MarshalIndentTabs(const JsonValue& value) {
   std::string out;
   Write(out, value, 0);
+  return out;
+}
+
+std::string MarshalCompact(const JsonValue& value) {
+  std::string out;
+  Write(out, value, -1);
   return out;
 }
 

@@ -54,6 +54,8 @@ Status ParseJson(std::string_view data, JsonValue& out);
 
 // json.MarshalIndent(v, "", "\t") — Go's escaping, HTML characters included.
 std::string MarshalIndentTabs(const JsonValue& value);
+// json.Marshal(v): the same without indentation.
+std::string MarshalCompact(const JsonValue& value);
 
 }  // namespace berth::json_detail
 

@@ -12,10 +12,12 @@
 #include <condition_variable>
 #include <cstdlib>
 #include <ctime>
+#include <future>
 #include <mutex>
 #include <thread>
 
 #include "internal/ascii.h"
+#include "server/spool_body.h"
 
 namespace berth::server {
 namespace {
@@ -181,7 +183,10 @@ class ClientConnection : public Connection, public std::enable_shared_from_this<
   void Read() {
     if (server_.stopping) return Close();
     parser_.emplace();
-    parser_->eager(true);  // the body in the same pass as the header
+    // The header alone first: whether the body is spooled into a file is
+    // decided from it (Decide), then the body follows in the same pass.
+    parser_->eager(false);
+    decided_ = false;
     parser_->header_limit(
         static_cast<std::uint32_t>(std::min<std::size_t>(server_.options.max_header_bytes, 60u << 10)));
     parser_->body_limit(server_.options.max_body_bytes);
@@ -194,12 +199,21 @@ class ClientConnection : public Connection, public std::enable_shared_from_this<
   // reads more while it needs more: a plain read_some per arrival, without
   // Beast's composed read operations.
   void Parse() {
-    if (buffer_.size() > 0) {
+    while (buffer_.size() > 0) {
       beast::error_code ec;
-      buffer_.consume(parser_->put(buffer_.data(), ec));
-      if (!ec && parser_->is_done()) return OnRead({});
-      if (ec && ec != http::error::need_more) return OnRead(ec);
+      std::size_t used = parser_->put(buffer_.data(), ec);
+      buffer_.consume(used);
+      if (ec == http::error::need_more) break;
+      if (ec) return OnRead(ec);
+      if (parser_->is_done()) return OnRead({});
+      if (parser_->is_header_done() && !decided_) {
+        Decide();
+        continue;
+      }
+      if (used == 0) break;
     }
+    if (parser_->is_header_done() && !decided_) Decide();
+    if (spooling_) deadline = Clock::now() + server_.options.request_timeout;  // a large body: progress is enough
     if (ShouldSendContinue()) {
       // The client waits for this before it sends the body (curl waits a
       // second, others until they time out), as Go's server answers it.
@@ -222,6 +236,20 @@ class ClientConnection : public Connection, public std::enable_shared_from_this<
 
   static constexpr std::size_t kReadChunk = 16 * 1024;
 
+  // Once the header is read: a route that spools its body gets it in a
+  // file, without the body limit (an image tar of any size).
+  void Decide() {
+    decided_ = true;
+    const auto& req = parser_->get();
+    spooling_ = !server_.options.spool_dir.empty() &&
+                server_.api.SpoolsBody(std::string_view(req.method_string()), std::string_view(req.target()));
+    if (spooling_) {
+      parser_->get().body().spool_dir = server_.options.spool_dir;
+      parser_->body_limit(boost::none);
+    }
+    parser_->eager(true);
+  }
+
   // A request whose header asked for "Expect: 100-continue" (HTTP/1.1) and
   // whose body is still to come gets one interim 100 answer.
   bool ShouldSendContinue() const {
@@ -240,7 +268,7 @@ class ClientConnection : public Connection, public std::enable_shared_from_this<
     if (ec == http::error::header_limit) return Refuse(431, "Request Header Fields Too Large");
     if (ec == http::error::body_limit) return Refuse(413, "Payload Too Large");
     if (ec) return Refuse(400, "Bad Request");
-    http::request<http::string_body>& req = parser_->get();
+    http::request<SpoolBody>& req = parser_->get();
     keep_alive_ = req.keep_alive();
     version_ = req.version();
     head_ = req.method() == http::verb::head;
@@ -249,7 +277,12 @@ class ClientConnection : public Connection, public std::enable_shared_from_this<
     request.target = std::string(req.target());
     for (const auto& field : req)
       request.headers.emplace_back(detail::AsciiLower(field.name_string()), std::string(field.value()));
-    request.body = std::move(req.body());
+    if (spooling_) {
+      request.body_file = req.body().Release();
+      spooling_ = false;
+    } else {
+      request.body = std::move(req.body().text);
+    }
     started_ = Clock::now();
     ++server_.in_flight;
     // What needs no registry is answered right here; the rest may block and
@@ -265,14 +298,94 @@ class ClientConnection : public Connection, public std::enable_shared_from_this<
     deadline = Clock::time_point::max();
     asio::post(server_.workers, [self = this->shared_from_this(), request = std::move(request)]() mutable {
       EngineResponse response = self->server_.api.Handle(request);
-      const ServerOptions& o = self->server_.options;
-      if (o.on_request && (o.log_every_request || response.status >= 500)) {
-        double seconds = std::chrono::duration<double>(Clock::now() - self->started_).count();
-        self->server_.options.on_request(
-            AccessLog{request.method, request.target, response.route, response.status, seconds, response.error});
+      if (response.stream) {
+        self->Stream(request, response);
+      } else {
+        self->Log(request, response);
+        asio::post(self->socket_.get_executor(),
+                   [self, response = std::move(response)]() mutable { self->Write(response); });
       }
-      asio::post(self->socket_.get_executor(),
-                 [self, response = std::move(response)]() mutable { self->Write(response); });
+      if (!request.body_file.empty()) ::unlink(request.body_file.c_str());
+    });
+  }
+
+  void Log(const EngineRequest& request, const EngineResponse& response) {
+    const ServerOptions& o = server_.options;
+    // A streamed body's error comes after its 200: logged as a failure too.
+    const bool failed = response.status >= 500 || (response.stream && !response.error.empty());
+    if (o.on_request && (o.log_every_request || failed)) {
+      double seconds = std::chrono::duration<double>(Clock::now() - started_).count();
+      o.on_request(AccessLog{request.method, request.target, response.route, response.status, seconds, response.error});
+    }
+  }
+
+  // A streamed body, on a worker thread: the head goes with the first
+  // chunk the route writes, each chunk is waited for (so a slow client
+  // slows the route), then the last chunk. A client that goes away fails
+  // the next Write. A route that writes nothing answers whole.
+  class ChunkWriter final : public ResponseStream {
+   public:
+    ChunkWriter(ClientConnection& c, std::string head) : c_(c), head_(std::move(head)) {}
+    bool Write(std::string_view bytes) override {
+      if (bytes.empty()) return Alive();
+      char size[20];
+      int n = std::snprintf(size, sizeof size, "%zx\r\n", bytes.size());
+      std::string chunk = std::exchange(head_, std::string());
+      chunk.reserve(chunk.size() + bytes.size() + 32);
+      chunk.append(size, static_cast<std::size_t>(n));
+      chunk.append(bytes);
+      chunk += "\r\n";
+      started_ = true;
+      return Send(std::move(chunk));
+    }
+    bool Alive() const override { return !failed_; }
+    bool started() const { return started_; }
+    // The end of the body (the head too, when nothing was written).
+    void Finish() {
+      started_ = true;
+      Send(std::exchange(head_, std::string()) + "0\r\n\r\n");
+    }
+
+   private:
+    bool Send(std::string data) {
+      if (failed_) return false;
+      std::promise<bool> done;
+      std::future<bool> written = done.get_future();
+      asio::post(c_.socket_.get_executor(), [&c = c_, &data, &done] {
+        if (!c.socket_.is_open()) return done.set_value(false);
+        asio::async_write(c.socket_, asio::buffer(data),
+                          [&done](beast::error_code ec, std::size_t) { done.set_value(!ec); });
+      });
+      if (!written.get()) failed_ = true;
+      return !failed_;
+    }
+
+    ClientConnection& c_;
+    std::string head_;
+    bool started_ = false;
+    std::atomic<bool> failed_{false};
+  };
+
+  void Stream(const EngineRequest& request, EngineResponse& response) {
+    ChunkWriter writer(*this, Head(response, /*chunked=*/true));
+    EngineResponse outcome = response.stream(writer);
+    if (!writer.started() && (outcome.status != 200 || !outcome.body.empty())) {
+      // Nothing was written: the answer is a whole response.
+      outcome.route = response.route;
+      Log(request, outcome);
+      asio::post(socket_.get_executor(),
+                 [self = this->shared_from_this(), outcome = std::move(outcome)]() mutable { self->Write(outcome); });
+      return;
+    }
+    if (writer.Alive()) writer.Finish();
+    if (response.error.empty()) response.error = outcome.error;
+    Log(request, response);
+    const bool keep_alive = writer.Alive() && keep_alive_ && !server_.stopping;
+    asio::post(socket_.get_executor(), [self = this->shared_from_this(), keep_alive] {
+      self->Finished();
+      if (!keep_alive) return self->Close();
+      self->deadline = Clock::now() + self->server_.options.request_timeout;
+      self->Read();
     });
   }
 
@@ -281,6 +394,23 @@ class ClientConnection : public Connection, public std::enable_shared_from_this<
   // whose Content-Length is still the body's, as Go's server does).
   void Write(const EngineResponse& response) {
     bool keep_alive = keep_alive_ && !server_.stopping;
+    out_ = Head(response, /*chunked=*/false);
+    bool bodyless_status = response.status < 200 || response.status == 204 || response.status == 304;
+    if (!head_ && !bodyless_status) out_ += response.body;
+    deadline = Clock::now() + server_.options.request_timeout;
+    asio::async_write(socket_, asio::buffer(out_),
+                      [self = this->shared_from_this(), keep_alive](beast::error_code ec, std::size_t) {
+                        self->Finished();
+                        if (ec || !keep_alive) return self->Close();
+                        self->Read();
+                      });
+  }
+
+  // The status line and headers; Content-Length from the body, or chunked.
+  // (A streamed body to an HTTP/1.0 client ends with the connection.)
+  std::string Head(const EngineResponse& response, bool chunked) {
+    bool keep_alive = keep_alive_ && !server_.stopping && !(chunked && version_ < 11);
+    if (chunked && version_ < 11) keep_alive_ = false;
     StatusLine(response.status, version_);
     bool has_length = false;
     for (const auto& [name, value] : response.headers) {
@@ -291,26 +421,32 @@ class ClientConnection : public Connection, public std::enable_shared_from_this<
       out_ += "\r\n";
     }
     bool bodyless_status = response.status < 200 || response.status == 204 || response.status == 304;
-    if (!has_length && !bodyless_status) {
+    if (chunked) {
+      out_ += "Transfer-Encoding: chunked\r\n";
+    } else if (!has_length && !bodyless_status) {
       out_ += "Content-Length: ";
       out_ += std::to_string(response.body.size());
       out_ += "\r\n";
     }
-    out_ += thread_.DateLine();
+    out_ += DateLine();
     if (!keep_alive) {
       out_ += "Connection: close\r\n";
     } else if (version_ < 11) {
       out_ += "Connection: keep-alive\r\n";
     }
     out_ += "\r\n";
-    if (!head_ && !bodyless_status) out_ += response.body;
-    deadline = Clock::now() + server_.options.request_timeout;
-    asio::async_write(socket_, asio::buffer(out_),
-                      [self = this->shared_from_this(), keep_alive](beast::error_code ec, std::size_t) {
-                        self->Finished();
-                        if (ec || !keep_alive) return self->Close();
-                        self->Read();
-                      });
+    return std::move(out_);
+  }
+
+  // The Date line; the I/O thread's cached one there, else made here.
+  std::string DateLine() {
+    if (thread_.thread.get_id() == std::this_thread::get_id()) return thread_.DateLine();
+    std::time_t now = std::time(nullptr);
+    std::tm tm{};
+    ::gmtime_r(&now, &tm);
+    char text[64];
+    std::size_t n = std::strftime(text, sizeof text, "Date: %a, %d %b %Y %H:%M:%S GMT\r\n", &tm);
+    return std::string(text, n);
   }
 
   void StatusLine(int status, unsigned version) {
@@ -379,12 +515,13 @@ class ClientConnection : public Connection, public std::enable_shared_from_this<
   HttpServer::Impl& server_;
   IoThread& thread_;
   beast::flat_buffer buffer_;
-  std::optional<http::request_parser<http::string_body>> parser_;
+  std::optional<http::request_parser<SpoolBody>> parser_;
   std::string out_;
   std::vector<char> drain_buffer_;
   std::size_t drained_ = 0;
   bool keep_alive_ = false, head_ = false;
   bool continue_sent_ = false;
+  bool decided_ = false, spooling_ = false;
   unsigned version_ = 11;
   Clock::time_point started_;
 };

@@ -54,6 +54,10 @@ struct ServerOptions {
   std::chrono::milliseconds request_timeout{30000};
   std::chrono::milliseconds shutdown_grace{10000};
   unsigned unix_socket_mode = 0660;
+  // Where bodies of the routes that spool them (EngineApi::SpoolsBody: an
+  // image tar to load) are written as they arrive, without max_body_bytes;
+  // "" keeps them in memory under that limit.
+  std::string spool_dir;
   // Called after each response with status >= 500, or after every response
   // when log_every_request is set (building the entry costs on hot routes).
   std::function<void(const AccessLog&)> on_request;

@@ -15,54 +15,16 @@
 #include "transfer/files.h"
 #include "transfer/legacy_docker_archive.h"
 #include "transfer/oci_layout.h"
+#include "transfer/scratch_directory.h"
 #include "transfer/tar_files.h"
 
 namespace berth::transfer {
 namespace {
 
-// A directory under $TMPDIR, removed with everything in it when it goes.
-class ScratchDirectory {
- public:
-  // "$TMPDIR/berth-archive-PID-XXXXXX"; those of processes that are gone
-  // (killed mid-copy) are removed first.
-  static Result<std::unique_ptr<ScratchDirectory>> Make() {
-    const char* tmp = std::getenv("TMPDIR");
-    const std::string base = tmp && *tmp ? tmp : "/tmp";
-    RemoveStale(base);
-    std::string pattern = base + "/berth-archive-" + std::to_string(::getpid()) + "-XXXXXX";
-    if (::mkdtemp(pattern.data()) == nullptr) return FileError("mkdtemp", pattern, errno);
-    return std::unique_ptr<ScratchDirectory>(new ScratchDirectory(pattern));
-  }
-  ~ScratchDirectory() {
-    std::error_code ignored;
-    std::filesystem::remove_all(path_, ignored);
-  }
-  const std::string& path() const { return path_; }
-
- private:
-  explicit ScratchDirectory(std::string path) : path_(std::move(path)) {}
-
-  static void RemoveStale(const std::string& base) {
-    std::error_code ec;
-    for (auto it = std::filesystem::directory_iterator(base, ec); !ec && it != std::filesystem::end(it);
-         it.increment(ec)) {
-      const std::string name = it->path().filename().string();
-      if (name.rfind("berth-archive-", 0) != 0) continue;
-      const std::string rest = name.substr(14);
-      const std::size_t dash = rest.find('-');
-      if (dash == std::string::npos || dash == 0 || dash > 9 ||
-          rest.substr(0, dash).find_first_not_of("0123456789") != std::string::npos) {
-        continue;
-      }
-      const pid_t pid = static_cast<pid_t>(std::stol(rest.substr(0, dash)));
-      if (pid != ::getpid() && ::kill(pid, 0) != 0 && errno == ESRCH) {
-        std::error_code ignored;
-        std::filesystem::remove_all(it->path(), ignored);
-      }
-    }
-  }
-  std::string path_;
-};
+std::string TemporaryBase() {
+  const char* tmp = std::getenv("TMPDIR");
+  return tmp && *tmp ? tmp : "/tmp";
+}
 
 // The familiar and full names of a docker archive's REF ("app:1.0" →
 // "app:1.0", "docker.io/library/app:1.0").
@@ -181,7 +143,7 @@ Result<std::unique_ptr<ScratchDirectory>> Unpacked(const std::string& file) {
     Error e = FileError("open", file, errno);
     return errno == ENOENT ? Error(ErrorKind::kNotFound, e.message()) : e;
   }
-  Result<std::unique_ptr<ScratchDirectory>> scratch = ScratchDirectory::Make();
+  Result<std::unique_ptr<ScratchDirectory>> scratch = ScratchDirectory::Make(TemporaryBase());
   if (!scratch) return scratch.error();
   if (Status s = UnpackTar(file, (*scratch)->path()); !s.ok()) return s.error();
   return scratch;
@@ -206,7 +168,7 @@ Result<std::unique_ptr<Location>> OpenOciArchive(const std::string& file, const 
                                                  std::size_t max_manifest_bytes) {
   if (for_writing) {
     if (Status s = CheckWritable(file); !s.ok()) return s.error();
-    Result<std::unique_ptr<ScratchDirectory>> scratch = ScratchDirectory::Make();
+    Result<std::unique_ptr<ScratchDirectory>> scratch = ScratchDirectory::Make(TemporaryBase());
     if (!scratch) return scratch.error();
     Result<std::unique_ptr<Location>> layout =
         OpenOciLayout((*scratch)->path(), ref, true, max_manifest_bytes, {"", "oci-archive:" + file});
@@ -232,7 +194,7 @@ Result<std::unique_ptr<Location>> OpenDockerArchive(const std::string& file, con
   }
   if (for_writing) {
     if (Status s = CheckWritable(file); !s.ok()) return s.error();
-    Result<std::unique_ptr<ScratchDirectory>> scratch = ScratchDirectory::Make();
+    Result<std::unique_ptr<ScratchDirectory>> scratch = ScratchDirectory::Make(TemporaryBase());
     if (!scratch) return scratch.error();
     Result<std::unique_ptr<Location>> layout =
         OpenOciLayout((*scratch)->path(), name ? name->tag : "", true, max_manifest_bytes,

@@ -16,6 +16,7 @@
 #include "registry/documents.h"
 #include "registry/manifest_type.h"
 #include "registry/media_types.h"
+#include "transfer/copy_engine.h"
 #include "transfer/location.h"
 #include "transfer/open_location.h"
 #include "transfer/platforms.h"
@@ -41,13 +42,15 @@ bool IsForeignLayer(const Descriptor& d) {
 // Counts a blob's bytes into progress events as the destination reads them.
 class CountingReader final : public BlobReader {
  public:
-  CountingReader(std::unique_ptr<BlobReader> inner, std::function<void(std::int64_t)> progress)
-      : inner_(std::move(inner)), progress_(std::move(progress)) {}
+  CountingReader(std::unique_ptr<BlobReader> inner, std::function<void(std::int64_t)> progress,
+                 std::function<bool()> cancelled)
+      : inner_(std::move(inner)), progress_(std::move(progress)), cancelled_(std::move(cancelled)) {}
   Result<std::size_t> Read(char* buffer, std::size_t capacity) override {
     Result<std::size_t> n = inner_->Read(buffer, capacity);
     if (n && *n > 0) {
       total_ += static_cast<std::int64_t>(*n);
       if (total_ - reported_ >= kProgressStep) {
+        if (cancelled_()) return Error(ErrorKind::kSystem, "context canceled");
         reported_ = total_;
         progress_(total_);
       }
@@ -58,6 +61,7 @@ class CountingReader final : public BlobReader {
  private:
   std::unique_ptr<BlobReader> inner_;
   std::function<void(std::int64_t)> progress_;
+  std::function<bool()> cancelled_;
   std::int64_t total_ = 0, reported_ = 0;
 };
 
@@ -289,7 +293,11 @@ class Copier {
                                             destination_label_ + ": " + copied.error().message());
   }
 
+  bool Cancelled() const { return options_.cancelled && options_.cancelled(); }
+  static Error CancelledError() { return Error(ErrorKind::kSystem, "context canceled"); }
+
   Status CopyBlobOnce(const Descriptor& blob) {
+    if (Cancelled()) return CancelledError();
     Result<bool> there = destination_.HasBlob(blob);
     if (!there) return there.error();
     if (*there) {
@@ -328,6 +336,7 @@ class Copier {
       if (Status s = (*writer)->Write(chunk); !s.ok()) return s;
       total += static_cast<std::int64_t>(chunk.size());
       if (total - reported >= kProgressStep) {
+        if (Cancelled()) return CancelledError();
         reported = total;
         Emit({CopyEvent::Kind::kBlobProgress, blob, total, ""});
       }
@@ -343,9 +352,12 @@ class Copier {
     BlobOpener counted = [&, open]() -> Result<std::unique_ptr<BlobReader>> {
       Result<std::unique_ptr<BlobReader>> reader = open();
       if (!reader) return reader.error();
-      return std::unique_ptr<BlobReader>(std::make_unique<CountingReader>(std::move(*reader), [&](std::int64_t bytes) {
-        Emit({CopyEvent::Kind::kBlobProgress, blob, bytes, ""});
-      }));
+      return std::unique_ptr<BlobReader>(std::make_unique<CountingReader>(
+          std::move(*reader),
+          [&](std::int64_t bytes) {
+            Emit({CopyEvent::Kind::kBlobProgress, blob, bytes, ""});
+          },
+          [&] { return Cancelled(); }));
     };
     return destination_.PutBlob(blob, counted);
   }
@@ -368,6 +380,24 @@ class Copier {
 
 }  // namespace
 
+namespace transfer {
+
+Result<CopyResult> CopyBetween(Location& source, Location& destination, const CopyOptions& options,
+                               const std::string& source_label, const std::string& destination_label,
+                               const std::string& source_ref) {
+  CopyResult result;
+  Copier copier(source, destination, options, result, source_label, destination_label);
+  if (Status s = copier.CopyTag(source_ref.empty() ? source.reference() : source_ref, destination.reference());
+      !s.ok()) {
+    return s.error();
+  }
+  if (Status s = destination.Commit(); !s.ok()) return s.error();
+  copier.FillCounts(result);
+  return result;
+}
+
+}  // namespace transfer
+
 Result<CopyResult> CopyImage(RegistryClient& client, const ImageLocation& source, const ImageLocation& destination,
                              const CopyOptions& options) {
   if (options.all_tags && destination.kind == LocationKind::kDockerArchive) {
@@ -385,9 +415,9 @@ Result<CopyResult> CopyImage(RegistryClient& client, const ImageLocation& source
   Result<std::unique_ptr<Location>> to = transfer::OpenLocation(client, destination, transfer::Access::kWrite,
                                                                 options.destination_auth, !options.all_tags);
   if (!to) return to.error();
-  CopyResult result;
-  Copier copier(**from, **to, options, result, FormatImageLocation(source), FormatImageLocation(destination));
   if (options.all_tags) {
+    CopyResult result;
+    Copier copier(**from, **to, options, result, FormatImageLocation(source), FormatImageLocation(destination));
     if (!(*to)->reference().empty()) {
       return Error(ErrorKind::kInvalidParameter,
                    "--all-tags copies a repository: the destination cannot name a tag or digest");
@@ -401,12 +431,11 @@ Result<CopyResult> CopyImage(RegistryClient& client, const ImageLocation& source
         return s.error();
       }
     }
-  } else {
-    if (Status s = copier.CopyTag((*from)->reference(), (*to)->reference()); !s.ok()) return s.error();
+    if (Status s = (*to)->Commit(); !s.ok()) return s.error();
+    copier.FillCounts(result);
+    return result;
   }
-  if (Status s = (*to)->Commit(); !s.ok()) return s.error();
-  copier.FillCounts(result);
-  return result;
+  return transfer::CopyBetween(**from, **to, options, FormatImageLocation(source), FormatImageLocation(destination));
 }
 
 }  // namespace berth

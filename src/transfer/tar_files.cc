@@ -12,6 +12,7 @@
 #include <cstring>
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <vector>
 
 #include "transfer/files.h"
@@ -96,6 +97,88 @@ Status UnpackTar(const std::string& path, const std::string& dir) {
   return {};
 }
 
+// libarchive hands the tar's bytes here, in its own blocks.
+struct TarWriter::Output {
+  BlobSink sink;
+  std::optional<Error> failed;
+  static la_ssize_t Write(archive*, void* self, const void* data, size_t size) {
+    Output& o = *static_cast<Output*>(self);
+    if (o.failed) return -1;
+    if (Status s = o.sink(std::string_view(static_cast<const char*>(data), size)); !s.ok()) {
+      o.failed = s.error();
+      return -1;
+    }
+    return static_cast<la_ssize_t>(size);
+  }
+};
+
+TarWriter::TarWriter(BlobSink sink)
+    : output_(std::make_unique<Output>(Output{std::move(sink), std::nullopt})),
+      archive_(archive_write_new(), archive_write_free) {}
+
+TarWriter::~TarWriter() = default;
+
+Result<std::unique_ptr<TarWriter>> TarWriter::Open(BlobSink sink) {
+  std::unique_ptr<TarWriter> w(new TarWriter(std::move(sink)));
+  archive_write_set_format_pax_restricted(w->archive_.get());
+  archive_write_set_bytes_in_last_block(w->archive_.get(), 1);
+  if (archive_write_open(w->archive_.get(), w->output_.get(), nullptr, &Output::Write, nullptr) != ARCHIVE_OK) {
+    return w->Failure();
+  }
+  return w;
+}
+
+Error TarWriter::Failure() {
+  if (output_->failed) return *output_->failed;
+  const char* what = archive_error_string(archive_.get());
+  return Error(ErrorKind::kSystem, std::string("tar: ") + (what ? what : "write failed"));
+}
+
+Status TarWriter::Header(const std::string& name, std::int64_t size) {
+  std::unique_ptr<archive_entry, void (*)(archive_entry*)> entry(archive_entry_new(), archive_entry_free);
+  archive_entry_set_pathname(entry.get(), name.c_str());
+  archive_entry_set_filetype(entry.get(), AE_IFREG);
+  archive_entry_set_perm(entry.get(), 0644);
+  archive_entry_set_size(entry.get(), size);
+  archive_entry_set_mtime(entry.get(), 0, 0);
+  if (archive_write_header(archive_.get(), entry.get()) != ARCHIVE_OK) return Failure();
+  return {};
+}
+
+Status TarWriter::AddBytes(const std::string& name, std::string_view data) {
+  if (Status s = Header(name, static_cast<std::int64_t>(data.size())); !s.ok()) return s;
+  if (!data.empty() &&
+      archive_write_data(archive_.get(), data.data(), data.size()) != static_cast<la_ssize_t>(data.size())) {
+    return Failure();
+  }
+  return {};
+}
+
+Status TarWriter::AddFile(const std::string& name, const std::string& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) return FileError("stat", path, errno);
+  if (Status s = Header(name, st.st_size); !s.ok()) return s;
+  std::int64_t left = st.st_size;
+  Status copied = ForEachChunk(path, [&](std::string_view chunk) -> Status {
+    // Never more than the header said, should the file grow meanwhile.
+    chunk = chunk.substr(0, static_cast<std::size_t>(std::min<std::int64_t>(left, chunk.size())));
+    left -= static_cast<std::int64_t>(chunk.size());
+    if (!chunk.empty() &&
+        archive_write_data(archive_.get(), chunk.data(), chunk.size()) != static_cast<la_ssize_t>(chunk.size())) {
+      return Failure();
+    }
+    return {};
+  });
+  if (!copied.ok()) return copied;
+  if (left != 0) return Error(ErrorKind::kSystem, "read " + path + ": the file shrank while it was packed");
+  return {};
+}
+
+Status TarWriter::Close() {
+  if (archive_write_close(archive_.get()) != ARCHIVE_OK) return Failure();
+  return {};
+}
+
 Status PackTar(const std::string& dir, const std::string& path) {
   std::vector<std::filesystem::path> files;
   std::error_code ec;
@@ -105,43 +188,16 @@ Status PackTar(const std::string& dir, const std::string& path) {
   }
   if (ec) return Error(ErrorKind::kSystem, "read " + dir + ": " + ec.message());
   std::sort(files.begin(), files.end());
-  const std::string temporary = TemporaryNameFor(path);
-  ArchivePtr out(archive_write_new(), archive_write_free);
-  archive_write_set_format_pax_restricted(out.get());
-  if (archive_write_open_filename(out.get(), temporary.c_str()) != ARCHIVE_OK) {
-    return Error(ErrorKind::kSystem, "open " + temporary + ": " + std::strerror(archive_errno(out.get())));
+  Result<std::unique_ptr<AtomicFile>> file = AtomicFile::Create(path);
+  if (!file) return file.error();
+  Result<std::unique_ptr<TarWriter>> tar =
+      TarWriter::Open([&](std::string_view chunk) { return (*file)->Write(chunk); });
+  if (!tar) return tar.error();
+  for (const std::filesystem::path& f : files) {
+    if (Status s = (*tar)->AddFile(std::filesystem::relative(f, dir).string(), f.string()); !s.ok()) return s;
   }
-  auto fail = [&](Error e) {
-    archive_write_close(out.get());
-    ::unlink(temporary.c_str());
-    return e;
-  };
-  for (const std::filesystem::path& file : files) {
-    const std::string name = std::filesystem::relative(file, dir).string();
-    struct stat st {};
-    if (::stat(file.c_str(), &st) != 0) return fail(FileError("stat", file.string(), errno));
-    std::unique_ptr<archive_entry, void (*)(archive_entry*)> entry(archive_entry_new(), archive_entry_free);
-    archive_entry_set_pathname(entry.get(), name.c_str());
-    archive_entry_set_filetype(entry.get(), AE_IFREG);
-    archive_entry_set_perm(entry.get(), 0644);
-    archive_entry_set_size(entry.get(), st.st_size);
-    archive_entry_set_mtime(entry.get(), 0, 0);
-    if (archive_write_header(out.get(), entry.get()) != ARCHIVE_OK) {
-      return fail(Error(ErrorKind::kSystem, "write " + temporary + ": " + archive_error_string(out.get())));
-    }
-    Status copied = ForEachChunk(file.string(), [&](std::string_view chunk) -> Status {
-      if (archive_write_data(out.get(), chunk.data(), chunk.size()) != static_cast<la_ssize_t>(chunk.size())) {
-        return Error(ErrorKind::kSystem, "write " + temporary + ": " + archive_error_string(out.get()));
-      }
-      return {};
-    });
-    if (!copied.ok()) return fail(copied.error());
-  }
-  if (archive_write_close(out.get()) != ARCHIVE_OK) {
-    return fail(Error(ErrorKind::kSystem, "write " + temporary + ": " + archive_error_string(out.get())));
-  }
-  if (::rename(temporary.c_str(), path.c_str()) != 0) return fail(FileError("rename", path, errno));
-  return {};
+  if (Status s = (*tar)->Close(); !s.ok()) return s;
+  return (*file)->Commit();
 }
 
 Result<std::string> InsideDirectory(const std::string& dir, const std::string& path) {

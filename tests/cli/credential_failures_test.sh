@@ -143,7 +143,7 @@ bash "$fixtures/make_images.sh" "$reg" "$dir/images" --tls-verify=false >"$dir/p
   || { echo "make_images.sh failed:"; cat "$dir/push.log"; exit 1; }
 sock=$dir/berth.sock
 echo '{}' >"$dir/daemon.json"
-"$berthd" -H "unix://$sock" --pidfile "" --config-file "$dir/daemon.json" >"$dir/berthd.log" 2>&1 &
+"$berthd" -H "unix://$sock" --pidfile "" --data-root "$dir/berth-root" --config-file "$dir/daemon.json" >"$dir/berthd.log" 2>&1 &
 pids+=($!)
 for _ in $(seq 1 100); do [ -S "$sock" ] && break; sleep 0.1; done
 printf '{"auths":{"%s":{}},"credsStore":"desktop"}' "$reg" >"$DOCKER_CONFIG/config.json"

@@ -28,7 +28,7 @@ start_registry reg "$(printf 'auth:\n  htpasswd:\n    realm: berth-test\n    pat
 reg=127.0.0.1:$port
 echo '{}' >"$dir/daemon.json"
 sock=$dir/berth.sock
-"$berthd" -H "unix://$sock" --pidfile "" --config-file "$dir/daemon.json" >"$dir/berthd.log" 2>&1 &
+"$berthd" -H "unix://$sock" --pidfile "" --data-root "$dir/berth-root" --config-file "$dir/daemon.json" >"$dir/berthd.log" 2>&1 &
 pids+=($!)
 for _ in $(seq 1 100); do [ -S "$sock" ] && break; sleep 0.1; done
 echo "docker CLI: $(command -v docker) ($(docker --version))"

@@ -49,7 +49,7 @@ bash "$fixtures/make_images.sh" "$open" "$dir/openimages" --tls-verify=false >"$
 bport=$(free_port)
 sock=$dir/berth.sock
 echo '{"insecure-registries": ["registry.one.test:5000"]}' > "$dir/daemon.json"
-"$berthd" -H "tcp://127.0.0.1:$bport" -H "unix://$sock" --pidfile "$dir/berthd.pid" --certs-dir "$dir/certs.d" \
+"$berthd" -H "tcp://127.0.0.1:$bport" -H "unix://$sock" --pidfile "$dir/berthd.pid" --data-root "$dir/berth-root" --certs-dir "$dir/certs.d" \
   --config-file "$dir/daemon.json" --request-timeout 2 --log-level debug >"$dir/berthd.log" 2>&1 &
 berthd_pid=$!
 pids+=($berthd_pid)
@@ -232,7 +232,7 @@ expect_has "graceful stop logged" "$(cat "$dir/berthd.log")" "berthd shutdown co
 for flags in "--worker-threads -1" "--worker-threads 0" "--io-threads -1" "--request-timeout 0" \
              "--request-timeout nan" "--inspect-cache-ttl -5" "--log-level nope" "--log-format xml"; do
   # shellcheck disable=SC2086
-  out=$("$berthd" -H "unix://$dir/never.sock" --pidfile "$dir/never.pid" $flags 2>&1)
+  out=$("$berthd" -H "unix://$dir/never.sock" --pidfile "$dir/never.pid" --data-root "$dir/never-root" $flags 2>&1)
   code=$?
   if [ "$code" -ne 0 ] && [ ! -e "$dir/never.pid" ] && [ ! -e "$dir/never.sock" ] && [[ $out == *"${flags%% *}"* ]]; then
     ok
@@ -245,9 +245,9 @@ busy=$(free_port)
 python3 -c 'import socket,sys,time; s=socket.socket(); s.bind(("127.0.0.1",int(sys.argv[1]))); s.listen(); time.sleep(30)' "$busy" &
 pids+=($!)
 wait_port "$busy"
-"$berthd" -H "unix://$dir/notasocket.txt" --pidfile "" >"$dir/start1.log" 2>&1
+"$berthd" -H "unix://$dir/notasocket.txt" --pidfile "" --data-root "$dir/berth-root2" >"$dir/start1.log" 2>&1
 code1=$?
-"$berthd" -H "tcp://127.0.0.1:$busy" -H "unix://$dir/notasocket.txt" --pidfile "" >"$dir/start2.log" 2>&1
+"$berthd" -H "tcp://127.0.0.1:$busy" -H "unix://$dir/notasocket.txt" --pidfile "" --data-root "$dir/berth-root2" >"$dir/start2.log" 2>&1
 code2=$?
 if [ "$code1" -ne 0 ] && [ "$code2" -ne 0 ] && [ "$(cat "$dir/notasocket.txt")" = "important data" ]; then
   ok

@@ -32,7 +32,7 @@ bash "$fixtures/make_images.sh" "$reg" "$dir/images" --creds alice:s3cret --tls-
 sock=$dir/berth.sock
 echo "{}" > "$dir/daemon.json"
 bport=$(free_port)
-"$berthd" -H "unix://$sock" -H "tcp://127.0.0.1:$bport" --pidfile "" --config-file "$dir/daemon.json" --log-level debug \
+"$berthd" -H "unix://$sock" -H "tcp://127.0.0.1:$bport" --pidfile "" --data-root "$dir/berth-root" --config-file "$dir/daemon.json" --log-level debug \
   --registry-mirror https://mirror.invalid >"$dir/berthd.log" 2>&1 &
 pids+=($!)
 wait_port "$bport" || { echo "berthd did not start"; cat "$dir/berthd.log"; exit 1; }

@@ -23,9 +23,19 @@ LocalBerthd::LocalBerthd(const std::vector<std::string>& flags) {
   std::ofstream(dir_ + "/daemon.json") << "{}\n";  // never the machine's /etc/berth/daemon.json
   for (int attempt = 0; attempt < 5 && pid_ <= 0; ++attempt) {
     port_ = FreePort();
-    std::vector<std::string> argv{
-        BERTH_BERTHD_PATH,     "-H",          unix_host(), "-H", tcp_host(), "--pidfile", "", "--config-file",
-        dir_ + "/daemon.json", "--log-level", "debug"};
+    std::vector<std::string> argv{BERTH_BERTHD_PATH,
+                                  "-H",
+                                  unix_host(),
+                                  "-H",
+                                  tcp_host(),
+                                  "--pidfile",
+                                  "",
+                                  "--config-file",
+                                  dir_ + "/daemon.json",
+                                  "--log-level",
+                                  "debug",
+                                  "--data-root",
+                                  dir_ + "/root"};
     argv.insert(argv.end(), flags.begin(), flags.end());
     pid_t pid = fork();
     if (pid == 0) {

@@ -19,6 +19,7 @@
 
 #include "berth/daemon_config.h"
 #include "berth/engine_api.h"
+#include "berth/image_store.h"
 #include "berth/registry_service.h"
 #include "berth/version.h"
 #include "logger.h"
@@ -36,6 +37,7 @@ struct Flags {
   std::string config_file;
   berth::DaemonConfigSources registry;
   std::string certs_dir = "/etc/docker/certs.d";
+  std::string data_root = "/var/lib/berth";
   std::string pidfile = "/run/berthd.pid";
   std::string log_level = "info";
   std::string log_format = "text";
@@ -129,8 +131,9 @@ CLI::Validator SecondsIn(double min, double max) {
 // done already (--help, --version, a bad flag).
 std::optional<Flags> ParseFlags(int argc, char** argv, int& exit_code) {
   CLI::App app{
-      "berthd: the Docker Engine API's registry routes (/_ping, /version, /info, /auth, /images/search, "
-      "/distribution/{name}/json), served to the docker CLI and docker-py"};
+      "berthd: the Docker Engine API's registry and image routes (/_ping, /version, /info, /auth, "
+      "/images/search, /distribution/{name}/json, pull, push, images, inspect, history, tag, rmi, prune, save, "
+      "load), served to the docker CLI and docker-py"};
   app.set_version_flag("-v,--version", std::string("berthd ") + BERTH_VERSION);
   Flags flags;
   app.add_option("-H,--host", flags.hosts,
@@ -145,6 +148,9 @@ std::optional<Flags> ParseFlags(int argc, char** argv, int& exit_code) {
   app.add_option("--allow-nondistributable-artifacts", flags.registry.allow_nondistributable_artifacts,
                  "a registry (host[:port] or CIDR) to push non-distributable artifacts to (repeatable)");
   app.add_option("--certs-dir", flags.certs_dir, "per-registry TLS material and hosts.toml: DIR/HOST[:PORT]/")
+      ->capture_default_str();
+  app.add_option("--data-root", flags.data_root,
+                 "where images are kept: DIR/images, an OCI image layout; DIR/tmp for uploads")
       ->capture_default_str();
   app.add_option("-p,--pidfile", flags.pidfile, "the pid file (empty: none)")->capture_default_str();
   app.add_option("-l,--log-level", flags.log_level, "debug, info, warn, error or fatal")
@@ -300,7 +306,29 @@ int main(int argc, char** argv) {
     log.Log(Level::kFatal, pid.message());
     return 1;
   }
-  berth::EngineApi api(**service, MachineOptions(*flags));
+  berth::EngineOptions engine_options = MachineOptions(*flags);
+  engine_options.data_root = flags->data_root;
+  berth::EngineApi api(**service, engine_options);
+  // The image store, and the directory uploads (docker load) are spooled to.
+  const std::string tmp = flags->data_root + "/tmp";
+  std::error_code ec;
+  fs::create_directories(tmp, ec);
+  if (ec) {
+    log.Log(Level::kFatal, "cannot create " + tmp + ": " + ec.message());
+    RemovePidFile(*flags);
+    return 1;
+  }
+  for (const auto& entry : fs::directory_iterator(tmp, ec)) {
+    if (entry.path().filename().string().rfind("request-", 0) == 0) fs::remove(entry.path(), ec);
+  }
+  auto images = berth::ImageStore::Open(flags->data_root + "/images", api.client());
+  if (!images) {
+    log.Log(Level::kFatal, "failed to open the image store: " + images.error().message());
+    RemovePidFile(*flags);
+    return 1;
+  }
+  api.SetImageStore(images->get());
+  server_options->spool_dir = tmp;
 
   // Step 3: serve.
   berth::server::HttpServer server(api, *server_options);
