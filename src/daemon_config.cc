@@ -26,6 +26,19 @@ struct Schema<ServiceOptions> {
       Field<S, List<std::string>>{"insecure-registries", &S::insecure_registries, true});
 };
 
+// daemon.json's data-root (config.Config's DataRoot).
+struct DataRootOption {
+  std::string data_root;
+  friend bool operator==(const DataRootOption&, const DataRootOption&) = default;
+};
+template <>
+struct Schema<DataRootOption> {
+  static constexpr std::string_view kName = "Config";
+  static constexpr std::string_view kGoType = "config.Config";
+  using S = DataRootOption;
+  static constexpr auto kFields = std::make_tuple(Field<S, std::string>{"data-root", &S::data_root, false});
+};
+
 }  // namespace json_detail
 
 namespace {
@@ -87,22 +100,33 @@ Result<NormalizedFlags> NormalizeFlags(const DaemonConfigSources& sources) {
   return normalized;
 }
 
-// dockerd's getConflictFreeConfiguration: the file, refused where a flag
-// sets the same directive.
-Result<ServiceOptions> ReadConfigFile(const std::string& path, const NormalizedFlags& flags) {
-  const std::string prefix = "unable to configure the Docker daemon with file " + path + ": ";
+std::string ConfigFilePrefix(const std::string& path) {
+  return "unable to configure the Docker daemon with file " + path + ": ";
+}
+
+// The file's text, trimmed ("" : no configuration, as dockerd takes it).
+Result<std::string> ReadConfigText(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
-  if (!in) return Error(ErrorKind::kInvalidParameter, prefix + OpenError(path, errno));
+  if (!in) return Error(ErrorKind::kInvalidParameter, ConfigFilePrefix(path) + OpenError(path, errno));
   std::error_code ec;
   if (std::filesystem::is_directory(path, ec)) {
-    return Error(ErrorKind::kInvalidParameter, prefix + "read " + path + ": is a directory");
+    return Error(ErrorKind::kInvalidParameter, ConfigFilePrefix(path) + "read " + path + ": is a directory");
   }
   std::ostringstream text;
   text << in.rdbuf();
+  if (detail::TrimAsciiSpace(text.str()).empty()) return std::string();
+  return text.str();
+}
+
+// dockerd's getConflictFreeConfiguration: the file, refused where a flag
+// sets the same directive.
+Result<ServiceOptions> ReadConfigFile(const std::string& path, const NormalizedFlags& flags) {
+  const std::string prefix = ConfigFilePrefix(path);
+  Result<std::string> text = ReadConfigText(path);
+  if (!text) return text.error();
   ServiceOptions options;
-  // dockerd trims the file and takes an empty one as no configuration.
-  if (detail::TrimAsciiSpace(text.str()).empty()) return options;
-  if (Status st = UnmarshalServiceOptions(text.str(), options); !st) {
+  if (text->empty()) return options;
+  if (Status st = UnmarshalServiceOptions(*text, options); !st) {
     return Error(ErrorKind::kInvalidParameter, prefix + st.message());
   }
   std::string conflicts;
@@ -136,6 +160,29 @@ Result<ServiceOptions> LoadServiceOptions(const DaemonConfigSources& sources) {
     if (!(*flags)[f].empty()) options.*(kRegistryFlags[f].field) = List<std::string>((*flags)[f]);
   }
   return options;
+}
+
+Result<std::string> LoadDataRoot(const DaemonConfigSources& sources, std::string_view fallback) {
+  json_detail::DataRootOption file;
+  if (sources.config_file) {
+    Result<std::string> text = ReadConfigText(*sources.config_file);
+    if (!text) return text.error();
+    if (!text->empty()) {
+      if (Status st = json_detail::UnmarshalImpl(*text, file, /*fresh=*/false); !st) {
+        return Error(ErrorKind::kInvalidParameter, ConfigFilePrefix(*sources.config_file) + st.message());
+      }
+    }
+  }
+  if (sources.data_root && !file.data_root.empty()) {
+    return Error(ErrorKind::kInvalidParameter,
+                 ConfigFilePrefix(*sources.config_file) +
+                     "the following directives are specified both as a flag and in the configuration file: "
+                     "data-root: (from flag: " +
+                     *sources.data_root + ", from file: " + file.data_root + ")");
+  }
+  if (sources.data_root) return *sources.data_root;
+  if (!file.data_root.empty()) return file.data_root;
+  return std::string(fallback);
 }
 
 Status UnmarshalServiceOptions(std::string_view daemon_json, ServiceOptions& options) {

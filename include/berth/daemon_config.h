@@ -24,6 +24,7 @@ struct DaemonConfigSources {
   std::vector<std::string> registry_mirrors;                  // --registry-mirror
   std::vector<std::string> insecure_registries;               // --insecure-registry
   std::vector<std::string> allow_nondistributable_artifacts;  // --allow-nondistributable-artifacts
+  std::optional<std::string> data_root;                       // --data-root, when given
 };
 
 // dockerd's merge of flags and daemon.json. Flag values are normalized as
@@ -41,6 +42,12 @@ Result<ServiceOptions> LoadServiceOptions(const DaemonConfigSources& sources);
 // Go's json.Unmarshal of a daemon.json into ServiceOptions: the three keys
 // above, other members ignored, Go's error texts (kInvalidParameter).
 Status UnmarshalServiceOptions(std::string_view daemon_json, ServiceOptions& options);
+
+// berthd's data root (dockerd's `data-root`): --data-root, else the file's
+// "data-root" (read as Go's json.Unmarshal reads it), else `fallback`. Both
+// given is dockerd's conflict error (`…: data-root: (from flag: A, from
+// file: B)`); the file's errors are LoadServiceOptions' texts.
+Result<std::string> LoadDataRoot(const DaemonConfigSources& sources, std::string_view fallback);
 
 // ServiceOptions as daemon.json spells it, keys omitted when nil.
 std::string MarshalServiceOptions(const ServiceOptions& options);

@@ -90,6 +90,17 @@ struct ImagePushOptions {
   std::function<bool()> cancelled;
 };
 
+// What the store has moved since it was opened (berthd's /metrics).
+struct ImageStoreStats {
+  std::uint64_t pulls = 0, pushes = 0, loads = 0;  // finished without error
+  std::uint64_t blobs_fetched = 0;                 // from registries (and archives loaded)
+  std::uint64_t bytes_fetched = 0;
+  std::uint64_t blobs_pushed = 0;  // uploaded
+  std::uint64_t bytes_pushed = 0;
+  std::uint64_t blobs_mounted = 0;  // mounted from another repository instead
+  std::uint64_t blobs_skipped = 0;  // already there (in the store, or at the registry)
+};
+
 class ImageStore {
  public:
   // Opens (creating when missing) the store in `dir`, cleaning what an
@@ -99,6 +110,7 @@ class ImageStore {
   virtual ~ImageStore() = default;
 
   virtual const std::string& dir() const = 0;
+  virtual ImageStoreStats Stats() const = 0;
 
   // Every image (dangling ones too), in index order.
   virtual std::vector<StoredImage> List() = 0;

@@ -46,6 +46,7 @@ struct Route {
   Waits waits;
   EngineResponse (*handle)(const Context&, const RouteCall&);
   std::optional<EngineResponse> (*cached)(const Context&, const RouteCall&);  // for kUnlessCached
+  bool needs_images = false;                                                  // answered from the image store
 };
 
 EngineResponse SearchWithQuery(const Context& c, const RouteCall& call) {
@@ -103,20 +104,20 @@ constexpr Route kRoutes[] = {
      [](const Context& c, const RouteCall& call) { return engine::DistributionRoute(c, call.request, call.name); },
      [](const Context& c, const RouteCall& call) { return engine::CachedDistribution(c, call.request, call.name); }},
     // The image routes: exact paths first, then those with {name}.
-    {"/images/json", "GET", "", "/images/json", "", Waits::kOnRegistry, &WithQuery<&ImageList>},
-    {"/images/get", "GET", "", "/images/get", "", Waits::kOnRegistry, &WithQuery<&ImageSaveMany>},
-    {"/images/create", "POST", "", "/images/create", "", Waits::kOnRegistry, &WithQuery<&ImageCreate>},
-    {"/images/load", "POST", "", "/images/load", "", Waits::kOnRegistry, &WithQuery<&ImageLoad>},
-    {"/images/prune", "POST", "", "/images/prune", "", Waits::kOnRegistry, &WithQuery<&ImagePrune>},
+    {"/images/json", "GET", "", "/images/json", "", Waits::kOnRegistry, &WithQuery<&ImageList>, nullptr, true},
+    {"/images/get", "GET", "", "/images/get", "", Waits::kOnRegistry, &WithQuery<&ImageSaveMany>, nullptr, true},
+    {"/images/create", "POST", "", "/images/create", "", Waits::kOnRegistry, &WithQuery<&ImageCreate>, nullptr, true},
+    {"/images/load", "POST", "", "/images/load", "", Waits::kOnRegistry, &WithQuery<&ImageLoad>, nullptr, true},
+    {"/images/prune", "POST", "", "/images/prune", "", Waits::kOnRegistry, &WithQuery<&ImagePrune>, nullptr, true},
     {"/images/{name}/json", "GET", "", "/images/", "/json", Waits::kOnRegistry,
-     [](const Context& c, const RouteCall& call) { return engine::ImageInspectRoute(c, call.name); }},
+     [](const Context& c, const RouteCall& call) { return engine::ImageInspectRoute(c, call.name); }, nullptr, true},
     {"/images/{name}/history", "GET", "", "/images/", "/history", Waits::kOnRegistry,
-     [](const Context& c, const RouteCall& call) { return engine::ImageHistoryRoute(c, call.name); }},
+     [](const Context& c, const RouteCall& call) { return engine::ImageHistoryRoute(c, call.name); }, nullptr, true},
     {"/images/{name}/get", "GET", "", "/images/", "/get", Waits::kOnRegistry,
-     [](const Context& c, const RouteCall& call) { return engine::ImageSaveRoute(c, {call.name}); }},
-    {"/images/{name}/push", "POST", "", "/images/", "/push", Waits::kOnRegistry, &WithQuery<&ImagePush>},
-    {"/images/{name}/tag", "POST", "", "/images/", "/tag", Waits::kOnRegistry, &WithQuery<&ImageTag>},
-    {"/images/{name}", "DELETE", "", "/images/", "", Waits::kOnRegistry, &WithQuery<&ImageDelete>},
+     [](const Context& c, const RouteCall& call) { return engine::ImageSaveRoute(c, {call.name}); }, nullptr, true},
+    {"/images/{name}/push", "POST", "", "/images/", "/push", Waits::kOnRegistry, &WithQuery<&ImagePush>, nullptr, true},
+    {"/images/{name}/tag", "POST", "", "/images/", "/tag", Waits::kOnRegistry, &WithQuery<&ImageTag>, nullptr, true},
+    {"/images/{name}", "DELETE", "", "/images/", "", Waits::kOnRegistry, &WithQuery<&ImageDelete>, nullptr, true},
 };
 
 // Names metrics count under: the routes', then what no route answers.
@@ -264,6 +265,8 @@ std::optional<EngineResponse> EngineApi::Impl::Dispatch(const EngineRequest& req
   std::optional<Error> unsupported = UnsupportedApiVersion(api_version);
   if (unsupported) {
     response = ErrorResponse(*unsupported, version);
+  } else if (route->needs_images && images == nullptr) {
+    response = ErrorResponse(Error(ErrorKind::kUnavailable, "berthd has no image store"), version);
   } else {
     Context c{service, options, client, cache, api_version, images};
     RouteCall call{request, raw_query, std::string(name)};
@@ -338,6 +341,19 @@ std::string EngineApi::Impl::MetricsText() const {
   Counter(out, "berthd_registry_connections_total", "Connections opened to registries.", stats.connections);
   Counter(out, "berthd_inspect_cache_hits_total", "Distribution inspect answers from the cache.", cache.hits());
   Counter(out, "berthd_inspect_cache_misses_total", "Distribution inspect lookups not in the cache.", cache.misses());
+  if (images) {
+    const ImageStoreStats s = images->Stats();
+    Counter(out, "berthd_image_pulls_total", "Pulls into the image store that finished.", s.pulls);
+    Counter(out, "berthd_image_pushes_total", "Pushes from the image store that finished.", s.pushes);
+    Counter(out, "berthd_image_loads_total", "docker load requests that finished.", s.loads);
+    Counter(out, "berthd_image_blobs_fetched_total", "Blobs fetched into the image store.", s.blobs_fetched);
+    Counter(out, "berthd_image_bytes_fetched_total", "Bytes of blobs fetched into the image store.", s.bytes_fetched);
+    Counter(out, "berthd_image_blobs_pushed_total", "Blobs uploaded to registries.", s.blobs_pushed);
+    Counter(out, "berthd_image_bytes_pushed_total", "Bytes of blobs uploaded to registries.", s.bytes_pushed);
+    Counter(out, "berthd_image_blobs_mounted_total", "Blobs mounted from another repository instead of uploaded.",
+            s.blobs_mounted);
+    Counter(out, "berthd_image_blobs_skipped_total", "Blobs already in the store or at the registry.", s.blobs_skipped);
+  }
   std::vector<RegistryRateLimit> limits = client.RateLimits();
   out +=
       "# HELP berthd_registry_ratelimit_limit The rate limit a registry last reported.\n"

@@ -60,25 +60,11 @@ void NamesOf(const StoredImage& image, std::vector<std::string>& tags, std::vect
   }
 }
 
-std::string First(const detail::QueryValues& query, const char* key) {
-  auto it = query.find(key);
-  return it == query.end() || it->second.empty() ? std::string() : it->second.front();
-}
-
 // strconv.ParseBool, as the Engine reads boolean query values.
 std::optional<bool> ParseBool(const std::string& v) {
   if (v == "1" || v == "t" || v == "T" || v == "true" || v == "TRUE" || v == "True") return true;
   if (v == "0" || v == "f" || v == "F" || v == "false" || v == "FALSE" || v == "False") return false;
   return std::nullopt;
-}
-
-bool BoolValue(const detail::QueryValues& query, const char* key) {
-  std::string v = First(query, key);
-  return !v.empty() && v != "0" && v != "no" && v != "false" && v != "none";
-}
-
-EngineResponse NoStore(const Context& c) {
-  return ErrorResponse(Error(ErrorKind::kUnavailable, "berthd has no image store"), c.api_version);
 }
 
 // An image filter set: reference, dangling, label, before, since, until.
@@ -150,10 +136,9 @@ bool ReferenceMatches(const std::string& pattern, const std::string& name) {
 }  // namespace
 
 EngineResponse ImageListRoute(const Context& c, const detail::QueryValues& query) {
-  if (!c.images) return NoStore(c);
-  Result<ImageFilters> filters = ParseImageFilters(c, First(query, "filters"), false);
+  Result<ImageFilters> filters = ParseImageFilters(c, QueryValue(query, "filters"), false);
   if (!filters) return ErrorResponse(filters.error(), c.api_version);
-  const bool show_digests = BoolValue(query, "digests");
+  const bool show_digests = QueryBool(query, "digests");
   const bool before_1_44 = detail::CompareApiVersions(c.api_version, "1.44") < 0;
   struct Row {
     std::int64_t created;
@@ -213,7 +198,6 @@ EngineResponse ImageListRoute(const Context& c, const detail::QueryValues& query
 }
 
 EngineResponse ImageInspectRoute(const Context& c, const std::string& name) {
-  if (!c.images) return NoStore(c);
   Result<StoredImage> image = c.images->Find(name);
   if (!image) return ErrorResponse(image.error(), c.api_version);
   ImageConfig config = ConfigOf(c, *image);
@@ -254,7 +238,6 @@ EngineResponse ImageInspectRoute(const Context& c, const std::string& name) {
 }
 
 EngineResponse ImageHistoryRoute(const Context& c, const std::string& name) {
-  if (!c.images) return NoStore(c);
   Result<StoredImage> image = c.images->Find(name);
   if (!image) return ErrorResponse(image.error(), c.api_version);
   ImageConfig config = ConfigOf(c, *image);
@@ -321,9 +304,8 @@ EngineResponse ImageHistoryRoute(const Context& c, const std::string& name) {
 }
 
 EngineResponse ImageTagRoute(const Context& c, const std::string& name, const detail::QueryValues& query) {
-  if (!c.images) return NoStore(c);
-  const std::string repo = First(query, "repo");
-  const std::string tag = First(query, "tag");
+  const std::string repo = QueryValue(query, "repo");
+  const std::string tag = QueryValue(query, "tag");
   if (repo.empty())
     return ErrorResponse(Error(ErrorKind::kInvalidParameter, "repository name must have at least one component"),
                          c.api_version);
@@ -346,9 +328,8 @@ EngineResponse ImageTagRoute(const Context& c, const std::string& name, const de
 }
 
 EngineResponse ImageDeleteRoute(const Context& c, const std::string& name, const detail::QueryValues& query) {
-  if (!c.images) return NoStore(c);
   Result<std::vector<ImageDeleteItem>> removed =
-      c.images->Remove(name, BoolValue(query, "force"), BoolValue(query, "noprune"));
+      c.images->Remove(name, QueryBool(query, "force"), QueryBool(query, "noprune"));
   if (!removed) return ErrorResponse(removed.error(), c.api_version);
   std::string out = "[";
   for (std::size_t i = 0; i < removed->size(); ++i) {
@@ -360,8 +341,7 @@ EngineResponse ImageDeleteRoute(const Context& c, const std::string& name, const
 }
 
 EngineResponse ImagePruneRoute(const Context& c, const detail::QueryValues& query) {
-  if (!c.images) return NoStore(c);
-  Result<ImageFilters> filters = ParseImageFilters(c, First(query, "filters"), true);
+  Result<ImageFilters> filters = ParseImageFilters(c, QueryValue(query, "filters"), true);
   if (!filters) return ErrorResponse(filters.error(), c.api_version);
   const bool dangling_only = filters->dangling.value_or(true);
   Result<ImagePruneReport> report = c.images->Prune(dangling_only, [&](const StoredImage& image) {

@@ -13,17 +13,8 @@
 namespace berth::engine {
 namespace {
 
-std::string First(const detail::QueryValues& query, const char* key) {
-  auto it = query.find(key);
-  return it == query.end() || it->second.empty() ? std::string() : it->second.front();
-}
-
 AuthResolver FixedAuth(AuthConfig auth) {
   return [auth = std::move(auth)](const IndexInfo&) -> Result<AuthConfig> { return auth; };
-}
-
-EngineResponse NoStore(const Context& c) {
-  return ErrorResponse(Error(ErrorKind::kUnavailable, "berthd has no image store"), c.api_version);
 }
 
 // A response whose body is the JSONMessage stream `run` writes through
@@ -55,15 +46,14 @@ EngineResponse JsonStream(
 }  // namespace
 
 EngineResponse ImageCreateRoute(const Context& c, const EngineRequest& request, const detail::QueryValues& query) {
-  if (!c.images) return NoStore(c);
-  std::string from = First(query, "fromImage");
+  std::string from = QueryValue(query, "fromImage");
   if (from.empty()) {
     return ErrorResponse(Error(ErrorKind::kInvalidParameter, "importing images (fromSrc) is not supported by berthd"),
                          c.api_version);
   }
   // `docker pull -a` sends "name:" — the colon is dropped.
   if (from.back() == ':') from.pop_back();
-  const std::string tag = First(query, "tag");
+  const std::string tag = QueryValue(query, "tag");
   Result<Reference> ref = ParseNormalizedNamed(from);
   if (!ref) return ErrorResponse(Error(ErrorKind::kInvalidParameter, ref.error().message()), c.api_version);
   if (!tag.empty()) {
@@ -76,7 +66,7 @@ EngineResponse ImageCreateRoute(const Context& c, const EngineRequest& request, 
     return ErrorResponse(Error(ErrorKind::kForbidden, "'scratch' is a reserved name"), c.api_version);
   }
   std::optional<Platform> platform;
-  if (std::string p = First(query, "platform"); !p.empty()) {
+  if (std::string p = QueryValue(query, "platform"); !p.empty()) {
     std::transform(p.begin(), p.end(), p.begin(), [](unsigned char ch) { return std::tolower(ch); });
     Result<Platform> parsed = ParsePlatform(p);
     if (!parsed) return ErrorResponse(parsed.error(), c.api_version);
@@ -108,7 +98,6 @@ EngineResponse ImageCreateRoute(const Context& c, const EngineRequest& request, 
 
 EngineResponse ImagePushRoute(const Context& c, const EngineRequest& request, const std::string& name,
                               const detail::QueryValues& query) {
-  if (!c.images) return NoStore(c);
   AuthConfig auth;
   if (std::string header = request.Header("x-registry-auth"); !header.empty()) {
     auth = DecodeAuthConfig(header).config;  // errors ignored, as dockerd
@@ -122,7 +111,7 @@ EngineResponse ImagePushRoute(const Context& c, const EngineRequest& request, co
   }
   Result<Reference> ref = ParseNormalizedNamed(name);
   if (!ref) return ErrorResponse(Error(ErrorKind::kInvalidParameter, ref.error().message()), c.api_version);
-  if (std::string tag = First(query, "tag"); !tag.empty()) {
+  if (std::string tag = QueryValue(query, "tag"); !tag.empty()) {
     Result<Reference> tagged = WithTag(TrimNamed(*ref), tag);
     if (!tagged) return ErrorResponse(Error(ErrorKind::kInvalidParameter, tagged.error().message()), c.api_version);
     ref = tagged;
@@ -138,7 +127,6 @@ EngineResponse ImagePushRoute(const Context& c, const EngineRequest& request, co
 }
 
 EngineResponse ImageSaveRoute(const Context& c, std::vector<std::string> names) {
-  if (!c.images) return NoStore(c);
   // Every name is looked up first: a missing one is a 404, not a broken tar.
   for (const std::string& name : names) {
     Result<Reference> ref = ParseAnyReference(name);
@@ -166,7 +154,6 @@ EngineResponse ImageSaveRoute(const Context& c, std::vector<std::string> names) 
 }
 
 EngineResponse ImageLoadRoute(const Context& c, const EngineRequest& request, const detail::QueryValues& query) {
-  if (!c.images) return NoStore(c);
   const std::string path = request.body_file;
   if (path.empty()) {
     return ErrorResponse(Error(ErrorKind::kInvalidParameter, "berthd takes image tars only spooled to disk"),

@@ -30,37 +30,7 @@ AuthConfig HeaderAuth(const EngineRequest& request) {
   return DecodeAuthConfig(request.Header("x-registry-auth")).config;
 }
 
-std::string First(const detail::QueryValues& query, const char* key) {
-  auto it = query.find(key);
-  return it == query.end() || it->second.empty() ? std::string() : it->second.front();
-}
-
 }  // namespace
-
-EngineResponse JsonResponse(int status, std::string json) {
-  EngineResponse r;
-  r.status = status;
-  r.headers.emplace_back("Content-Type", "application/json");
-  r.body = std::move(json);
-  r.body += '\n';
-  return r;
-}
-
-EngineResponse ErrorResponse(const Error& error, std::string_view api_version) {
-  const int status = HttpStatusOf(error.kind());
-  EngineResponse r;
-  if (!api_version.empty() && detail::CompareApiVersions(api_version, "1.23") <= 0) {
-    r.status = status;
-    r.headers = {{"Content-Type", "text/plain; charset=utf-8"}, {"X-Content-Type-Options", "nosniff"}};
-    r.body = error.message() + "\n";
-  } else {
-    json_detail::Writer w(/*escape_html=*/false, error.message().size() + 16);
-    w.String(error.message());
-    r = JsonResponse(status, "{\"message\":" + std::string(w.data(), w.size()) + "}");
-  }
-  r.error = error.message();
-  return r;
-}
 
 EngineResponse AuthRoute(const Context& c, const EngineRequest& request) {
   AuthConfig auth;
@@ -81,8 +51,8 @@ EngineResponse AuthRoute(const Context& c, const EngineRequest& request) {
 
 EngineResponse SearchRoute(const Context& c, const EngineRequest& request, const detail::QueryValues& query) {
   SearchRequest search;
-  search.term = First(query, "term");
-  if (std::string limit = First(query, "limit"); !limit.empty()) {
+  search.term = QueryValue(query, "term");
+  if (std::string limit = QueryValue(query, "limit"); !limit.empty()) {
     Result<std::int64_t> n = registry::GoAtoi(limit);
     if (!n)
       return ErrorResponse(Error(ErrorKind::kInvalidParameter, "invalid limit specified: " + n.error().message()),
@@ -96,7 +66,7 @@ EngineResponse SearchRoute(const Context& c, const EngineRequest& request, const
     }
     search.limit = static_cast<int>(*n);
   }
-  Result<SearchFilters> filters = ParseSearchFilters(First(query, "filters"));
+  Result<SearchFilters> filters = ParseSearchFilters(QueryValue(query, "filters"));
   if (!filters) return ErrorResponse(filters.error(), c.api_version);
   search.filters = std::move(*filters);
   for (const auto& [name, value] : request.headers) {

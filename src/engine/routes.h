@@ -38,7 +38,14 @@ EngineResponse DistributionRoute(const Context& c, const EngineRequest& request,
 std::optional<EngineResponse> CachedDistribution(const Context& c, const EngineRequest& request,
                                                  const std::string& name);
 
-// The image routes (image_routes.cc, image_stream_routes.cc).
+// A query value ("" when absent), and one read as a boolean as dockerd's
+// httputils.BoolValue reads it: anything but "", "0", "no", "false" and
+// "none" (any case, spaces trimmed) is true.
+std::string QueryValue(const detail::QueryValues& query, const char* key);
+bool QueryBool(const detail::QueryValues& query, const char* key);
+
+// The image routes (image_routes.cc, image_stream_routes.cc); the
+// dispatcher calls them only when there is an image store.
 EngineResponse ImageListRoute(const Context& c, const detail::QueryValues& query);
 EngineResponse ImageInspectRoute(const Context& c, const std::string& name);
 EngineResponse ImageHistoryRoute(const Context& c, const std::string& name);

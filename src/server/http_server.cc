@@ -135,6 +135,7 @@ struct HttpServer::Impl {
   std::size_t next_thread = 0;  // round robin; only the first I/O thread accepts
   std::vector<unsigned short> ports;
   std::atomic<bool> stopping{false};
+  std::atomic<bool> io_stopped{false};  // the I/O threads have ended
   std::atomic<int> in_flight{0};
   std::mutex mu;
   std::condition_variable cv;
@@ -338,7 +339,7 @@ class ClientConnection : public Connection, public std::enable_shared_from_this<
       started_ = true;
       return Send(std::move(chunk));
     }
-    bool Alive() const override { return !failed_; }
+    bool Alive() const override { return !failed_ && !c_.peer_gone_; }
     bool started() const { return started_; }
     // The end of the body (the head too, when nothing was written).
     void Finish() {
@@ -356,6 +357,15 @@ class ClientConnection : public Connection, public std::enable_shared_from_this<
         asio::async_write(c.socket_, asio::buffer(data),
                           [&done](beast::error_code ec, std::size_t) { done.set_value(!ec); });
       });
+      // The I/O threads may stop (a shutdown past its grace period) before
+      // they write this: then the write never completes, and the route
+      // must not wait for it.
+      while (written.wait_for(std::chrono::milliseconds(100)) != std::future_status::ready) {
+        if (c_.server_.io_stopped) {
+          failed_ = true;
+          return false;
+        }
+      }
       if (!written.get()) failed_ = true;
       return !failed_;
     }
@@ -368,6 +378,8 @@ class ClientConnection : public Connection, public std::enable_shared_from_this<
 
   void Stream(const EngineRequest& request, EngineResponse& response) {
     ChunkWriter writer(*this, Head(response, /*chunked=*/true));
+    peer_gone_ = false;
+    asio::post(socket_.get_executor(), [self = this->shared_from_this()] { self->WatchPeer(); });
     EngineResponse outcome = response.stream(writer);
     if (!writer.started() && (outcome.status != 200 || !outcome.body.empty())) {
       // Nothing was written: the answer is a whole response.
@@ -382,10 +394,25 @@ class ClientConnection : public Connection, public std::enable_shared_from_this<
     Log(request, response);
     const bool keep_alive = writer.Alive() && keep_alive_ && !server_.stopping;
     asio::post(socket_.get_executor(), [self = this->shared_from_this(), keep_alive] {
+      beast::error_code ignored;
+      self->socket_.cancel(ignored);  // the watch
       self->Finished();
       if (!keep_alive) return self->Close();
       self->deadline = Clock::now() + self->server_.options.request_timeout;
       self->Read();
+    });
+  }
+
+  // While a body streams the client sends nothing: the socket turning
+  // readable with nothing to read is the client going away (a pull is
+  // then cancelled). A pipelined request ends the watch.
+  void WatchPeer() {
+    socket_.async_wait(Protocol::socket::wait_read, [self = this->shared_from_this()](beast::error_code ec) {
+      if (ec) return;  // cancelled: the response is over
+      char c = 0;
+      beast::error_code peek;
+      std::size_t n = self->socket_.receive(asio::buffer(&c, 1), Protocol::socket::message_peek, peek);
+      if (peek || n == 0) self->peer_gone_ = true;
     });
   }
 
@@ -522,6 +549,7 @@ class ClientConnection : public Connection, public std::enable_shared_from_this<
   bool keep_alive_ = false, head_ = false;
   bool continue_sent_ = false;
   bool decided_ = false, spooling_ = false;
+  std::atomic<bool> peer_gone_{false};  // seen by WatchPeer while a body streams
   unsigned version_ = 11;
   Clock::time_point started_;
 };
@@ -653,6 +681,7 @@ void HttpServer::Stop() {
     for (auto& t : s.io_threads) t->io.stop();
     for (auto& t : s.io_threads)
       if (t->thread.joinable()) t->thread.join();
+    s.io_stopped = true;
     s.workers.stop();
     s.workers.join();
     for (const std::string& path : s.bound_unix_paths) {

@@ -14,7 +14,6 @@
 #include <set>
 
 #include "json/value.h"
-#include "json/writer.h"
 #include "registry/manifest_type.h"
 #include "registry/media_types.h"
 #include "store/store.h"
@@ -29,12 +28,6 @@
 
 namespace berth::store {
 namespace {
-
-std::string Quoted(std::string_view s) {
-  json_detail::Writer w(/*escape_html=*/true, s.size() + 2);
-  w.String(s);
-  return std::string(w.data(), w.size());
-}
 
 std::string Member(const std::string& digest) {
   const std::size_t colon = digest.find(':');
@@ -111,18 +104,18 @@ Status Store::Save(const std::vector<std::string>& names, const BlobSink& sink) 
       (*named.annotations)[std::string(transfer::kImageNameAnnotation)] = s.tags[i].String();
       (*named.annotations)[std::string(transfer::kRefNameAnnotation)] = s.tags[i].tag();
       index.push_back(std::move(named));
-      tags += (i ? "," : "") + Quoted(s.tags[i].FamiliarString());
+      tags += (i ? "," : "") + JsonQuoted(s.tags[i].FamiliarString());
       if (!record->layers.empty()) {
         const std::string& top = record->layers.back().digest;
-        repositories += std::string(repositories.empty() ? "" : ",") + Quoted(s.tags[i].FamiliarName()) + ":{" +
-                        Quoted(s.tags[i].tag()) + ":" + Quoted(top.substr(top.find(':') + 1)) + "}";
+        repositories += std::string(repositories.empty() ? "" : ",") + JsonQuoted(s.tags[i].FamiliarName()) + ":{" +
+                        JsonQuoted(s.tags[i].tag()) + ":" + JsonQuoted(top.substr(top.find(':') + 1)) + "}";
       }
     }
     if (!s.tags.empty()) tags += "]";
     std::string layers;
-    for (const Descriptor& l : record->layers) layers += (layers.empty() ? "" : ",") + Quoted(Member(l.digest));
+    for (const Descriptor& l : record->layers) layers += (layers.empty() ? "" : ",") + JsonQuoted(Member(l.digest));
     manifest_json += std::string(manifest_json.size() > 1 ? "," : "") +
-                     "{\"Config\":" + Quoted(Member(record->config_digest)) + ",\"RepoTags\":" + tags +
+                     "{\"Config\":" + JsonQuoted(Member(record->config_digest)) + ",\"RepoTags\":" + tags +
                      ",\"Layers\":[" + layers + "]}";
   }
   manifest_json += "]";
@@ -221,7 +214,8 @@ Status Store::Load(const std::string& path, const ProgressFunc& progress) {
     if (!destination) return destination.error();
     Result<CopyResult> copied =
         transfer::CopyBetween(*l.source, **destination, CopyOptions{}, "the archive", "the image store", image.digest);
-    if (!copied) return Error(copied.error().kind(), copied.error().message());
+    if (!copied) return copied.error();
+    Count(*copied, Direction::kIn);
     const Descriptor manifest{image.media_type, image.digest, static_cast<std::int64_t>(image.bytes.size())};
     Result<ImageRecord> record = RecordOf(manifest);
     if (!record) return record.error();
@@ -255,6 +249,7 @@ Status Store::Load(const std::string& path, const ProgressFunc& progress) {
       stream("Loaded image: " + tagged.FamiliarString());
     }
   }
+  CountOperation(&ImageStoreStats::loads);
   return {};
 }
 

@@ -17,11 +17,6 @@
 namespace berth::store {
 namespace {
 
-// The id a layer's progress lines carry: 12 hex digits of its digest.
-std::string LayerId(const std::string& digest) {
-  return ShortId(digest);
-}
-
 // dockerd's words for what a registry said about a pull (distribution's
 // errors.go): not found and denied are 404s naming the image; the rest are
 // 500s with the registry's text.
@@ -96,7 +91,7 @@ Status Store::Pull(const Reference& requested, const ImagePullOptions& options) 
     struct stat st {};
     const bool there = ::stat(BlobPath(l.digest).c_str(), &st) == 0 && st.st_size == l.size;
     if (!there) fetching.insert(l.digest);
-    say(LayerId(l.digest), there ? "Already exists" : "Pulling fs layer");
+    say(ShortId(l.digest), there ? "Already exists" : "Pulling fs layer");
   }
 
   Result<std::unique_ptr<transfer::Location>> source =
@@ -109,7 +104,7 @@ Status Store::Pull(const Reference& requested, const ImagePullOptions& options) 
   copy.cancelled = options.cancelled;
   copy.on_event = [&](const CopyEvent& e) {
     if (!options.progress || !IsLayer(e.descriptor, layers)) return;
-    const std::string id = LayerId(e.descriptor.digest);
+    const std::string id = ShortId(e.descriptor.digest);
     switch (e.kind) {
       case CopyEvent::Kind::kBlobStarted:
       case CopyEvent::Kind::kBlobProgress:
@@ -128,8 +123,11 @@ Status Store::Pull(const Reference& requested, const ImagePullOptions& options) 
   Result<CopyResult> copied =
       transfer::CopyBetween(**source, **destination, copy, "docker://" + ref.Name(), "the image store");
   if (!copied) return PullError(copied.error(), ref);
+  // A client gone after the last blob: nothing is named.
+  if (options.cancelled && options.cancelled()) return Error(ErrorKind::kSystem, "context canceled");
+  Count(*copied, Direction::kIn);
   for (const Descriptor& l : layers)
-    if (fetching.count(l.digest)) say(LayerId(l.digest), "Pull complete");
+    if (fetching.count(l.digest)) say(ShortId(l.digest), "Pull complete");
 
   const Descriptor manifest{image.media_type, image.digest, static_cast<std::int64_t>(image.bytes.size())};
   // The name asked for, and the digest it resolved to (the RepoDigest).
@@ -145,6 +143,7 @@ Status Store::Pull(const Reference& requested, const ImagePullOptions& options) 
   say("", "Digest: " + top->digest);
   say("", std::string(up_to_date ? "Status: Image is up to date for " : "Status: Downloaded newer image for ") +
               ref.FamiliarString());
+  CountOperation(&ImageStoreStats::pulls);
   return {};
 }
 

@@ -6,7 +6,6 @@
 #include <algorithm>
 
 #include "json/value.h"
-#include "json/writer.h"
 #include "registry/documents.h"
 #include "store/store.h"
 #include "transfer/copy_engine.h"
@@ -25,12 +24,6 @@ std::vector<std::string> DiffIds(const std::string& config) {
   if (diff_ids == nullptr) return ids;
   for (const json_detail::JsonValue& v : diff_ids->items) ids.push_back(v.is_string() ? v.text : "");
   return ids;
-}
-
-std::string JsonString(std::string_view s) {
-  json_detail::Writer w(/*escape_html=*/true, s.size() + 2);
-  w.String(s);
-  return std::string(w.data(), w.size());
 }
 
 }  // namespace
@@ -106,6 +99,7 @@ Status Store::Push(const Reference& requested, const ImagePushOptions& options) 
     Result<CopyResult> copied =
         transfer::CopyBetween(**source, **destination, copy, "the image store", "docker://" + ref.String());
     if (!copied) return copied.error();
+    Count(*copied, Direction::kOut);
     // An image the registry had: its layers were never looked at.
     if (copied->images.empty() || copied->blobs_skipped + copied->blobs_copied + copied->blobs_mounted == 0) {
       for (const Descriptor& l : record->layers) say(id_of[l.digest], "Layer already exists");
@@ -114,10 +108,11 @@ Status Store::Push(const Reference& requested, const ImagePushOptions& options) 
     say("", ref.tag() + ": digest: " + image.manifest.digest + " size: " + size);
     if (options.progress) {
       options.progress(ImageProgress{"", "", -1, -1,
-                                     "{\"Tag\":" + JsonString(ref.tag()) + ",\"Digest\":" +
-                                         JsonString(image.manifest.digest) + ",\"Size\":" + size + "}"});
+                                     "{\"Tag\":" + JsonQuoted(ref.tag()) + ",\"Digest\":" +
+                                         JsonQuoted(image.manifest.digest) + ",\"Size\":" + size + "}"});
     }
   }
+  CountOperation(&ImageStoreStats::pushes);
   return {};
 }
 

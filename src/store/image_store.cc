@@ -7,6 +7,7 @@
 
 #include <algorithm>
 
+#include "json/writer.h"
 #include "registry/digest.h"
 #include "registry/documents.h"
 #include "registry/manifest_type.h"
@@ -30,6 +31,12 @@ namespace store {
 using transfer::AnnotationOf;
 using transfer::kImageNameAnnotation;
 using transfer::kRefNameAnnotation;
+
+std::string JsonQuoted(std::string_view s) {
+  json_detail::Writer w(/*escape_html=*/true, s.size() + 2);
+  w.String(s);
+  return std::string(w.data(), w.size());
+}
 
 std::string ShortId(const std::string& id) {
   const std::size_t colon = id.find(':');
@@ -72,6 +79,26 @@ std::uint64_t BlobClaims::RemoveUnlessBusy(const std::string& digest, const std:
   struct stat st {};
   if (::stat(path.c_str(), &st) != 0 || ::unlink(path.c_str()) != 0) return 0;
   return static_cast<std::uint64_t>(st.st_size);
+}
+
+// ---- stats --------------------------------------------------------------------
+
+ImageStoreStats Store::Stats() const {
+  std::lock_guard lock(stats_mu_);
+  return stats_;
+}
+
+void Store::Count(const CopyResult& copied, Direction direction) {
+  std::lock_guard lock(stats_mu_);
+  (direction == Direction::kIn ? stats_.blobs_fetched : stats_.blobs_pushed) += copied.blobs_copied;
+  (direction == Direction::kIn ? stats_.bytes_fetched : stats_.bytes_pushed) += copied.bytes_copied;
+  stats_.blobs_mounted += copied.blobs_mounted;
+  stats_.blobs_skipped += copied.blobs_skipped;
+}
+
+void Store::CountOperation(std::uint64_t ImageStoreStats::*which) {
+  std::lock_guard lock(stats_mu_);
+  ++(stats_.*which);
 }
 
 // ---- opening ------------------------------------------------------------------

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "berth/image_store.h"
+#include "berth/transfer.h"
 #include "transfer/location.h"
 
 namespace berth::store {
@@ -65,6 +66,7 @@ class Store final : public ImageStore {
   Status Initialize();
 
   const std::string& dir() const override { return dir_; }
+  ImageStoreStats Stats() const override;
   std::vector<StoredImage> List() override;
   Result<StoredImage> Find(std::string_view name_or_id) override;
   Result<std::string> ReadBlob(const std::string& digest, std::size_t max_bytes) override;
@@ -91,6 +93,11 @@ class Store final : public ImageStore {
   // The record of an image manifest in the store (read once, then kept).
   Result<ImageRecord> RecordOf(const Descriptor& manifest);
   BlobClaims& claims() { return claims_; }
+  enum class Direction { kIn, kOut };
+  // Adds a finished copy's blobs to the stats.
+  void Count(const CopyResult& copied, Direction direction);
+  // Counts a pull, push or load that finished.
+  void CountOperation(std::uint64_t ImageStoreStats::*which);
   RegistryClient& client() { return client_; }
 
  private:
@@ -107,6 +114,8 @@ class Store final : public ImageStore {
   const std::string dir_;
   RegistryClient& client_;
   BlobClaims claims_;
+  mutable std::mutex stats_mu_;
+  ImageStoreStats stats_;
   std::mutex mu_;
   std::vector<NameEntry> entries_;
   std::map<std::string, ImageRecord> records_;  // by manifest digest
@@ -114,6 +123,9 @@ class Store final : public ImageStore {
 
 // The Engine's short image ID: 12 hex digits of "sha256:<hex>".
 std::string ShortId(const std::string& id);
+
+// `s` as a JSON string, as json.Marshal writes it (HTML characters escaped).
+std::string JsonQuoted(std::string_view s);
 
 }  // namespace berth::store
 

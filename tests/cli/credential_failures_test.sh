@@ -19,10 +19,6 @@ unset DOCKER_HOST DOCKER_CONTEXT DOCKER_API_VERSION DOCKER_TLS_VERIFY DOCKER_CER
 mkdir -p "$DOCKER_CONFIG" "$dir/bin"
 export PATH=$dir/bin:$PATH
 
-expect_eq() {  # NAME GOT WANT
-  if [ "$2" == "$3" ]; then ok; else bad "$1"; echo "  got:  $2"; echo "  want: $3"; fi
-}
-
 # docker-credential-nf2: fails as $HELPER_MODE says.
 cat >"$dir/bin/docker-credential-nf2" <<'EOF'
 #!/bin/sh

@@ -15,10 +15,6 @@ export HOME=$dir
 # pass, which this machine has, for a file that names no store.
 hide_default_credential_stores
 
-expect_eq() {  # NAME GOT WANT
-  if [[ $2 == "$3" ]]; then ok; else bad "$1"; echo "  got:  $2"; echo "  want: $3"; fi
-}
-
 htpasswd -Bbn alice s3cret > "$dir/htpasswd"
 start_registry secure "auth:
   htpasswd:

@@ -19,10 +19,6 @@ for p in pass docker-credential-pass docker-credential-secretservice gpg; do
   command -v "$p" >/dev/null || { echo "$p is missing (scripts/setup installs it)"; exit 1; }
 done
 
-expect_eq() {  # NAME GOT WANT
-  if [ "$2" == "$3" ]; then ok; else bad "$1"; echo "  got:  $2"; echo "  want: $3"; fi
-}
-
 htpasswd -Bbn alice s3cret >"$dir/htpasswd"
 start_registry reg "$(printf 'auth:\n  htpasswd:\n    realm: berth-test\n    path: %s/htpasswd\n' "$dir")" || exit 1
 reg=127.0.0.1:$port

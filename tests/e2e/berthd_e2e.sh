@@ -19,10 +19,6 @@ export PATH=$here/../credentials:$PATH BERTH_TEST_HELPER_DIR=$dir/keychain
 mkdir -p "$DOCKER_CONFIG" "$BERTH_TEST_HELPER_DIR"
 echo '{"credsStore": "berth-test"}' > "$DOCKER_CONFIG/config.json"
 
-expect_has() {  # NAME HAYSTACK NEEDLE
-  if [[ $2 == *"$3"* ]]; then ok; else bad "$1"; echo "  got: $2"; echo "  want to contain: $3"; fi
-}
-
 # A registry with htpasswd and test images.
 htpasswd -Bbn alice s3cret > "$dir/htpasswd"
 rport=$(free_port)

@@ -16,13 +16,6 @@ export DOCKER_CONFIG=$dir/docker HOME=$dir
 unset DOCKER_HOST DOCKER_CONTEXT DOCKER_API_VERSION DOCKER_TLS_VERIFY DOCKER_CERT_PATH
 mkdir -p "$DOCKER_CONFIG"
 
-expect_eq() {  # NAME GOT WANT
-  if [ "$2" == "$3" ]; then ok; else bad "$1"; echo "  got:  $2"; echo "  want: $3"; fi
-}
-expect_has() {  # NAME HAYSTACK NEEDLE
-  if [[ $2 == *"$3"* ]]; then ok; else bad "$1"; echo "  got: $2"; echo "  want to contain: $3"; fi
-}
-
 htpasswd -Bbn alice s3cret > "$dir/htpasswd"
 start_registry reg "$(printf 'auth:\n  htpasswd:\n    realm: berth-test\n    path: %s/htpasswd\n' "$dir")" || exit 1
 reg=127.0.0.1:$port

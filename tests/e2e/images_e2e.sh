@@ -16,13 +16,6 @@ export PATH=$here/../credentials:$PATH BERTH_TEST_HELPER_DIR=$dir/keychain
 mkdir -p "$DOCKER_CONFIG" "$BERTH_TEST_HELPER_DIR"
 echo '{"credsStore": "berth-test"}' > "$DOCKER_CONFIG/config.json"
 
-expect_eq() {  # NAME GOT WANT
-  if [ "$2" == "$3" ]; then ok; else bad "$1"; echo "  got:  $2"; echo "  want: $3"; fi
-}
-expect_has() {  # NAME HAYSTACK NEEDLE
-  if [[ $2 == *"$3"* ]]; then ok; else bad "$1"; echo "  got: $2"; echo "  want to contain: $3"; fi
-}
-
 start_registry open "" || exit 1
 open=127.0.0.1:$port
 bash "$fixtures/make_images.sh" "$open" "$dir/images" --tls-verify=false >"$dir/push.log" 2>&1 \
@@ -137,6 +130,18 @@ expect_has "prune removes the dangling image" "$out" "deleted: $id"
 expect_eq "nothing dangling left" "$(docker images -q --filter dangling=true)" ""
 [ "$fail" -eq 0 ] || docker images -a --digests
 
+# --- pull -a, /metrics --------------------------------------------------------------------
+out=$(docker pull -a "$multi" 2>&1)
+expect_has "pull -a" "$out" "t5: Pulling from berth/multi"
+expect_eq "pull -a: every tag" "$(docker images --format '{{.Tag}}' "$multi" | sort | tr '\n' ' ')" "1.0 t1 t2 t3 t4 t5 "
+metrics=$(curl -s --unix-socket "$sock" http://b/metrics)
+fetched=$(awk '$1 == "berthd_image_blobs_fetched_total" {print $2}' <<<"$metrics")
+pulls=$(awk '$1 == "berthd_image_pulls_total" {print $2}' <<<"$metrics")
+pushed=$(awk '$1 == "berthd_image_blobs_pushed_total" {print $2}' <<<"$metrics")
+[ "${fetched:-0}" -gt 0 ] && [ "${pulls:-0}" -ge 10 ] && [ "${pushed:-0}" -gt 0 ] && ok \
+  || bad "/metrics counts pulls and blobs: pulls=$pulls fetched=$fetched pushed=$pushed"
+expect_has "/info DockerRootDir" "$(curl -s --unix-socket "$sock" http://b/info)" "\"DockerRootDir\":\"$dir/root\""
+
 # --- docker-py ------------------------------------------------------------------------
 /usr/bin/python3 "$here/images_docker_py.py" "$sock" "$open" "$(digest_of berth/multi:1.0)" && ok || bad "docker-py"
 
@@ -148,6 +153,16 @@ kill "${pids[-1]}"; wait "${pids[-1]}" 2>/dev/null
 pids+=($!)
 for _ in $(seq 1 100); do docker version >/dev/null 2>&1 && break; sleep 0.1; done
 expect_eq "images survive a restart" "$(docker images -q | wc -l)" "$count"
+
+# daemon.json's data-root, and dockerd's error when the flag says it too.
+echo "{\"data-root\": \"$dir/root2\"}" > "$dir/daemon.json"
+"$berthd" -H "unix://$dir/b2.sock" --pidfile "" --config-file "$dir/daemon.json" >"$dir/berthd2.log" 2>&1 &
+pids+=($!)
+for _ in $(seq 1 100); do [ -S "$dir/b2.sock" ] && break; sleep 0.1; done
+expect_has "daemon.json data-root" "$(curl -s --unix-socket "$dir/b2.sock" http://b/info)" "\"DockerRootDir\":\"$dir/root2\""
+[ -f "$dir/root2/images/index.json" ] && ok || bad "the store made under daemon.json's data-root"
+out=$("$berthd" -H "unix://$dir/b3.sock" --pidfile "" --config-file "$dir/daemon.json" --data-root "$dir/root3" 2>&1)
+expect_has "data-root twice" "$out" "the following directives are specified both as a flag and in the configuration file: data-root: (from flag: $dir/root3, from file: $dir/root2)"
 
 [ "$fail" -eq 0 ] || { echo "--- berthd log (tail)"; tail -30 "$dir/berthd.log"; }
 echo "images e2e: $pass passed, $fail failed"

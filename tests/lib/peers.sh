@@ -6,6 +6,7 @@
 #   wait_port PORT                 waits (15 s at most) until it accepts
 #   start_registry NAME YAML       docker-registry in $dir/NAME, extra config YAML; sets $port
 #   ok / bad MESSAGE               count a check
+#   expect_eq NAME GOT WANT        a check of equality; expect_has NAME HAYSTACK NEEDLE of a part
 # shellcheck shell=bash
 pass=0 fail=0
 dir=$(mktemp -d)
@@ -33,6 +34,12 @@ start_registry() {  # NAME EXTRA_YAML; sets port
 
 ok() { pass=$((pass + 1)); }
 bad() { fail=$((fail + 1)); echo "FAIL $*"; }
+expect_eq() {  # NAME GOT WANT
+  if [ "$2" == "$3" ]; then ok; else bad "$1"; echo "  got:  $2"; echo "  want: $3"; fi
+}
+expect_has() {  # NAME HAYSTACK NEEDLE
+  if [[ $2 == *"$3"* ]]; then ok; else bad "$1"; echo "  got: $2"; echo "  want to contain: $3"; fi
+}
 
 # The docker CLI on PATH: the newest Engine API version it speaks, and the
 # one it settles on with berthd (1.44 at most); "docker CLI PATH (VERSION)"

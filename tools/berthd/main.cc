@@ -31,13 +31,14 @@ namespace fs = std::filesystem;
 using berthd::Level;
 
 constexpr const char* kDefaultConfigFile = "/etc/berth/daemon.json";
+constexpr const char* kDefaultDataRoot = "/var/lib/berth";
 
 struct Flags {
   std::vector<std::string> hosts;
   std::string config_file;
   berth::DaemonConfigSources registry;
   std::string certs_dir = "/etc/docker/certs.d";
-  std::string data_root = "/var/lib/berth";
+  std::string data_root;  // after LoadDataRoot: the flag, daemon.json's, or the default
   std::string pidfile = "/run/berthd.pid";
   std::string log_level = "info";
   std::string log_format = "text";
@@ -149,9 +150,10 @@ std::optional<Flags> ParseFlags(int argc, char** argv, int& exit_code) {
                  "a registry (host[:port] or CIDR) to push non-distributable artifacts to (repeatable)");
   app.add_option("--certs-dir", flags.certs_dir, "per-registry TLS material and hosts.toml: DIR/HOST[:PORT]/")
       ->capture_default_str();
-  app.add_option("--data-root", flags.data_root,
-                 "where images are kept: DIR/images, an OCI image layout; DIR/tmp for uploads")
-      ->capture_default_str();
+  auto* data_root = app.add_option("--data-root", flags.data_root,
+                                   std::string("where images are kept: DIR/images, an OCI image layout; DIR/tmp for "
+                                               "uploads (daemon.json data-root; default ") +
+                                       kDefaultDataRoot + ")");
   app.add_option("-p,--pidfile", flags.pidfile, "the pid file (empty: none)")->capture_default_str();
   app.add_option("-l,--log-level", flags.log_level, "debug, info, warn, error or fatal")
       ->capture_default_str()
@@ -181,6 +183,7 @@ std::optional<Flags> ParseFlags(int argc, char** argv, int& exit_code) {
     exit_code = app.exit(e) == 0 ? 0 : 1;
     return std::nullopt;
   }
+  if (data_root->count() > 0) flags.registry.data_root = flags.data_root;
   if (flags.hosts.empty()) flags.hosts.push_back("unix:///run/berth.sock");
   if (flags.debug) flags.log_level = "debug";
   return flags;
@@ -210,8 +213,9 @@ berth::Result<berth::server::ServerOptions> ServerOptionsFor(const Flags& flags,
       log.Log(Level::kDebug, "Calling " + a.method + " " + a.target + " -> " + std::to_string(a.status) + " in " +
                                  std::to_string(a.seconds * 1000).substr(0, 6) + " ms");
     }
-    // dockerd's line: the method, the path without its query, the error.
-    if (a.status >= 500) {
+    // dockerd's line: the method, the path without its query, the error;
+    // also for an error a streamed answer (a pull, a push) ended with.
+    if (a.status >= 500 || (a.status == 200 && !a.error.empty())) {
       const std::string path = a.target.substr(0, a.target.find('?'));
       log.Log(Level::kError, "Handler for " + a.method + " " + path + " returned error" +
                                  (a.error.empty() ? " status " + std::to_string(a.status) : ": " + a.error));
@@ -306,6 +310,13 @@ int main(int argc, char** argv) {
     log.Log(Level::kFatal, pid.message());
     return 1;
   }
+  berth::Result<std::string> data_root = berth::LoadDataRoot(flags->Registry(), kDefaultDataRoot);
+  if (!data_root) {
+    log.Log(Level::kFatal, data_root.error().message());
+    RemovePidFile(*flags);
+    return 1;
+  }
+  flags->data_root = *data_root;
   berth::EngineOptions engine_options = MachineOptions(*flags);
   engine_options.data_root = flags->data_root;
   berth::EngineApi api(**service, engine_options);
