@@ -46,9 +46,12 @@ Result<ImageLocation> ParseImageLocation(std::string_view text);
 // The location as ParseImageLocation reads it.
 std::string FormatImageLocation(const ImageLocation& location);
 
-// A platform as `--platform` spells it: "os/arch[/variant]"
-// ("linux/arm64/v8"), each part letters, digits, '.', '_' or '-'.
-// kInvalidParameter otherwise.
+// A platform as `--platform` spells it, as containerd's platforms.Parse
+// reads it: "os/arch[/variant]" ("linux/arm64/v8"), or one part — an OS
+// (this machine's architecture) or an architecture (linux); architectures
+// by their other names too (x86_64, aarch64, armhf). kInvalidParameter for
+// parts that are empty or hold anything but letters, digits, '.', '_', '-',
+// and for one part that is neither an OS nor an architecture.
 Result<Platform> ParsePlatform(std::string_view text);
 
 // What happened to one blob or manifest, as it happens.

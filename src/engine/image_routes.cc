@@ -40,6 +40,43 @@ ImageConfig ConfigOf(const Context& c, const StoredImage& image) {
   return out;
 }
 
+// The image config's "config" as the Engine shows it: a container.Config,
+// every field there (null or empty where the image has none), in its order.
+std::string ContainerConfig(const JsonValue* c) {
+  if (c == nullptr || !c->is_object()) return "null";
+  auto text = [&](const char* key) {
+    const JsonValue* v = c->Find(key);
+    return v && v->is_string() ? v->text : std::string();
+  };
+  auto raw = [&](const char* key) -> std::optional<std::string> {
+    const JsonValue* v = c->Find(key);
+    if (v == nullptr || v->kind == JsonValue::Kind::kNull) return std::nullopt;
+    return json_detail::MarshalCompact(*v);
+  };
+  auto or_null = [&](const char* key) { return raw(key).value_or("null"); };
+  JsonObject o;
+  o.Str("Hostname", "")
+      .Str("Domainname", "")
+      .Str("User", text("User"))
+      .Bool("AttachStdin", false)
+      .Bool("AttachStdout", false)
+      .Bool("AttachStderr", false);
+  if (std::optional<std::string> ports = raw("ExposedPorts"); ports && *ports != "{}") o.Raw("ExposedPorts", *ports);
+  o.Bool("Tty", false).Bool("OpenStdin", false).Bool("StdinOnce", false).Raw("Env", or_null("Env"));
+  o.Raw("Cmd", or_null("Cmd"));
+  if (std::optional<std::string> health = raw("Healthcheck")) o.Raw("Healthcheck", *health);
+  if (const JsonValue* escaped = c->Find("ArgsEscaped"); escaped && escaped->boolean) o.Bool("ArgsEscaped", true);
+  o.Str("Image", text("Image"))
+      .Raw("Volumes", or_null("Volumes"))
+      .Str("WorkingDir", text("WorkingDir"))
+      .Raw("Entrypoint", or_null("Entrypoint"))
+      .Raw("OnBuild", or_null("OnBuild"))
+      .Raw("Labels", or_null("Labels"));
+  if (!text("StopSignal").empty()) o.Str("StopSignal", text("StopSignal"));
+  if (std::optional<std::string> shell = raw("Shell")) o.Raw("Shell", *shell);
+  return o.Done();
+}
+
 std::string StringArray(const std::vector<std::string>& items, bool null_when_empty) {
   if (items.empty()) return null_when_empty ? "null" : "[]";
   std::string out = "[";
@@ -72,6 +109,7 @@ struct ImageFilters {
   std::vector<std::string> references;
   std::optional<bool> dangling;
   std::vector<std::string> labels;
+  std::vector<std::string> not_labels;  // prune's label!: images without it
   std::optional<std::int64_t> before, since, until;
 };
 
@@ -100,37 +138,39 @@ Result<ImageFilters> ParseImageFilters(const Context& c, const std::string& json
         (key == "before" ? f.before : f.since) = created;
       }
       if (key == "until") {
-        Result<detail::GoTime> t = detail::ParseGoRfc3339(v);
-        if (t) {
-          f.until = t->unix_seconds;
-        } else if (v.find_first_not_of("0123456789.") == std::string::npos && !v.empty()) {
-          f.until = std::stoll(v.substr(0, v.find('.')));
-        } else {
-          return Error(ErrorKind::kInvalidParameter, "invalid filter 'until=" + v + "'");
-        }
+        Result<std::int64_t> t = detail::ParseEngineTimestamp(v, static_cast<std::int64_t>(std::time(nullptr)));
+        if (!t) return t.error();
+        f.until = *t;
       }
+      if (key == "label!") f.not_labels.push_back(v);
     }
   }
   return f;
 }
 
+// "key" or "key=value" against an image's labels.
+bool HasLabel(const ImageConfig& config, const std::string& want) {
+  const std::size_t eq = want.find('=');
+  auto it = config.labels.find(want.substr(0, eq));
+  return it != config.labels.end() && (eq == std::string::npos || it->second == want.substr(eq + 1));
+}
+
 bool LabelsMatch(const ImageFilters& f, const ImageConfig& config) {
-  for (const std::string& want : f.labels) {
-    const std::size_t eq = want.find('=');
-    auto it = config.labels.find(want.substr(0, eq));
-    if (it == config.labels.end()) return false;
-    if (eq != std::string::npos && it->second != want.substr(eq + 1)) return false;
-  }
+  for (const std::string& want : f.labels)
+    if (!HasLabel(config, want)) return false;
+  for (const std::string& unwanted : f.not_labels)
+    if (HasLabel(config, unwanted)) return false;
   return true;
 }
 
 // reference filters match a name's familiar form, or its repository, as a
-// glob (dockerd's reference.FamiliarMatch).
+// glob whose '*' stays within one path component (dockerd's
+// reference.FamiliarMatch on Go's path.Match).
 bool ReferenceMatches(const std::string& pattern, const std::string& name) {
   Result<Reference> ref = ParseNormalizedNamed(name);
   if (!ref) return false;
-  if (::fnmatch(pattern.c_str(), ref->FamiliarString().c_str(), 0) == 0) return true;
-  return ::fnmatch(pattern.c_str(), ref->FamiliarName().c_str(), 0) == 0;
+  if (::fnmatch(pattern.c_str(), ref->FamiliarString().c_str(), FNM_PATHNAME) == 0) return true;
+  return ::fnmatch(pattern.c_str(), ref->FamiliarName().c_str(), FNM_PATHNAME) == 0;
 }
 
 }  // namespace
@@ -205,10 +245,6 @@ EngineResponse ImageInspectRoute(const Context& c, const std::string& name) {
     const JsonValue* v = config.doc.Find(key);
     return v && v->is_string() ? v->text : std::string();
   };
-  auto raw = [&](const char* key) {
-    const JsonValue* v = config.doc.Find(key);
-    return v ? json_detail::MarshalCompact(*v) : std::string("null");
-  };
   std::vector<std::string> tags, digests;
   NamesOf(*image, tags, digests);
   std::vector<std::string> diff_ids;
@@ -224,7 +260,9 @@ EngineResponse ImageInspectRoute(const Context& c, const std::string& name) {
       .Str("Comment", text("comment"))
       .Str("Created", config.created_text);
   if (detail::CompareApiVersions(c.api_version, "1.44") < 0) out.Str("Container", "").Raw("ContainerConfig", "null");
-  out.Str("DockerVersion", text("docker_version")).Str("Author", text("author")).Raw("Config", raw("config"));
+  out.Str("DockerVersion", text("docker_version"))
+      .Str("Author", text("author"))
+      .Raw("Config", ContainerConfig(config.doc.Find("config")));
   out.Str("Architecture", text("architecture"));
   if (!text("variant").empty()) out.Str("Variant", text("variant"));
   out.Str("Os", text("os"));
@@ -254,7 +292,8 @@ EngineResponse ImageHistoryRoute(const Context& c, const std::string& name) {
   if (manifest_text && json_detail::ParseJson(*manifest_text, manifest).ok()) {
     if (const JsonValue* layers = manifest.Find("layers"))
       for (const JsonValue& l : layers->items)
-        if (const JsonValue* size = l.Find("size")) layer_sizes.push_back(std::stoll(size->text));
+        if (const JsonValue* size = l.Find("size"))
+          layer_sizes.push_back(std::strtoll(size->text.c_str(), nullptr, 10));
   }
   if (history) {
     for (const JsonValue& h : history->items) {

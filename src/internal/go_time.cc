@@ -1,5 +1,8 @@
 #include "internal/go_time.h"
 
+#include <algorithm>
+#include <cstdlib>
+#include <ctime>
 #include <optional>
 #include <string>
 
@@ -193,6 +196,91 @@ Status UnmarshalGoTime(std::string_view raw_json, GoTime& out) {
   if (!parsed) return parsed.error();
   out = *parsed;
   return {};
+}
+
+namespace {
+
+// time.ParseDuration's units, in nanoseconds.
+std::optional<double> DurationNanos(std::string_view v) {
+  if (v.empty() || v == "0") return std::nullopt;
+  double sign = 1;
+  if (v.front() == '-' || v.front() == '+') {
+    sign = v.front() == '-' ? -1 : 1;
+    v.remove_prefix(1);
+  }
+  if (v.empty()) return std::nullopt;
+  double total = 0;
+  while (!v.empty()) {
+    std::size_t n = 0;
+    while (n < v.size() && ((v[n] >= '0' && v[n] <= '9') || v[n] == '.')) ++n;
+    if (n == 0 || v.substr(0, n) == ".") return std::nullopt;
+    const double number = std::strtod(std::string(v.substr(0, n)).c_str(), nullptr);
+    v.remove_prefix(n);
+    static constexpr std::pair<std::string_view, double> kUnits[] = {
+        {"ns", 1},   {"us", 1e3}, {"\xc2\xb5s", 1e3}, {"\xce\xbcs", 1e3},
+        {"ms", 1e6}, {"s", 1e9},  {"m", 60e9},        {"h", 3600e9}};
+    bool matched = false;
+    for (const auto& [unit, scale] : kUnits) {
+      // The longest unit first where one is a prefix of another ("ms" before "m").
+      if (v.starts_with(unit) && !(unit == "m" && v.starts_with("ms"))) {
+        total += number * scale;
+        v.remove_prefix(unit.size());
+        matched = true;
+        break;
+      }
+    }
+    if (!matched) return std::nullopt;
+  }
+  return sign * total;
+}
+
+// A date or date-time without a zone, in local time (Go's ParseInLocation).
+std::optional<std::int64_t> LocalTime(std::string_view v) {
+  std::string text(v.substr(0, v.find('.')));
+  for (const char* layout : {"%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M", "%Y-%m-%dT%H", "%Y-%m-%d"}) {
+    std::tm tm{};
+    const char* end = ::strptime(text.c_str(), layout, &tm);
+    if (end == nullptr || *end != '\0') continue;
+    tm.tm_isdst = -1;
+    const std::time_t t = std::mktime(&tm);
+    if (t == static_cast<std::time_t>(-1)) return std::nullopt;
+    return static_cast<std::int64_t>(t);
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+Result<std::int64_t> ParseEngineTimestamp(std::string_view value, std::int64_t now) {
+  auto fail = [&] {
+    return Error(ErrorKind::kInvalidParameter,
+                 "failed to parse value as time or duration: \"" + std::string(value) + "\"");
+  };
+  if (std::optional<double> nanos = DurationNanos(value)) {
+    const double seconds = *nanos / 1e9;
+    if (seconds > 1e15 || seconds < -1e15) return fail();
+    return now - static_cast<std::int64_t>(seconds);
+  }
+  const bool zoned =
+      value.find_first_of("zZ+") != std::string_view::npos || std::count(value.begin(), value.end(), '-') == 3;
+  if (zoned) {
+    Result<GoTime> t = ParseGoRfc3339(value);
+    if (!t) return fail();
+    return t->unix_seconds;
+  }
+  if (value.find('-') != std::string_view::npos) {
+    std::optional<std::int64_t> t = LocalTime(value);
+    if (!t) return fail();
+    return *t;
+  }
+  // Unix seconds, with an optional fraction.
+  std::string_view whole = value.substr(0, value.find('.'));
+  std::string_view fraction = value.find('.') == std::string_view::npos ? "" : value.substr(value.find('.') + 1);
+  if (whole.empty() || whole.size() > 15 || whole.find_first_not_of("0123456789") != std::string_view::npos ||
+      fraction.find_first_not_of("0123456789") != std::string_view::npos) {
+    return fail();
+  }
+  return static_cast<std::int64_t>(std::stoll(std::string(whole)));
 }
 
 }  // namespace berth::detail

@@ -41,6 +41,14 @@ Result<GoTime> ParseGoRfc3339(std::string_view value);
 // not undone, as in Go) go to ParseGoRfc3339.
 Status UnmarshalGoTime(std::string_view raw_json, GoTime& out);
 
+// The Engine's filter timestamps (api/types/time.GetTimestamp) as unix
+// seconds: a Go duration before `now` ("24h", "1h30m", "-5m"; not "0"),
+// an RFC 3339 time with a zone, a date or date-time without one in local
+// time ("2025-01-01", "2025-01-01T10:00", "2025-01-01T10:00:00.5"), or unix
+// seconds ("1700000000", "1700000000.5"). kInvalidParameter `failed to
+// parse value as time or duration: "V"` otherwise.
+Result<std::int64_t> ParseEngineTimestamp(std::string_view value, std::int64_t now);
+
 }  // namespace berth::detail
 
 #endif  // BERTH_SRC_INTERNAL_GO_TIME_H_

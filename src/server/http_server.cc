@@ -190,7 +190,9 @@ class ClientConnection : public Connection, public std::enable_shared_from_this<
     decided_ = false;
     parser_->header_limit(
         static_cast<std::uint32_t>(std::min<std::size_t>(server_.options.max_header_bytes, 60u << 10)));
-    parser_->body_limit(server_.options.max_body_bytes);
+    // No limit until the header says which route: Beast checks a
+    // Content-Length against the limit as the header ends (Decide).
+    parser_->body_limit(boost::none);
     deadline = Clock::now() + server_.options.request_timeout;
     continue_sent_ = false;
     Parse();
@@ -208,12 +210,12 @@ class ClientConnection : public Connection, public std::enable_shared_from_this<
       if (ec) return OnRead(ec);
       if (parser_->is_done()) return OnRead({});
       if (parser_->is_header_done() && !decided_) {
-        Decide();
+        if (!Decide()) return OnRead(http::error::body_limit);
         continue;
       }
       if (used == 0) break;
     }
-    if (parser_->is_header_done() && !decided_) Decide();
+    if (parser_->is_header_done() && !decided_ && !Decide()) return OnRead(http::error::body_limit);
     if (spooling_) deadline = Clock::now() + server_.options.request_timeout;  // a large body: progress is enough
     if (ShouldSendContinue()) {
       // The client waits for this before it sends the body (curl waits a
@@ -238,17 +240,22 @@ class ClientConnection : public Connection, public std::enable_shared_from_this<
   static constexpr std::size_t kReadChunk = 16 * 1024;
 
   // Once the header is read: a route that spools its body gets it in a
-  // file, without the body limit (an image tar of any size).
-  void Decide() {
+  // file, without a limit (an image tar of any size); the others get
+  // max_body_bytes — false when the Content-Length is over it already.
+  bool Decide() {
     decided_ = true;
     const auto& req = parser_->get();
     spooling_ = !server_.options.spool_dir.empty() &&
                 server_.api.SpoolsBody(std::string_view(req.method_string()), std::string_view(req.target()));
     if (spooling_) {
       parser_->get().body().spool_dir = server_.options.spool_dir;
-      parser_->body_limit(boost::none);
+    } else {
+      boost::optional<std::uint64_t> length = parser_->content_length();
+      if (length && *length > server_.options.max_body_bytes) return false;
+      parser_->body_limit(server_.options.max_body_bytes);  // chunked bodies: checked chunk by chunk
     }
     parser_->eager(true);
+    return true;
   }
 
   // A request whose header asked for "Expect: 100-continue" (HTTP/1.1) and

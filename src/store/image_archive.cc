@@ -78,6 +78,22 @@ Status Store::Save(const std::vector<std::string>& names, const BlobSink& sink) 
     add(*image, tag);
   }
 
+  // Every blob there and whole before the first byte: a damaged image is an
+  // error the client sees, not a tar that ends short.
+  for (const SavedImage& s : saved) {
+    Result<ImageRecord> record = RecordOf(s.image.manifest);
+    if (!record) return record.error();
+    std::vector<std::pair<std::string, std::int64_t>> blobs{{record->config_digest, record->config_size},
+                                                            {s.image.manifest.digest, s.image.manifest.size}};
+    for (const Descriptor& l : record->layers) blobs.emplace_back(l.digest, l.size);
+    for (const auto& [digest, size] : blobs) {
+      struct stat st {};
+      if (::stat(BlobPath(digest).c_str(), &st) != 0 || st.st_size != size) {
+        return Error(ErrorKind::kSystem, "image " + ShortId(s.image.id) + " is damaged in the store: blob " + digest +
+                                             " is missing or not " + std::to_string(size) + " bytes");
+      }
+    }
+  }
   Result<std::unique_ptr<transfer::TarWriter>> tar = transfer::TarWriter::Open(sink);
   if (!tar) return tar.error();
   std::set<std::string> written;
@@ -162,7 +178,12 @@ Status Store::Load(const std::string& path, const ProgressFunc& progress) {
   if (!scratch) return scratch.error();
   const std::string& dir = (*scratch)->path();
   if (Status s = transfer::UnpackTar(path, dir); !s.ok()) {
-    return Error(ErrorKind::kInvalidParameter, s.message());
+    // The spooled file's name means nothing to the client.
+    std::string message = s.message();
+    if (const std::string prefix = "archive " + path + ": "; message.starts_with(prefix)) {
+      message = message.substr(prefix.size());
+    }
+    return Error(ErrorKind::kInvalidParameter, "invalid tar archive: " + message);
   }
   // Each image of the archive: a location reading it, and its names.
   struct Loaded {
@@ -212,13 +233,15 @@ Status Store::Load(const std::string& path, const ProgressFunc& progress) {
     }
     Result<std::unique_ptr<transfer::Location>> destination = OpenForWriting();
     if (!destination) return destination.error();
-    Result<CopyResult> copied =
-        transfer::CopyBetween(*l.source, **destination, CopyOptions{}, "the archive", "the image store", image.digest);
+    Result<CopyResult> copied = transfer::CopyBetween(*l.source, **destination, CopyOptions{}, "", "", image.digest);
     if (!copied) return copied.error();
     Count(*copied, Direction::kIn);
     const Descriptor manifest{image.media_type, image.digest, static_cast<std::int64_t>(image.bytes.size())};
     Result<ImageRecord> record = RecordOf(manifest);
     if (!record) return record.error();
+    Result<std::string> config = ReadBlob(record->config_digest, kMaxDocumentBytes);
+    if (!config) return config.error();
+    if (Status s = CheckImageConfig(*config, record->layers.size()); !s.ok()) return s;
     if (l.names.empty()) {
       {
         // Kept without a name (dangling), unless the image has names already.
@@ -235,7 +258,8 @@ Status Store::Load(const std::string& path, const ProgressFunc& progress) {
     }
     for (const std::string& name : l.names) {
       Result<Reference> ref = ParseNormalizedNamed(name);
-      if (!ref || ref->has_digest()) continue;
+      if (!ref) return Error(ErrorKind::kInvalidParameter, "invalid tag \"" + name + "\": " + ref.error().message());
+      if (ref->has_digest()) continue;
       const Reference tagged = TagNameOnly(*ref);
       if (std::optional<Descriptor> before = Named(tagged.String()); before && before->digest != manifest.digest) {
         Result<ImageRecord> old = RecordOf(*before);

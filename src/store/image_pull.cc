@@ -120,11 +120,13 @@ Status Store::Pull(const Reference& requested, const ImagePullOptions& options) 
       default: break;
     }
   };
-  Result<CopyResult> copied =
-      transfer::CopyBetween(**source, **destination, copy, "docker://" + ref.Name(), "the image store");
+  Result<CopyResult> copied = transfer::CopyBetween(**source, **destination, copy, "", "");
   if (!copied) return PullError(copied.error(), ref);
   // A client gone after the last blob: nothing is named.
   if (options.cancelled && options.cancelled()) return Error(ErrorKind::kSystem, "context canceled");
+  Result<std::string> config = ReadBlob(doc.config->digest, kMaxDocumentBytes);
+  if (!config) return config.error();
+  if (Status s = CheckImageConfig(*config, layers.size()); !s.ok()) return s;
   Count(*copied, Direction::kIn);
   for (const Descriptor& l : layers)
     if (fetching.count(l.digest)) say(ShortId(l.digest), "Pull complete");

@@ -96,13 +96,16 @@ Status Store::Push(const Reference& requested, const ImagePushOptions& options) 
         default: break;
       }
     };
-    Result<CopyResult> copied =
-        transfer::CopyBetween(**source, **destination, copy, "the image store", "docker://" + ref.String());
+    Result<CopyResult> copied = transfer::CopyBetween(**source, **destination, copy, "", "");
     if (!copied) return copied.error();
     Count(*copied, Direction::kOut);
     // An image the registry had: its layers were never looked at.
     if (copied->images.empty() || copied->blobs_skipped + copied->blobs_copied + copied->blobs_mounted == 0) {
       for (const Descriptor& l : record->layers) say(id_of[l.digest], "Layer already exists");
+    }
+    // The digest pushed is the image's RepoDigest there too, as dockerd records it.
+    if (Result<bool> named = Name(ref.Name() + "@" + image.manifest.digest, image.manifest); !named) {
+      return named.error();
     }
     const std::string size = std::to_string(image.manifest.size);
     say("", ref.tag() + ": digest: " + image.manifest.digest + " size: " + size);

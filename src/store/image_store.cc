@@ -7,6 +7,7 @@
 
 #include <algorithm>
 
+#include "json/value.h"
 #include "json/writer.h"
 #include "registry/digest.h"
 #include "registry/documents.h"
@@ -36,6 +37,25 @@ std::string JsonQuoted(std::string_view s) {
   json_detail::Writer w(/*escape_html=*/true, s.size() + 2);
   w.String(s);
   return std::string(w.data(), w.size());
+}
+
+std::string StoredName(const Reference& ref) {
+  return ref.has_digest() ? ref.Name() + "@" + ref.digest() : TagNameOnly(ref).String();
+}
+
+Status CheckImageConfig(std::string_view config, std::size_t layer_count) {
+  json_detail::JsonValue doc;
+  if (Status s = json_detail::ParseJson(config, doc); !s.ok()) {
+    return Error(ErrorKind::kInvalidParameter, "invalid image config: " + s.message());
+  }
+  if (!doc.is_object()) return Error(ErrorKind::kInvalidParameter, "invalid image config: not a JSON object");
+  const json_detail::JsonValue* rootfs = doc.Find("rootfs");
+  const json_detail::JsonValue* diff_ids = rootfs ? rootfs->Find("diff_ids") : nullptr;
+  const std::size_t ids = diff_ids ? diff_ids->items.size() : 0;
+  if (ids != layer_count) {
+    return Error(ErrorKind::kInvalidParameter, "layers from manifest don't match image configuration");
+  }
+  return {};
 }
 
 std::string ShortId(const std::string& id) {
@@ -170,8 +190,8 @@ Result<ImageRecord> Store::RecordOfLocked(const Descriptor& manifest) {
     return Error(ErrorKind::kSystem, "manifest " + manifest.digest + ": " + s.message());
   }
   if (!doc.config) return Error(ErrorKind::kSystem, "manifest " + manifest.digest + " has no config");
-  ImageRecord record{doc.config->digest, std::vector<Descriptor>(doc.layers.begin(), doc.layers.end()),
-                     doc.config->size};
+  ImageRecord record{doc.config->digest, doc.config->size,
+                     std::vector<Descriptor>(doc.layers.begin(), doc.layers.end()), doc.config->size};
   for (const Descriptor& l : doc.layers) record.size += l.size;
   records_[manifest.digest] = record;
   return record;
@@ -214,8 +234,11 @@ bool IsHex(std::string_view s) {
   return !s.empty() && s.find_first_not_of("0123456789abcdef") == std::string_view::npos;
 }
 
+// dockerd names a reference as it looked it up (latest added).
 Error NoSuchImage(std::string_view text) {
-  return Error(ErrorKind::kNotFound, "No such image: " + std::string(text));
+  Result<Reference> ref = ParseNormalizedNamed(text);
+  return Error(ErrorKind::kNotFound,
+               "No such image: " + (ref ? TagNameOnly(*ref).FamiliarString() : std::string(text)));
 }
 
 }  // namespace
@@ -238,7 +261,7 @@ Result<StoredImage> Store::FindLocked(std::string_view text, bool* by_id) {
     }
     return NoSuchImage(text);
   }
-  const std::string full = TagNameOnly(*ref).String();
+  const std::string full = StoredName(*ref);
   for (const StoredImage& i : images)
     if (std::find(i.names.begin(), i.names.end(), full) != i.names.end()) return i;
   std::string_view prefix = text.starts_with("sha256:") ? text.substr(7) : text;
@@ -273,6 +296,9 @@ std::optional<Descriptor> Store::Named(const std::string& name) {
 }
 
 Result<bool> Store::Name(const std::string& name, const Descriptor& manifest) {
+  if (Result<Reference> ref = ParseNormalizedNamed(name); ref && ref->FamiliarName() == "sha256") {
+    return Error(ErrorKind::kInvalidParameter, "refusing to create an ambiguous tag using digest algorithm as name");
+  }
   std::lock_guard lock(mu_);
   Descriptor plain{manifest.media_type, manifest.digest, manifest.size};
   auto named = std::find_if(entries_.begin(), entries_.end(), [&](const NameEntry& e) { return e.name == name; });
@@ -338,7 +364,7 @@ Status Store::RemoveLocked(std::string_view text, bool force, std::vector<ImageD
     // A name: untag it; a tag's repository loses its digests too when no
     // other tag of it is left on the image.
     Result<Reference> ref = ParseNormalizedNamed(text);
-    const std::string name = TagNameOnly(*ref).String();
+    const std::string name = StoredName(*ref);
     DropNameLocked(name, records);
     std::erase(names, name);
     if (IsTag(name)) {
@@ -408,18 +434,20 @@ Result<ImagePruneReport> Store::Prune(bool dangling_only, const std::function<bo
     if (keep && keep(image)) continue;
     const bool has_tag = std::any_of(image.names.begin(), image.names.end(), IsTag);
     if (dangling_only && has_tag) continue;
+    // Each name in turn (untagging one may take others with it: a tag's
+    // digests), then the image; what fails is skipped, as dockerd's prune
+    // goes on past an image it cannot remove.
     std::vector<ImageDeleteItem> records;
-    Status removed;
     if (image.names.empty()) {
-      removed = RemoveLocked(image.id, false, records);
+      (void)RemoveLocked(image.id, false, records);
     } else {
       for (const std::string& name : image.names) {
-        removed = RemoveLocked(name, false, records);
-        if (!removed.ok()) break;
+        const bool still_named =
+            std::any_of(entries_.begin(), entries_.end(), [&](const NameEntry& e) { return e.name == name; });
+        if (still_named) (void)RemoveLocked(name, false, records);
       }
     }
     for (ImageDeleteItem& r : records) report.deleted.push_back(std::move(r));
-    if (!removed.ok()) return removed.error();
   }
   report.space_reclaimed = CollectGarbageLocked();
   return report;

@@ -25,9 +25,21 @@ inline constexpr std::size_t kMaxDocumentBytes = 4u << 20;
 // What the store knows of an image manifest it holds.
 struct ImageRecord {
   std::string config_digest;
+  std::int64_t config_size = 0;
   std::vector<Descriptor> layers;
   std::int64_t size = 0;  // config and layers
 };
+
+// The name a reference is stored under: "name@digest" when it has a
+// digest (a tag beside it is dropped, as dockerd's reference store drops
+// it), else "name:tag" (latest when untagged).
+std::string StoredName(const Reference& ref);
+
+// dockerd's checks of an image before it is stored (pull, load): its
+// config is a JSON object and names as many layers (rootfs.diff_ids) as the
+// manifest has. kInvalidParameter "layers from manifest don't match image
+// configuration", "invalid image config …".
+Status CheckImageConfig(std::string_view config, std::size_t layer_count);
 
 // One index.json entry: a name (a full reference; "" for an image without
 // names) and the image manifest it points at.
@@ -87,6 +99,9 @@ class Store final : public ImageStore {
   // Names `name` (a full reference) as the image `manifest`; the image it
   // named before keeps its other names or stays without any. Returns
   // whether the name already named this image.
+  // kInvalidParameter for a tag whose repository is named "sha256"
+  // (dockerd: "refusing to create an ambiguous tag using digest algorithm
+  // as name").
   Result<bool> Name(const std::string& name, const Descriptor& manifest);
   // The manifest a full reference names, if any.
   std::optional<Descriptor> Named(const std::string& name);

@@ -88,7 +88,7 @@ class Copier {
   Status CopyTag(const std::string& source_ref, const std::string& destination_tag) {
     const std::string from = Named(source_label_, source_ref);
     Result<ManifestBytes> top = source_.GetManifest(source_ref);
-    if (!top) return Error(top.error().kind(), from + ": " + top.error().message());
+    if (!top) return Prefixed(from, top.error());
     if (Status s = transfer::SelectPlatforms(source_, destination_.single_image(), options_.platforms, *top, from);
         !s.ok()) {
       return s;
@@ -101,7 +101,7 @@ class Copier {
     if (!destination_tag.empty()) {
       Result<std::optional<std::string>> there = destination_.TaggedDigest(destination_tag);
       if (!there) {
-        return Error(there.error().kind(), Named(destination_label_, destination_tag) + ": " + there.error().message());
+        return Prefixed(Named(destination_label_, destination_tag), there.error());
       }
       if (*there == top->digest) {
         Emit({CopyEvent::Kind::kImageUpToDate, {top->media_type, top->digest, SizeOf(*top)}, 0, destination_tag});
@@ -128,6 +128,12 @@ class Copier {
     result_.digest = top.digest;
     result_.media_type = top.media_type;
     result_.images.push_back({tag, top.digest});
+  }
+
+  // `error` said of `where` ("WHERE: message"); as it is without labels
+  // (berthd's store passes none: dockerd prints the registry's error bare).
+  static Error Prefixed(const std::string& where, const Error& error) {
+    return where.empty() ? error : Error(error.kind(), where + ": " + error.message());
   }
 
   // "docker://host/app" and "1.0" → "docker://host/app:1.0" (a digest: "@").
@@ -202,8 +208,7 @@ class Copier {
 
   Status PutManifest(const std::string& tag, const ManifestBytes& manifest, bool top) {
     if (Status s = destination_.PutManifest(tag, manifest, top); !s.ok()) {
-      return Error(s.error().kind(),
-                   Named(destination_label_, tag.empty() ? manifest.digest : tag) + ": " + s.error().message());
+      return Prefixed(Named(destination_label_, tag.empty() ? manifest.digest : tag), s.error());
     }
     ++result_.manifests_put;
     Emit({CopyEvent::Kind::kManifestPut,
@@ -289,6 +294,7 @@ class Copier {
   Status CopyBlob(const Descriptor& blob) {
     Status copied = CopyBlobOnce(blob);
     if (copied.ok()) return copied;
+    if (source_label_.empty() && destination_label_.empty()) return copied;
     return Error(copied.error().kind(), "copying blob " + blob.digest + " from " + source_label_ + " to " +
                                             destination_label_ + ": " + copied.error().message());
   }

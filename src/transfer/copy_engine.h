@@ -13,7 +13,8 @@ namespace berth::transfer {
 
 // Copies the image source.reference() names to destination.reference()
 // (see CopyImage; options.all_tags is not read), then commits the
-// destination. The labels name the two sides in errors.
+// destination. The labels name the two sides in errors; with both empty,
+// errors are the locations' own.
 // `source_ref` ("": the source's reference()) names the image to copy.
 Result<CopyResult> CopyBetween(Location& source, Location& destination, const CopyOptions& options,
                                const std::string& source_label, const std::string& destination_label,

@@ -1,5 +1,6 @@
 // Image locations as skopeo spells them, and platforms as --platform does.
 #include "berth/transfer.h"
+#include "transfer/platforms.h"
 
 #include <algorithm>
 #include <vector>
@@ -77,14 +78,42 @@ Result<Platform> ParsePlatform(std::string_view text) {
            part.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-") !=
                std::string::npos;
   };
-  if (parts.size() < 2 || parts.size() > 3 || std::any_of(parts.begin(), parts.end(), bad)) {
+  if (parts.size() > 3 || std::any_of(parts.begin(), parts.end(), bad)) {
     return Error(ErrorKind::kInvalidParameter,
                  "invalid platform \"" + std::string(text) + "\": want os/arch[/variant]");
   }
+  // containerd's platforms.Parse: one part is an OS (this machine's
+  // architecture then) or an architecture (this machine's OS: linux).
+  static constexpr std::string_view kOses[] = {"aix",     "android", "darwin",  "dragonfly", "freebsd",
+                                               "illumos", "ios",     "js",      "linux",     "netbsd",
+                                               "openbsd", "plan9",   "solaris", "wasip1",    "windows"};
   Platform p;
-  p.os = parts[0];
-  p.architecture = parts[1];
-  if (parts.size() == 3) p.variant = parts[2];
+  if (parts.size() == 1) {
+    if (std::find(std::begin(kOses), std::end(kOses), parts[0]) != std::end(kOses)) {
+      p = transfer::HostPlatform();
+      p.os = parts[0];
+      return p;
+    }
+    p.os = "linux";
+    p.architecture = parts[0];
+  } else {
+    p.os = parts[0];
+    p.architecture = parts[1];
+    if (parts.size() == 3) p.variant = parts[2];
+  }
+  // Architectures by their other names (containerd's NormalizeArch).
+  if (p.architecture == "i386") p.architecture = "386";
+  if (p.architecture == "x86_64" || p.architecture == "x86-64") p.architecture = "amd64";
+  if (p.architecture == "aarch64") p.architecture = "arm64";
+  if (p.architecture == "armhf") p.architecture = "arm", p.variant = p.variant.empty() ? "v7" : p.variant;
+  if (p.architecture == "armel") p.architecture = "arm", p.variant = p.variant.empty() ? "v6" : p.variant;
+  if (!p.variant.empty() && p.variant.find_first_not_of("0123456789") == std::string::npos) p.variant = "v" + p.variant;
+  static constexpr std::string_view kArches[] = {"386",    "amd64",    "arm",   "arm64",   "loong64", "mips",  "mipsle",
+                                                 "mips64", "mips64le", "ppc64", "ppc64le", "riscv64", "s390x", "wasm"};
+  if (parts.size() == 1 && std::find(std::begin(kArches), std::end(kArches), p.architecture) == std::end(kArches)) {
+    return Error(ErrorKind::kInvalidParameter,
+                 "\"" + std::string(text) + "\": unknown operating system or architecture: invalid argument");
+  }
   return p;
 }
 

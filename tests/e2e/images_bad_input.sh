@@ -109,6 +109,14 @@ index = {"schemaVersion": 2, "manifests": [{"mediaType": "application/vnd.oci.im
 tar("lying.tar", [("oci-layout", b'{"imageLayoutVersion":"1.0.0"}'), ("index.json", json.dumps(index).encode()),
                   ("blobs/sha256/" + "0" * 64, b'{"schemaVersion":2}')])
 tar("empty.tar", [("README", b"nothing here")])
+# A valid image over berthd's 1 MiB request limit, sent with a Content-Length.
+import hashlib
+layer = os.urandom(2 << 20)
+config = json.dumps({"architecture": "amd64", "os": "linux",
+                     "rootfs": {"type": "layers", "diff_ids": ["sha256:" + hashlib.sha256(layer).hexdigest()]}}).encode()
+tar("big.tar", [("config.json", config), ("layer.tar", layer),
+                ("manifest.json", json.dumps([{"Config": "config.json", "RepoTags": ["big/one:1"],
+                                               "Layers": ["layer.tar"]}]).encode())])
 PY
 for t in dotdot absolute link missing lying empty; do
   out=$(docker load -i "$dir/$t.tar" 2>&1)
@@ -120,7 +128,19 @@ done
 expect_eq "bad tars loaded nothing" "$(docker images -q | wc -l)" "$count"
 expect_eq "load of a non-tar body" "$(api -X POST --data-binary 'not a tar' http://b/images/load | head -c 15)" \
   '{"errorDetail":'
+expect_has "a 2 MiB tar with a Content-Length" \
+  "$(api -X POST -H 'Content-Type: application/x-tar' --data-binary "@$dir/big.tar" 'http://b/images/load?quiet=1')" \
+  '{"stream":"Loaded image: big/one:1\n"}'
+docker rmi big/one:1 >/dev/null 2>&1 || bad "rmi big/one:1"
 ls "$dir/root/tmp" | grep -q . && bad "spooled uploads left in $dir/root/tmp: $(ls "$dir/root/tmp")" || ok
+
+# A damaged image is an error before the first byte of its save.
+docker pull -q "$open/berth/docker-v2:1.0" >/dev/null
+config=$(docker image inspect -f '{{.Id}}' "$open/berth/docker-v2:1.0")
+mv "$dir/root/images/blobs/sha256/${config#sha256:}" "$dir/config.bak"
+out=$(docker save "$open/berth/docker-v2:1.0" 2>&1 >/dev/null)
+expect_has "save of a damaged image" "$out" "is damaged in the store"
+mv "$dir/config.bak" "$dir/root/images/blobs/sha256/${config#sha256:}"
 
 # --- invalid names and tags -------------------------------------------------------------
 expect_eq "tag into an uppercase repository" "$(status -X POST "http://b/images/$open/berth/multi:t2/tag?repo=UPPER&tag=1")" 400

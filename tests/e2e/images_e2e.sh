@@ -83,6 +83,18 @@ docker tag "$multi:1.0" "$locked/team/app:v1" && ok || bad "docker tag"
 expect_eq "tagged" "$(docker image inspect -f '{{.Id}}' "$locked/team/app:v1")" "$id"
 out=$(docker image inspect nothere:1 2>&1)
 expect_has "inspect a missing image" "$out" "No such image: nothere:1"
+expect_eq "rmi of a missing image" "$(docker rmi nothere 2>&1)" "Error response from daemon: No such image: nothere:latest"
+expect_eq "a name with tag and digest finds the digest" \
+  "$(docker image inspect -f '{{.Id}}' "$single:whatever@$d")" "$(docker image inspect -f '{{.Id}}' "$single@$d")"
+expect_eq "reference filter: * stays in one component" "$(docker images -q --filter 'reference=*')" ""
+expect_eq "until filter takes durations" "$(docker images -q --filter until=1h | sort -u | wc -l)" \
+  "$(docker images -q | sort -u | wc -l)"
+expect_eq "inspect's Config is a container config" \
+  "$(docker image inspect -f '{{json .Config.Entrypoint}} {{.Config.Tty}}' "$multi:1.0")" "null false"
+out=$(docker tag "$multi:1.0" sha256:abc 2>&1)
+expect_has "a tag named after a digest algorithm" "$out" "refusing to create an ambiguous tag using digest algorithm as name"
+out=$(docker pull -q --platform arm64 "$multi:t3" 2>&1)
+expect_eq "--platform with an architecture only" "$(docker image inspect -f '{{.Architecture}}' "$multi:t3")" arm64
 
 # --- login, push -------------------------------------------------------------------
 echo s3cret | docker login -u alice --password-stdin "$locked" >/dev/null 2>&1 && ok || bad "docker login"
@@ -92,6 +104,8 @@ want=$(docker image inspect -f '{{index .RepoDigests 0}}' "$multi:1.0")
 expect_has "push prints the digest" "$out" "v1: digest: sha256:$pushed size:"
 expect_has "push refers to the repository" "$out" "The push refers to repository [$locked/team/app]"
 expect_has "layers pushed" "$out" ": Pushed"
+expect_has "the pushed digest is a RepoDigest" "$(docker image inspect -f '{{json .RepoDigests}}' "$locked/team/app:v1")" \
+  "\"$locked/team/app@sha256:$pushed\""
 out=$(docker push "$locked/team/app:v1" 2>&1)
 expect_has "second push: layers exist" "$out" "Layer already exists"
 out=$(docker push "$locked/team/none:v1" 2>&1)
@@ -153,6 +167,12 @@ kill "${pids[-1]}"; wait "${pids[-1]}" 2>/dev/null
 pids+=($!)
 for _ in $(seq 1 100); do docker version >/dev/null 2>&1 && break; sleep 0.1; done
 expect_eq "images survive a restart" "$(docker images -q | wc -l)" "$count"
+
+# prune -a: every image, each name once (a tag takes its digests with it).
+out=$(docker image prune -a -f 2>&1)
+expect_has "prune -a" "$out" "Total reclaimed space:"
+expect_eq "prune -a left nothing" "$(docker images -q | wc -l)" 0
+expect_eq "prune -a left no blobs" "$(ls "$dir/root/images/blobs/sha256" | wc -l)" 0
 
 # daemon.json's data-root, and dockerd's error when the flag says it too.
 echo "{\"data-root\": \"$dir/root2\"}" > "$dir/daemon.json"

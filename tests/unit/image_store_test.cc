@@ -10,6 +10,7 @@
 #include "berth/image_store.h"
 #include "engine/json_message.h"
 #include "fixtures.h"
+#include "internal/go_time.h"
 #include "registry/digest.h"
 #include "transfer/tar_files.h"
 
@@ -206,6 +207,26 @@ TEST(JsonMessage, FormatsAsDockerd) {
   EXPECT_EQ(engine::HumanSize(0), "0B");
   EXPECT_EQ(engine::HumanSize(16777216), "16.78MB");
   EXPECT_EQ(engine::HumanSize(999), "999B");
+}
+
+// api/types/time.GetTimestamp, as the until filters read it.
+TEST(EngineTimestamp, ReadsDurationsDatesAndUnixSeconds) {
+  const std::int64_t now = 1700000000;
+  EXPECT_EQ(*detail::ParseEngineTimestamp("24h", now), now - 86400);
+  EXPECT_EQ(*detail::ParseEngineTimestamp("1h30m", now), now - 5400);
+  EXPECT_EQ(*detail::ParseEngineTimestamp("1500ms", now), now - 1);
+  EXPECT_EQ(*detail::ParseEngineTimestamp("2024-01-01T00:00:00Z", now), 1704067200);
+  EXPECT_EQ(*detail::ParseEngineTimestamp("2024-01-01T01:00:00+01:00", now), 1704067200);
+  EXPECT_EQ(*detail::ParseEngineTimestamp("1704067200", now), 1704067200);
+  EXPECT_EQ(*detail::ParseEngineTimestamp("1704067200.5", now), 1704067200);
+  EXPECT_EQ(*detail::ParseEngineTimestamp("0", now), 0);              // "0" is a time, not a duration
+  EXPECT_TRUE(detail::ParseEngineTimestamp("2024-01-01", now).ok());  // local midnight
+  EXPECT_TRUE(detail::ParseEngineTimestamp("2024-01-01T10:00", now).ok());
+  for (const char* bad : {"", "x", "10x", "2024-13-01", "99999999999999999999999", "1.2.3", "h"}) {
+    Result<std::int64_t> t = detail::ParseEngineTimestamp(bad, now);
+    ASSERT_FALSE(t.ok()) << bad << " -> " << (t.ok() ? *t : 0);
+    EXPECT_EQ(t.error().message(), std::string("failed to parse value as time or duration: \"") + bad + "\"");
+  }
 }
 
 }  // namespace

@@ -57,8 +57,17 @@ TEST(ImageLocation, ParsesPlatforms) {
   EXPECT_EQ(arm->architecture, "arm64");
   EXPECT_EQ(arm->variant, "v8");
   EXPECT_TRUE(ParsePlatform("windows/amd64").ok());
-  for (const char* bad : {"linux", "linux/", "/amd64", "linux//v8", "a/b/c/d", "", "linux/arm64,linux/amd64",
-                          "windows/amd64:10.0.17763.5329"}) {
+  // One part, as containerd reads it: an OS, or an architecture for linux.
+  EXPECT_EQ(ParsePlatform("arm64")->os, "linux");
+  EXPECT_EQ(ParsePlatform("arm64")->architecture, "arm64");
+  EXPECT_EQ(ParsePlatform("linux")->os, "linux");
+  EXPECT_FALSE(ParsePlatform("linux")->architecture.empty());
+  EXPECT_EQ(ParsePlatform("linux/aarch64")->architecture, "arm64");
+  EXPECT_EQ(ParsePlatform("linux/arm/7")->variant, "v7");
+  EXPECT_EQ(ParsePlatform("nonsense").error().message(),
+            "\"nonsense\": unknown operating system or architecture: invalid argument");
+  for (const char* bad :
+       {"linux/", "/amd64", "linux//v8", "a/b/c/d", "", "linux/arm64,linux/amd64", "windows/amd64:10.0.17763.5329"}) {
     Result<Platform> r = ParsePlatform(bad);
     ASSERT_FALSE(r.ok()) << bad;
     EXPECT_NE(r.error().message().find("os/arch[/variant]"), std::string::npos);
