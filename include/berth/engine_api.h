@@ -65,6 +65,10 @@ struct EngineResponse {
   // an HTTP error, as dockerd answers it); after output only its `error`
   // is read (for the log: the error was written in the stream).
   std::function<EngineResponse(ResponseStream&)> stream;
+  // Set on what `stream` returns after output: the body is cut (no last
+  // chunk, the connection closed) so the client sees an incomplete
+  // transfer — for bodies with no room for an error (a tar).
+  bool cut_stream = false;
 };
 
 struct EngineOptions {
@@ -113,6 +117,11 @@ class EngineApi {
   // Whether the route of this request takes its body spooled into a file
   // (EngineRequest::body_file) without a size limit: POST /images/load.
   bool SpoolsBody(std::string_view method, std::string_view target) const;
+
+  // Whether the request is a transfer (pull, push, save, load), which may
+  // run for minutes: a server runs these apart from the other routes, so a
+  // stalled registry never delays `docker images`.
+  bool IsTransfer(std::string_view method, std::string_view target) const;
 
   // GET /metrics: Prometheus text (requests by route and status, registry
   // round trips, cache hits, retries, rate limits).

@@ -47,6 +47,7 @@ struct Route {
   EngineResponse (*handle)(const Context&, const RouteCall&);
   std::optional<EngineResponse> (*cached)(const Context&, const RouteCall&);  // for kUnlessCached
   bool needs_images = false;                                                  // answered from the image store
+  bool transfer = false;  // may run for minutes (a pull, push, save, load): see EngineApi::IsTransfer
 };
 
 EngineResponse SearchWithQuery(const Context& c, const RouteCall& call) {
@@ -105,17 +106,20 @@ constexpr Route kRoutes[] = {
      [](const Context& c, const RouteCall& call) { return engine::CachedDistribution(c, call.request, call.name); }},
     // The image routes: exact paths first, then those with {name}.
     {"/images/json", "GET", "", "/images/json", "", Waits::kOnRegistry, &WithQuery<&ImageList>, nullptr, true},
-    {"/images/get", "GET", "", "/images/get", "", Waits::kOnRegistry, &WithQuery<&ImageSaveMany>, nullptr, true},
-    {"/images/create", "POST", "", "/images/create", "", Waits::kOnRegistry, &WithQuery<&ImageCreate>, nullptr, true},
-    {"/images/load", "POST", "", "/images/load", "", Waits::kOnRegistry, &WithQuery<&ImageLoad>, nullptr, true},
+    {"/images/get", "GET", "", "/images/get", "", Waits::kOnRegistry, &WithQuery<&ImageSaveMany>, nullptr, true, true},
+    {"/images/create", "POST", "", "/images/create", "", Waits::kOnRegistry, &WithQuery<&ImageCreate>, nullptr, true,
+     true},
+    {"/images/load", "POST", "", "/images/load", "", Waits::kOnRegistry, &WithQuery<&ImageLoad>, nullptr, true, true},
     {"/images/prune", "POST", "", "/images/prune", "", Waits::kOnRegistry, &WithQuery<&ImagePrune>, nullptr, true},
     {"/images/{name}/json", "GET", "", "/images/", "/json", Waits::kOnRegistry,
      [](const Context& c, const RouteCall& call) { return engine::ImageInspectRoute(c, call.name); }, nullptr, true},
     {"/images/{name}/history", "GET", "", "/images/", "/history", Waits::kOnRegistry,
      [](const Context& c, const RouteCall& call) { return engine::ImageHistoryRoute(c, call.name); }, nullptr, true},
     {"/images/{name}/get", "GET", "", "/images/", "/get", Waits::kOnRegistry,
-     [](const Context& c, const RouteCall& call) { return engine::ImageSaveRoute(c, {call.name}); }, nullptr, true},
-    {"/images/{name}/push", "POST", "", "/images/", "/push", Waits::kOnRegistry, &WithQuery<&ImagePush>, nullptr, true},
+     [](const Context& c, const RouteCall& call) { return engine::ImageSaveRoute(c, {call.name}); }, nullptr, true,
+     true},
+    {"/images/{name}/push", "POST", "", "/images/", "/push", Waits::kOnRegistry, &WithQuery<&ImagePush>, nullptr, true,
+     true},
     {"/images/{name}/tag", "POST", "", "/images/", "/tag", Waits::kOnRegistry, &WithQuery<&ImageTag>, nullptr, true},
     {"/images/{name}", "DELETE", "", "/images/", "", Waits::kOnRegistry, &WithQuery<&ImageDelete>, nullptr, true},
 };
@@ -393,6 +397,13 @@ bool EngineApi::SpoolsBody(std::string_view method, std::string_view target) con
   if (method != "POST") return false;
   std::string_view path = target.substr(0, target.find('?'));
   return SplitVersion(path).second == "/images/load";
+}
+
+bool EngineApi::IsTransfer(std::string_view method, std::string_view target) const {
+  std::string_view path = target.substr(0, target.find('?'));
+  std::string_view name;
+  const Route* route = MatchRoute(method, SplitVersion(path).second, &name);
+  return route != nullptr && route->transfer;
 }
 
 EngineResponse EngineApi::Handle(const EngineRequest& request) {

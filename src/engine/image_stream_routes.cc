@@ -147,7 +147,8 @@ EngineResponse ImageSaveRoute(const Context& c, std::vector<std::string> names) 
     EngineResponse outcome;
     if (s.ok()) return outcome;
     if (!wrote) return ErrorResponse(s.error(), api_version);
-    outcome.error = s.message();  // the tar stops short: the client sees a broken tar
+    outcome.error = s.message();
+    outcome.cut_stream = true;  // a tar has no room for an error: the client sees a cut transfer
     return outcome;
   };
   return r;

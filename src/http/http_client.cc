@@ -262,8 +262,9 @@ Result<Response> HttpClient::Do(const Request& request) {
   curl_easy_setopt(c, CURLOPT_SSLVERSION, static_cast<long>(CURL_SSLVERSION_TLSv1_2));
   curl_easy_setopt(c, CURLOPT_HTTP_VERSION, static_cast<long>(CURL_HTTP_VERSION_2TLS));
   curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
-  // A declared Content-Length over the cap fails before any byte is read.
-  if (!request.body_sink) curl_easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(request.max_body));
+  // A declared Content-Length over the cap fails before any byte is read
+  // (a HEAD's Content-Length is the size of a body it does not send).
+  if (!request.body_sink && request.method != "HEAD") curl_easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(request.max_body));
   // Blobs move in larger pieces: fewer callbacks and wake-ups per MiB.
   if (request.body_sink) curl_easy_setopt(c, CURLOPT_BUFFERSIZE, 256L << 10);
   if (request.body_reader) curl_easy_setopt(c, CURLOPT_UPLOAD_BUFFERSIZE, 256L << 10);

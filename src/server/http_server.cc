@@ -116,7 +116,11 @@ class Connection {
 }  // namespace
 
 struct HttpServer::Impl {
-  Impl(EngineApi& a, ServerOptions o) : api(a), options(std::move(o)), workers(options.worker_threads) {
+  Impl(EngineApi& a, ServerOptions o)
+      : api(a),
+        options(std::move(o)),
+        workers(options.worker_threads),
+        transfers(std::max(1, options.transfer_threads)) {
     for (int i = 0; i < std::max(1, options.io_threads); ++i) io_threads.push_back(std::make_unique<IoThread>());
   }
 
@@ -126,6 +130,7 @@ struct HttpServer::Impl {
   // belong to these, so the workers must go first.
   std::vector<std::unique_ptr<IoThread>> io_threads;
   asio::thread_pool workers;
+  asio::thread_pool transfers;  // pulls, pushes, saves, loads
   std::vector<std::shared_ptr<tcp::acceptor>> tcp_acceptors;
   std::vector<std::shared_ptr<unix_socket::acceptor>> unix_acceptors;
   // The socket files this server made: the only paths Stop removes (a
@@ -304,7 +309,9 @@ class ClientConnection : public Connection, public std::enable_shared_from_this<
       return Write(*now);
     }
     deadline = Clock::time_point::max();
-    asio::post(server_.workers, [self = this->shared_from_this(), request = std::move(request)]() mutable {
+    asio::thread_pool& pool =
+        server_.api.IsTransfer(request.method, request.target) ? server_.transfers : server_.workers;
+    asio::post(pool, [self = this->shared_from_this(), request = std::move(request)]() mutable {
       EngineResponse response = self->server_.api.Handle(request);
       if (response.stream) {
         self->Stream(request, response);
@@ -333,9 +340,15 @@ class ClientConnection : public Connection, public std::enable_shared_from_this<
   // the next Write. A route that writes nothing answers whole.
   class ChunkWriter final : public ResponseStream {
    public:
-    ChunkWriter(ClientConnection& c, std::string head) : c_(c), head_(std::move(head)) {}
+    // HTTP/1.0 has no chunked encoding: the body goes as it is and ends
+    // with the connection, as Go's server sends it.
+    ChunkWriter(ClientConnection& c, std::string head) : c_(c), head_(std::move(head)), framed_(c.version_ >= 11) {}
     bool Write(std::string_view bytes) override {
       if (bytes.empty()) return Alive();
+      if (!framed_) {
+        started_ = true;
+        return Send(std::exchange(head_, std::string()) + std::string(bytes));
+      }
       char size[20];
       int n = std::snprintf(size, sizeof size, "%zx\r\n", bytes.size());
       std::string chunk = std::exchange(head_, std::string());
@@ -351,7 +364,7 @@ class ClientConnection : public Connection, public std::enable_shared_from_this<
     // The end of the body (the head too, when nothing was written).
     void Finish() {
       started_ = true;
-      Send(std::exchange(head_, std::string()) + "0\r\n\r\n");
+      Send(std::exchange(head_, std::string()) + (framed_ ? "0\r\n\r\n" : ""));
     }
 
    private:
@@ -379,6 +392,7 @@ class ClientConnection : public Connection, public std::enable_shared_from_this<
 
     ClientConnection& c_;
     std::string head_;
+    const bool framed_;
     bool started_ = false;
     std::atomic<bool> failed_{false};
   };
@@ -396,10 +410,10 @@ class ClientConnection : public Connection, public std::enable_shared_from_this<
                  [self = this->shared_from_this(), outcome = std::move(outcome)]() mutable { self->Write(outcome); });
       return;
     }
-    if (writer.Alive()) writer.Finish();
+    if (writer.Alive() && !outcome.cut_stream) writer.Finish();
     if (response.error.empty()) response.error = outcome.error;
     Log(request, response);
-    const bool keep_alive = writer.Alive() && keep_alive_ && !server_.stopping;
+    const bool keep_alive = writer.Alive() && !outcome.cut_stream && keep_alive_ && !server_.stopping;
     asio::post(socket_.get_executor(), [self = this->shared_from_this(), keep_alive] {
       beast::error_code ignored;
       self->socket_.cancel(ignored);  // the watch
@@ -456,7 +470,7 @@ class ClientConnection : public Connection, public std::enable_shared_from_this<
     }
     bool bodyless_status = response.status < 200 || response.status == 204 || response.status == 304;
     if (chunked) {
-      out_ += "Transfer-Encoding: chunked\r\n";
+      if (version_ >= 11) out_ += "Transfer-Encoding: chunked\r\n";
     } else if (!has_length && !bodyless_status) {
       out_ += "Content-Length: ";
       out_ += std::to_string(response.body.size());
@@ -690,7 +704,9 @@ void HttpServer::Stop() {
       if (t->thread.joinable()) t->thread.join();
     s.io_stopped = true;
     s.workers.stop();
+    s.transfers.stop();
     s.workers.join();
+    s.transfers.join();
     for (const std::string& path : s.bound_unix_paths) {
       struct stat st {};
       if (::lstat(path.c_str(), &st) == 0 && S_ISSOCK(st.st_mode)) ::unlink(path.c_str());

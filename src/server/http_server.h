@@ -44,6 +44,9 @@ struct ServerOptions {
   std::vector<ListenAddress> listen;
   int io_threads = 1;
   int worker_threads = 16;
+  // Threads for transfers (EngineApi::IsTransfer: pulls, pushes, saves,
+  // loads), apart from the workers: each holds one for its whole length.
+  int transfer_threads = 64;
   // Go allows 1 MiB; Beast stores each field in at most 64 KiB, so the
   // whole header block is capped below that (431 beyond).
   std::size_t max_header_bytes = 60u << 10;

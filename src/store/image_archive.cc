@@ -64,7 +64,9 @@ Status Store::Save(const std::vector<std::string>& names, const BlobSink& sink) 
         for (const std::string& n : image.names) {
           Result<Reference> r = ParseNormalizedNamed(n);
           if (r && r->Name() == ref->Name() && r->has_tag() && !r->has_digest()) {
-            add(image, *r);
+            StoredImage named = image;
+            if (std::optional<Descriptor> m = Named(n)) named.manifest = *m;
+            add(named, *r);
             any = true;
           }
         }
@@ -94,12 +96,30 @@ Status Store::Save(const std::vector<std::string>& names, const BlobSink& sink) 
       }
     }
   }
+  // Blobs stay while they are saved (a prune meanwhile leaves them), and
+  // each is checked against its digest as it goes into the tar.
+  std::vector<std::string> pinned;
+  for (const SavedImage& s : saved) {
+    Result<ImageRecord> record = RecordOf(s.image.manifest);
+    if (!record) return record.error();
+    pinned.push_back(record->config_digest);
+    pinned.push_back(s.image.manifest.digest);
+    for (const Descriptor& l : record->layers) pinned.push_back(l.digest);
+  }
+  claims_.Pin(pinned);
+  struct Unpin {
+    BlobClaims& c;
+    std::vector<std::string>& d;
+    ~Unpin() { c.Unpin(d); }
+  } unpin{claims_, pinned};
   Result<std::unique_ptr<transfer::TarWriter>> tar = transfer::TarWriter::Open(sink);
   if (!tar) return tar.error();
   std::set<std::string> written;
-  auto blob = [&](const std::string& digest) -> Status {
+  auto blob = [&](const std::string& digest, std::int64_t size) -> Status {
     if (!written.insert(digest).second) return {};
-    return (*tar)->AddFile(Member(digest), BlobPath(digest));
+    Result<std::unique_ptr<BlobReader>> reader = transfer::OpenVerifiedFile(BlobPath(digest), {"", digest, size});
+    if (!reader) return reader.error();
+    return (*tar)->AddReader(Member(digest), size, **reader);
   };
   std::vector<Descriptor> index;
   std::string manifest_json = "[";
@@ -107,10 +127,10 @@ Status Store::Save(const std::vector<std::string>& names, const BlobSink& sink) 
   for (const SavedImage& s : saved) {
     Result<ImageRecord> record = RecordOf(s.image.manifest);
     if (!record) return record.error();
-    if (Status st = blob(record->config_digest); !st.ok()) return st;
+    if (Status st = blob(record->config_digest, record->config_size); !st.ok()) return st;
     for (const Descriptor& l : record->layers)
-      if (Status st = blob(l.digest); !st.ok()) return st;
-    if (Status st = blob(s.image.manifest.digest); !st.ok()) return st;
+      if (Status st = blob(l.digest, l.size); !st.ok()) return st;
+    if (Status st = blob(s.image.manifest.digest, s.image.manifest.size); !st.ok()) return st;
     Descriptor entry{s.image.manifest.media_type, s.image.manifest.digest, s.image.manifest.size};
     if (s.tags.empty()) index.push_back(entry);
     std::string tags = s.tags.empty() ? "null" : "[";

@@ -32,6 +32,11 @@ Error PullError(const Error& e, const Reference& ref) {
   if (m.starts_with("name unknown:")) {
     return Error(ErrorKind::kNotFound, "repository " + ref.Name() + " not found: " + m);
   }
+  // A blob that is not what its digest says ("digest mismatch: got X for D").
+  if (const std::size_t for_at = m.rfind(" for ");
+      m.starts_with("digest mismatch: got ") && for_at != std::string::npos) {
+    return Error(ErrorKind::kSystem, "filesystem layer verification failed for digest " + m.substr(for_at + 5));
+  }
   if (e.kind() == ErrorKind::kNotFound || e.kind() == ErrorKind::kInvalidParameter) return e;
   return Error(ErrorKind::kSystem, m);
 }

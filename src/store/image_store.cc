@@ -261,9 +261,18 @@ Result<StoredImage> Store::FindLocked(std::string_view text, bool* by_id) {
     }
     return NoSuchImage(text);
   }
+  // By name: the image, with the manifest this name points at (manifests
+  // that share a config are one image; tag, save and push keep the name's).
   const std::string full = StoredName(*ref);
-  for (const StoredImage& i : images)
-    if (std::find(i.names.begin(), i.names.end(), full) != i.names.end()) return i;
+  for (const NameEntry& e : entries_) {
+    if (e.name != full) continue;
+    for (const StoredImage& i : images) {
+      if (std::find(i.names.begin(), i.names.end(), full) == i.names.end()) continue;
+      StoredImage found = i;
+      found.manifest = e.manifest;
+      return found;
+    }
+  }
   std::string_view prefix = text.starts_with("sha256:") ? text.substr(7) : text;
   if (IsHex(prefix)) {
     const StoredImage* match = nullptr;

@@ -174,6 +174,23 @@ Status TarWriter::AddFile(const std::string& name, const std::string& path) {
   return {};
 }
 
+Status TarWriter::AddReader(const std::string& name, std::int64_t size, BlobReader& reader) {
+  if (Status s = Header(name, size); !s.ok()) return s;
+  std::vector<char> buffer(256 << 10);
+  std::int64_t left = size;
+  for (;;) {
+    Result<std::size_t> n = reader.Read(buffer.data(), buffer.size());
+    if (!n) return n.error();
+    if (*n == 0) break;
+    if (static_cast<std::int64_t>(*n) > left)
+      return Error(ErrorKind::kSystem, name + ": longer than " + std::to_string(size) + " bytes");
+    left -= static_cast<std::int64_t>(*n);
+    if (archive_write_data(archive_.get(), buffer.data(), *n) != static_cast<la_ssize_t>(*n)) return Failure();
+  }
+  if (left != 0) return Error(ErrorKind::kSystem, name + ": shorter than " + std::to_string(size) + " bytes");
+  return {};
+}
+
 Status TarWriter::Close() {
   if (archive_write_close(archive_.get()) != ARCHIVE_OK) return Failure();
   return {};

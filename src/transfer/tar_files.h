@@ -38,6 +38,9 @@ class TarWriter {
   Status AddBytes(const std::string& name, std::string_view data);
   // The file at `path`, its size as stat(2) gives it.
   Status AddFile(const std::string& name, const std::string& path);
+  // `size` bytes from `reader` (a blob checked as it is read: its error
+  // stops the tar).
+  Status AddReader(const std::string& name, std::int64_t size, BlobReader& reader);
   // The end of the archive.
   Status Close();
 

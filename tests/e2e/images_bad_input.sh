@@ -25,9 +25,12 @@ locked=127.0.0.1:$port
 skopeo copy --src-tls-verify=false --dest-tls-verify=false --dest-creds alice:s3cret \
   "docker://$open/berth/oci-single:1.0" "docker://$locked/team/app:1.0" >/dev/null 2>&1 || bad "seed the locked registry"
 
-proxy() {  # MODE [ARGS]: a fault proxy before the open registry; sets $proxy
-  local out=$dir/proxy-$1.out
-  /usr/bin/python3 "$fixtures/fault_proxy.py" --upstream "$open" --mode "$@" --log "$dir/proxy-$1.log" >"$out" 2>&1 &
+proxies=0
+proxy() {  # MODE [ARGS]: a fault proxy before the open registry; sets $proxy and $proxy_log
+  proxies=$((proxies + 1))
+  local out=$dir/proxy-$proxies.out
+  proxy_log=$dir/proxy-$proxies.log
+  /usr/bin/python3 "$fixtures/fault_proxy.py" --upstream "$open" --mode "$@" --log "$proxy_log" >"$out" 2>&1 &
   pids+=($!)
   for _ in $(seq 1 100); do grep -q '^PORT ' "$out" 2>/dev/null && break; sleep 0.1; done
   proxy=127.0.0.1:$(awk '/^PORT/ {print $2}' "$out")
@@ -131,7 +134,13 @@ expect_eq "load of a non-tar body" "$(api -X POST --data-binary 'not a tar' http
 expect_has "a 2 MiB tar with a Content-Length" \
   "$(api -X POST -H 'Content-Type: application/x-tar' --data-binary "@$dir/big.tar" 'http://b/images/load?quiet=1')" \
   '{"stream":"Loaded image: big/one:1\n"}'
-docker rmi big/one:1 >/dev/null 2>&1 || bad "rmi big/one:1"
+# A second tag of an image whose 2 MiB layer the registry has: the layer
+# is HEADed (its Content-Length is no body) and found there.
+docker tag big/one:1 "$open/big/one:1" && docker tag big/one:1 "$open/big/one:2"
+docker push -q "$open/big/one:1" >/dev/null 2>&1 || bad "push big/one:1"
+out=$(docker push "$open/big/one:2" 2>&1)
+expect_has "a second tag: the big layer already exists" "$out" "Layer already exists"
+docker rmi big/one:1 "$open/big/one:1" "$open/big/one:2" >/dev/null 2>&1 || bad "rmi big/one"
 ls "$dir/root/tmp" | grep -q . && bad "spooled uploads left in $dir/root/tmp: $(ls "$dir/root/tmp")" || ok
 
 # A damaged image is an error before the first byte of its save.
@@ -141,6 +150,54 @@ mv "$dir/root/images/blobs/sha256/${config#sha256:}" "$dir/config.bak"
 out=$(docker save "$open/berth/docker-v2:1.0" 2>&1 >/dev/null)
 expect_has "save of a damaged image" "$out" "is damaged in the store"
 mv "$dir/config.bak" "$dir/root/images/blobs/sha256/${config#sha256:}"
+
+# A layer damaged without changing its size: the save is cut short (the
+# client sees an error), never a clean tar with a bad blob.
+layer=$(/usr/bin/python3 - "$dir/root/images" "$open/berth/docker-v2:1.0" <<'PY'
+import json, os, sys
+root, name = sys.argv[1], sys.argv[2]
+index = json.load(open(os.path.join(root, "index.json")))
+entry = [m for m in index["manifests"] if m.get("annotations", {}).get("io.containerd.image.name", "").endswith(name)][0]
+manifest = json.load(open(os.path.join(root, "blobs/sha256", entry["digest"][7:])))
+print(manifest["layers"][0]["digest"][7:])
+PY
+)
+cp "$dir/root/images/blobs/sha256/$layer" "$dir/layer.bak"
+printf 'X' | dd of="$dir/root/images/blobs/sha256/$layer" bs=1 seek=10 conv=notrunc 2>/dev/null
+docker save -o "$dir/damaged.tar" "$open/berth/docker-v2:1.0" >/dev/null 2>&1 && bad "a save of a damaged layer succeeded" || ok
+cp "$dir/layer.bak" "$dir/root/images/blobs/sha256/$layer"
+docker save -o "$dir/whole.tar" "$open/berth/docker-v2:1.0" && ok || bad "a save after the repair"
+
+# HTTP/1.0 gets the tar as it is (no chunked framing), ended by the close.
+/usr/bin/python3 - "$sock" "$open/berth/docker-v2:1.0" "$dir/http10.out" <<'PY'
+import socket, sys
+s = socket.socket(socket.AF_UNIX)
+s.connect(sys.argv[1])
+s.sendall(("GET /images/%s/get HTTP/1.0\r\n\r\n" % sys.argv[2]).encode())
+data = b""
+while True:
+    chunk = s.recv(65536)
+    if not chunk:
+        break
+    data += chunk
+open(sys.argv[3], "wb").write(data)
+PY
+head=$(sed -n '1,/^\r$/p' "$dir/http10.out")
+[[ $head != *"Transfer-Encoding"* ]] && ok || bad "HTTP/1.0 got chunked: $head"
+tail -c +$(( $(sed -n '1,/^\r$/p' "$dir/http10.out" | wc -c) + 1 )) "$dir/http10.out" > "$dir/http10.tar"
+tar tf "$dir/http10.tar" | grep -qx manifest.json && ok || bad "HTTP/1.0's body is the tar"
+
+# Pulls stalled on a registry never delay the other routes.
+proxy slow-blobs --delay 8
+for i in $(seq 1 20); do
+  api -X POST --max-time 20 "http://b/images/create?fromImage=$proxy/berth/multi&tag=t4&platform=windows/amd64" >/dev/null &
+done
+sleep 1
+grep -q '/blobs/sha256:' "$proxy_log" && ok || bad "the stalled pulls never reached the blobs"
+t0=$(date +%s%N)
+docker images -q >/dev/null && ok || bad "docker images during stalled pulls"
+ms=$(( ($(date +%s%N) - t0) / 1000000 ))
+[ "$ms" -lt 3000 ] && ok || bad "docker images took $ms ms behind 20 stalled pulls"
 
 # --- invalid names and tags -------------------------------------------------------------
 expect_eq "tag into an uppercase repository" "$(status -X POST "http://b/images/$open/berth/multi:t2/tag?repo=UPPER&tag=1")" 400
