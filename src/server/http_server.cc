@@ -359,7 +359,7 @@ class ClientConnection : public Connection, public std::enable_shared_from_this<
       started_ = true;
       return Send(std::move(chunk));
     }
-    bool Alive() const override { return !failed_ && !c_.peer_gone_; }
+    bool Alive() const override { return !failed_ && !c_.peer_gone_ && !c_.server_.io_stopped; }
     bool started() const { return started_; }
     // The end of the body (the head too, when nothing was written).
     void Finish() {

@@ -251,7 +251,7 @@ Status Store::Load(const std::string& path, const ProgressFunc& progress) {
     if (registry::IsIndexType(top->media_type)) {
       if (Status s = transfer::SelectPlatforms(*l.source, true, {}, image, "the archive"); !s.ok()) return s;
     }
-    Result<std::unique_ptr<transfer::Location>> destination = OpenForWriting();
+    Result<std::unique_ptr<transfer::Location>> destination = OpenForWriting(nullptr);
     if (!destination) return destination.error();
     Result<CopyResult> copied = transfer::CopyBetween(*l.source, **destination, CopyOptions{}, "", "", image.digest);
     if (!copied) return copied.error();

@@ -103,7 +103,7 @@ Status Store::Pull(const Reference& requested, const ImagePullOptions& options) 
       transfer::OpenLocation(client_, ImageLocation{LocationKind::kRegistry, ref.Name() + "@" + image.digest, ""},
                              transfer::Access::kRead, options.auth, true);
   if (!source) return PullError(source.error(), ref);
-  Result<std::unique_ptr<transfer::Location>> destination = OpenForWriting();
+  Result<std::unique_ptr<transfer::Location>> destination = OpenForWriting(options.cancelled);
   if (!destination) return destination.error();
   CopyOptions copy;
   copy.cancelled = options.cancelled;

@@ -65,9 +65,12 @@ std::string ShortId(const std::string& id) {
 
 // ---- claims -------------------------------------------------------------------
 
-bool BlobClaims::WaitOrTake(const std::string& digest, const std::function<bool()>& present) {
+std::optional<bool> BlobClaims::WaitOrTake(const std::string& digest, const std::function<bool()>& present,
+                                           const std::function<bool()>& cancelled) {
   std::unique_lock lock(mu_);
-  cv_.wait(lock, [&] { return writing_.count(digest) == 0; });
+  while (!cv_.wait_for(lock, std::chrono::milliseconds(100), [&] { return writing_.count(digest) == 0; })) {
+    if (cancelled && cancelled()) return std::nullopt;
+  }
   pinned_.insert(digest);
   if (present()) return false;
   writing_.insert(digest);
@@ -131,7 +134,7 @@ std::string Store::BlobPath(const std::string& digest) const {
 Status Store::Initialize() {
   // Makes the layout (oci-layout, blobs/, an empty index.json) when new and
   // removes what dead writers left.
-  Result<std::unique_ptr<transfer::Location>> layout = OpenForWriting();
+  Result<std::unique_ptr<transfer::Location>> layout = OpenForWriting(nullptr);
   if (!layout) return layout.error();
   if (Status s = transfer::MakeDirectories(dir_ + "/blobs/sha256"); !s.ok()) return s;
   Result<std::string> text = transfer::ReadWholeFile(dir_ + "/index.json", kMaxDocumentBytes);

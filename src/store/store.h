@@ -6,9 +6,12 @@
 #ifndef BERTH_SRC_STORE_STORE_H_
 #define BERTH_SRC_STORE_STORE_H_
 
+#include <chrono>
 #include <condition_variable>
+#include <functional>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -56,7 +59,9 @@ class BlobClaims {
   // Waits while another holder writes `digest`, pins it (the caller
   // Unpins it once its image is named), then, when `present()` says it is
   // not there, takes it (true: the caller writes it and must Release it).
-  bool WaitOrTake(const std::string& digest, const std::function<bool()>& present);
+  // nullopt when `cancelled` says so while it waits (checked every 100 ms).
+  std::optional<bool> WaitOrTake(const std::string& digest, const std::function<bool()>& present,
+                                 const std::function<bool()>& cancelled);
   void Release(const std::string& digest);
   void Pin(const std::vector<std::string>& digests);
   void Unpin(const std::vector<std::string>& digests);
@@ -94,7 +99,8 @@ class Store final : public ImageStore {
   std::string BlobPath(const std::string& digest) const;
   // The store as a copy destination (blobs and manifests, no names) or a
   // source (reference: a manifest digest).
-  Result<std::unique_ptr<transfer::Location>> OpenForWriting();
+  // `cancelled` (may be null) stops a wait for a blob another pull writes.
+  Result<std::unique_ptr<transfer::Location>> OpenForWriting(std::function<bool()> cancelled);
   Result<std::unique_ptr<transfer::Location>> OpenForReading(const std::string& manifest_digest);
   // Names `name` (a full reference) as the image `manifest`; the image it
   // named before keeps its other names or stays without any. Returns

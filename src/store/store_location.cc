@@ -15,7 +15,8 @@ using transfer::Location;
 
 class StoreDestination final : public Location {
  public:
-  StoreDestination(Store& store, std::unique_ptr<Location> layout) : store_(store), layout_(std::move(layout)) {}
+  StoreDestination(Store& store, std::unique_ptr<Location> layout, std::function<bool()> cancelled)
+      : store_(store), layout_(std::move(layout)), cancelled_(std::move(cancelled)) {}
   // Blobs stay pinned until the store has named the image (after the copy,
   // while this destination still lives).
   ~StoreDestination() override {
@@ -36,12 +37,17 @@ class StoreDestination final : public Location {
   Result<bool> HasBlob(const Descriptor& blob) override {
     std::optional<Error> failed;
     bool present = false;
-    const bool take = store_.claims().WaitOrTake(blob.digest, [&] {
-      Result<bool> there = layout_->HasBlob(blob);
-      if (!there) failed = there.error();
-      present = there && *there;
-      return present || failed.has_value();
-    });
+    std::optional<bool> taken = store_.claims().WaitOrTake(
+        blob.digest,
+        [&] {
+          Result<bool> there = layout_->HasBlob(blob);
+          if (!there) failed = there.error();
+          present = there && *there;
+          return present || failed.has_value();
+        },
+        cancelled_);
+    if (!taken) return Error(ErrorKind::kSystem, "context canceled");
+    const bool take = *taken;
     {
       std::lock_guard lock(mu_);
       pinned_.push_back(blob.digest);
@@ -106,6 +112,7 @@ class StoreDestination final : public Location {
 
   Store& store_;
   std::unique_ptr<Location> layout_;
+  std::function<bool()> cancelled_;
   const std::string none_;
   std::mutex mu_;
   std::set<std::string> taken_;
@@ -114,11 +121,11 @@ class StoreDestination final : public Location {
 
 }  // namespace
 
-Result<std::unique_ptr<Location>> Store::OpenForWriting() {
+Result<std::unique_ptr<Location>> Store::OpenForWriting(std::function<bool()> cancelled) {
   Result<std::unique_ptr<Location>> layout = transfer::OpenOciLayout(dir_, "", /*for_writing=*/true, kMaxDocumentBytes,
                                                                      transfer::LayoutNaming{.label = "image store"});
   if (!layout) return layout.error();
-  return std::unique_ptr<Location>(std::make_unique<StoreDestination>(*this, std::move(*layout)));
+  return std::unique_ptr<Location>(std::make_unique<StoreDestination>(*this, std::move(*layout), std::move(cancelled)));
 }
 
 }  // namespace berth::store

@@ -190,7 +190,7 @@ tar tf "$dir/http10.tar" | grep -qx manifest.json && ok || bad "HTTP/1.0's body 
 # Pulls stalled on a registry never delay the other routes.
 proxy slow-blobs --delay 8
 for i in $(seq 1 20); do
-  api -X POST --max-time 20 "http://b/images/create?fromImage=$proxy/berth/multi&tag=t4&platform=windows/amd64" >/dev/null &
+  api -X POST --max-time 6 "http://b/images/create?fromImage=$proxy/berth/multi&tag=t4&platform=windows/amd64" >/dev/null &
 done
 sleep 1
 grep -q '/blobs/sha256:' "$proxy_log" && ok || bad "the stalled pulls never reached the blobs"
