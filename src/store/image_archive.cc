@@ -106,12 +106,7 @@ Status Store::Save(const std::vector<std::string>& names, const BlobSink& sink) 
     pinned.push_back(s.image.manifest.digest);
     for (const Descriptor& l : record->layers) pinned.push_back(l.digest);
   }
-  claims_.Pin(pinned);
-  struct Unpin {
-    BlobClaims& c;
-    std::vector<std::string>& d;
-    ~Unpin() { c.Unpin(d); }
-  } unpin{claims_, pinned};
+  const BlobClaims::Pins pins(claims_, std::move(pinned));
   Result<std::unique_ptr<transfer::TarWriter>> tar = transfer::TarWriter::Open(sink);
   if (!tar) return tar.error();
   std::set<std::string> written;

@@ -84,12 +84,7 @@ Status Store::Pull(const Reference& requested, const ImagePullOptions& options) 
   // What the collector must keep until the image is named.
   std::vector<std::string> pinned{image.digest, doc.config->digest};
   for (const Descriptor& l : layers) pinned.push_back(l.digest);
-  claims_.Pin(pinned);
-  struct Unpin {
-    BlobClaims& c;
-    std::vector<std::string>& d;
-    ~Unpin() { c.Unpin(d); }
-  } unpin{claims_, pinned};
+  const BlobClaims::Pins pins(claims_, std::move(pinned));
 
   std::set<std::string> fetching;
   for (const Descriptor& l : layers) {

@@ -65,6 +65,20 @@ class BlobClaims {
   void Release(const std::string& digest);
   void Pin(const std::vector<std::string>& digests);
   void Unpin(const std::vector<std::string>& digests);
+  // Pins `digests` until the returned object goes.
+  class Pins {
+   public:
+    Pins(BlobClaims& claims, std::vector<std::string> digests) : claims_(claims), digests_(std::move(digests)) {
+      claims_.Pin(digests_);
+    }
+    ~Pins() { claims_.Unpin(digests_); }
+    Pins(const Pins&) = delete;
+    Pins& operator=(const Pins&) = delete;
+
+   private:
+    BlobClaims& claims_;
+    std::vector<std::string> digests_;
+  };
   // Removes the blob file at `path` unless `digest` is pinned or being
   // written (atomically with WaitOrTake); its size when removed, else 0.
   std::uint64_t RemoveUnlessBusy(const std::string& digest, const std::string& path);
