@@ -39,6 +39,27 @@ struct Schema<DataRootOption> {
   static constexpr auto kFields = std::make_tuple(Field<S, std::string>{"data-root", &S::data_root, false});
 };
 
+// daemon.json's API listener keys (config.Config's Hosts and
+// CommonTLSOptions, TLS, TLSVerify).
+struct ListenFileOptions {
+  List<std::string> hosts;
+  std::optional<bool> tls, tls_verify;
+  std::optional<std::string> tls_ca_cert, tls_cert, tls_key;
+  friend bool operator==(const ListenFileOptions&, const ListenFileOptions&) = default;
+};
+template <>
+struct Schema<ListenFileOptions> {
+  static constexpr std::string_view kName = "Config";
+  static constexpr std::string_view kGoType = "config.Config";
+  using S = ListenFileOptions;
+  static constexpr auto kFields = std::make_tuple(Field<S, List<std::string>>{"hosts", &S::hosts, true},
+                                                  Field<S, std::optional<bool>>{"tls", &S::tls, true},
+                                                  Field<S, std::optional<bool>>{"tlsverify", &S::tls_verify, true},
+                                                  Field<S, std::optional<std::string>>{"tlscacert", &S::tls_ca_cert, true},
+                                                  Field<S, std::optional<std::string>>{"tlscert", &S::tls_cert, true},
+                                                  Field<S, std::optional<std::string>>{"tlskey", &S::tls_key, true});
+};
+
 }  // namespace json_detail
 
 namespace {
@@ -162,17 +183,135 @@ Result<ServiceOptions> LoadServiceOptions(const DaemonConfigSources& sources) {
   return options;
 }
 
-Result<std::string> LoadDataRoot(const DaemonConfigSources& sources, std::string_view fallback) {
-  json_detail::DataRootOption file;
-  if (sources.config_file) {
-    Result<std::string> text = ReadConfigText(*sources.config_file);
-    if (!text) return text.error();
-    if (!text->empty()) {
-      if (Status st = json_detail::UnmarshalImpl(*text, file, /*fresh=*/false); !st) {
-        return Error(ErrorKind::kInvalidParameter, ConfigFilePrefix(*sources.config_file) + st.message());
-      }
-    }
+namespace {
+
+// The file's directives of one kind, read as Go's json.Unmarshal reads them
+// (nothing when there is no file, or it is empty).
+template <class Options>
+Result<Options> ReadFileDirectives(const DaemonConfigSources& sources) {
+  Options file{};
+  if (!sources.config_file) return file;
+  Result<std::string> text = ReadConfigText(*sources.config_file);
+  if (!text) return text.error();
+  if (text->empty()) return file;
+  if (Status st = json_detail::UnmarshalImpl(*text, file, /*fresh=*/false); !st) {
+    return Error(ErrorKind::kInvalidParameter, ConfigFilePrefix(*sources.config_file) + st.message());
   }
+  return file;
+}
+
+std::string GoBool(bool b) {
+  return b ? "true" : "false";
+}
+
+// "tcp://HOST:PORT" from what follows tcp:// (or a bare "host:port"), with
+// dockerd's defaults: host localhost, port 2375.
+Result<std::string> NormalizeTcpHost(std::string_view given, std::string_view rest) {
+  auto bad = [&](const std::string& why) {
+    return Error(ErrorKind::kInvalidParameter, "invalid bind address (" + std::string(given) + "): " + why);
+  };
+  if (std::size_t slash = rest.find('/'); slash != std::string_view::npos) {
+    if (rest.substr(slash) != "/") return bad("should not contain a path element");
+    rest = rest.substr(0, slash);
+  }
+  std::string host, port;
+  if (!rest.empty() && rest.front() == '[') {
+    std::size_t close = rest.find(']');
+    if (close == std::string_view::npos) return bad("missing ']' in address");
+    host = std::string(rest.substr(1, close - 1));
+    std::string_view after = rest.substr(close + 1);
+    if (!after.empty()) {
+      if (after.front() != ':') return bad("unexpected text after ']'");
+      port = std::string(after.substr(1));
+    }
+  } else {
+    std::size_t colon = rest.rfind(':');
+    if (colon != std::string_view::npos && rest.find(':') != colon) return bad("too many colons in address");
+    host = std::string(rest.substr(0, colon));
+    if (colon != std::string_view::npos) port = std::string(rest.substr(colon + 1));
+  }
+  if (host.empty()) host = "localhost";
+  if (port.empty()) port = "2375";
+  if (port.size() > 5 || port.find_first_not_of("0123456789") != std::string::npos || std::stoul(port) > 65535) {
+    return bad("invalid port \"" + port + "\"");
+  }
+  const bool v6 = host.find(':') != std::string::npos;
+  return "tcp://" + (v6 ? "[" + host + "]" : host) + ":" + port;
+}
+
+}  // namespace
+
+Result<std::string> NormalizeDaemonHost(std::string_view host, std::string_view default_unix_host) {
+  std::string_view h = detail::TrimAsciiSpace(host);
+  if (h.empty()) return std::string(default_unix_host);
+  std::size_t sep = h.find("://");
+  if (sep == std::string_view::npos) return NormalizeTcpHost(host, h);
+  std::string_view proto = h.substr(0, sep), rest = h.substr(sep + 3);
+  if (proto == "tcp") return NormalizeTcpHost(host, rest);
+  if (proto == "unix") {
+    if (rest.empty()) return std::string(default_unix_host);
+    return "unix://" + std::string(rest);
+  }
+  if (proto == "fd") return std::string(h);
+  return Error(ErrorKind::kInvalidParameter, "invalid bind address format: " + std::string(host));
+}
+
+Result<ApiListenConfig> LoadApiListenConfig(const DaemonConfigSources& sources, std::string_view default_unix_host,
+                                            std::string_view cert_dir) {
+  Result<json_detail::ListenFileOptions> file = ReadFileDirectives<json_detail::ListenFileOptions>(sources);
+  if (!file) return file.error();
+  // dockerd's conflict check, in its (alphabetical) order.
+  std::string conflicts;
+  auto conflict = [&](const char* key, const std::string& from_flag, const std::string& from_file) {
+    if (!conflicts.empty()) conflicts += ", ";
+    conflicts += std::string(key) + ": (from flag: " + from_flag + ", from file: " + from_file + ")";
+  };
+  if (!sources.hosts.empty() && !file->hosts.is_nil()) conflict("hosts", GoList(sources.hosts), GoList(file->hosts.items()));
+  if (sources.tls && file->tls) conflict("tls", GoBool(*sources.tls), GoBool(*file->tls));
+  if (sources.tls_ca_cert && file->tls_ca_cert) conflict("tlscacert", *sources.tls_ca_cert, *file->tls_ca_cert);
+  if (sources.tls_cert && file->tls_cert) conflict("tlscert", *sources.tls_cert, *file->tls_cert);
+  if (sources.tls_key && file->tls_key) conflict("tlskey", *sources.tls_key, *file->tls_key);
+  if (sources.tls_verify && file->tls_verify) conflict("tlsverify", GoBool(*sources.tls_verify), GoBool(*file->tls_verify));
+  if (!conflicts.empty()) {
+    return Error(ErrorKind::kInvalidParameter,
+                 ConfigFilePrefix(*sources.config_file) +
+                     "the following directives are specified both as a flag and in the configuration file: " +
+                     conflicts);
+  }
+  ApiListenConfig config;
+  std::optional<bool> tls = sources.tls ? sources.tls : file->tls;
+  std::optional<bool> verify = sources.tls_verify ? sources.tls_verify : file->tls_verify;
+  config.tls_explicit = tls.has_value() || verify.has_value();
+  // tlsverify set either way turns TLS on; TLS alone verifies.
+  if (verify) tls = true;
+  config.tls = tls.value_or(false);
+  config.tls_verify = verify.value_or(config.tls);
+  const std::string dir(cert_dir);
+  auto file_for = [&](const std::optional<std::string>& flag, const std::optional<std::string>& from_file,
+                      const char* default_name) -> std::string {
+    if (flag) return *flag;
+    if (from_file) return *from_file;
+    std::string path = dir + "/" + default_name;
+    std::error_code ec;
+    return std::filesystem::exists(path, ec) ? path : std::string();
+  };
+  config.ca_file = file_for(sources.tls_ca_cert, file->tls_ca_cert, "ca.pem");
+  config.cert_file = file_for(sources.tls_cert, file->tls_cert, "cert.pem");
+  config.key_file = file_for(sources.tls_key, file->tls_key, "key.pem");
+  const std::vector<std::string>& given = !sources.hosts.empty() ? sources.hosts : file->hosts.items();
+  for (const std::string& h : given) {
+    Result<std::string> normalized = NormalizeDaemonHost(h, default_unix_host);
+    if (!normalized) return normalized.error();
+    config.hosts.push_back(std::move(*normalized));
+  }
+  if (config.hosts.empty()) config.hosts.push_back(config.tls ? "tcp://localhost:2376" : std::string(default_unix_host));
+  return config;
+}
+
+Result<std::string> LoadDataRoot(const DaemonConfigSources& sources, std::string_view fallback) {
+  Result<json_detail::DataRootOption> read = ReadFileDirectives<json_detail::DataRootOption>(sources);
+  if (!read) return read.error();
+  const json_detail::DataRootOption& file = *read;
   if (sources.data_root && !file.data_root.empty()) {
     return Error(ErrorKind::kInvalidParameter,
                  ConfigFilePrefix(*sources.config_file) +

@@ -25,6 +25,11 @@ struct DaemonConfigSources {
   std::vector<std::string> insecure_registries;               // --insecure-registry
   std::vector<std::string> allow_nondistributable_artifacts;  // --allow-nondistributable-artifacts
   std::optional<std::string> data_root;                       // --data-root, when given
+  // The API's listeners, each as the user gave it (-H, --tls, --tlsverify,
+  // --tlscacert, --tlscert, --tlskey); nullopt where the flag was not given.
+  std::vector<std::string> hosts;
+  std::optional<bool> tls, tls_verify;
+  std::optional<std::string> tls_ca_cert, tls_cert, tls_key;
 };
 
 // dockerd's merge of flags and daemon.json. Flag values are normalized as
@@ -48,6 +53,39 @@ Status UnmarshalServiceOptions(std::string_view daemon_json, ServiceOptions& opt
 // given is dockerd's conflict error (`…: data-root: (from flag: A, from
 // file: B)`); the file's errors are LoadServiceOptions' texts.
 Result<std::string> LoadDataRoot(const DaemonConfigSources& sources, std::string_view fallback);
+
+// Where and how the API is served, after dockerd's rules (20.10 and later).
+struct ApiListenConfig {
+  // Normalized: unix:///PATH, tcp://HOST:PORT, fd://.
+  std::vector<std::string> hosts;
+  // TCP listeners speak TLS; tls_verify: only clients with a certificate
+  // from ca_file are served. Unix sockets never use TLS, as in dockerd.
+  bool tls = false;
+  bool tls_verify = false;
+  // Whether tls or tlsverify was set at all (flag or file), either way:
+  // dockerd's "explicit intent" for plain TCP.
+  bool tls_explicit = false;
+  std::string ca_file, cert_file, key_file;  // "" when absent
+};
+
+// dockerd's API listener configuration from -H/--tls… and daemon.json's
+// hosts, tls, tlsverify, tlscacert, tlscert, tlskey:
+// - tlsverify given (true or false) turns TLS on; TLS on with tlsverify
+//   unset verifies clients (only an explicit tlsverify=false does not);
+// - the files default to ca.pem, cert.pem and key.pem in `cert_dir`
+//   (DOCKER_CERT_PATH or ~/.docker), each dropped when absent unless named;
+// - no hosts: tcp://localhost:2376 with TLS (and then no unix socket),
+//   else `default_unix_host`;
+// - each host as dockerd's ParseHost takes it: "host:port" is tcp, tcp://
+//   without host is 127.0.0.1 and without port 2375, unix:// alone is
+//   `default_unix_host`. A bad one is kInvalidParameter `invalid bind
+//   address format: …` or `Invalid bind address format: …`.
+// A directive given both ways is the conflict error of LoadServiceOptions.
+Result<ApiListenConfig> LoadApiListenConfig(const DaemonConfigSources& sources, std::string_view default_unix_host,
+                                            std::string_view cert_dir);
+
+// One -H value normalized as dockerd's ParseHost does (above).
+Result<std::string> NormalizeDaemonHost(std::string_view host, std::string_view default_unix_host);
 
 // ServiceOptions as daemon.json spells it, keys omitted when nil.
 std::string MarshalServiceOptions(const ServiceOptions& options);

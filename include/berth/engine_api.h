@@ -89,6 +89,11 @@ struct EngineOptions {
   RegistryClientOptions client;
   // What /info reports as DockerRootDir (berthd's --data-root).
   std::string data_root;
+  // The API's listeners as dockerd normalizes them ("tcp://localhost:2375",
+  // "unix:///run/berth.sock") and their TLS: /info's Warnings name each
+  // TCP one served without TLS, or without client verification.
+  std::vector<std::string> api_hosts;
+  bool api_tls = false, api_tls_verify = false;
 };
 
 class ImageStore;

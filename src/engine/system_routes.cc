@@ -12,6 +12,40 @@
 #include "engine/routes.h"
 
 namespace berth::engine {
+
+namespace {
+
+// dockerd's fillAPIInfo: a warning for each TCP listener without TLS or
+// without client verification; null when there is none.
+std::string ApiWarnings(const EngineOptions& o) {
+  static constexpr std::string_view kAttackSurface =
+      "\n         Access to the remote API is equivalent to root access on the host. Refer\n"
+      "         to the 'Docker daemon attack surface' section in the documentation for\n"
+      "         more information: https://docs.docker.com/go/attack-surface/";
+  json_detail::Writer w(/*escape_html=*/false);
+  bool any = false;
+  for (const std::string& host : o.api_hosts) {
+    if (host.rfind("tcp://", 0) != 0) continue;
+    std::string text;
+    const std::string addr = host.substr(6);
+    if (!o.api_tls) {
+      text = "WARNING: API is accessible on http://" + addr + " without encryption." + std::string(kAttackSurface);
+    } else if (!o.api_tls_verify) {
+      text = "WARNING: API is accessible on https://" + addr + " without TLS client verification." +
+             std::string(kAttackSurface);
+    } else {
+      continue;
+    }
+    w.Raw(any ? "," : "[");
+    any = true;
+    w.String(text);
+  }
+  if (!any) return "null";
+  w.Raw("]");
+  return std::string(w.view());
+}
+
+}  // namespace
 namespace {
 
 std::string Env(const char* upper, const char* lower) {
@@ -181,7 +215,7 @@ EngineResponse InfoRoute(const Context& c) {
       .Raw("SecurityOptions", before_1_25 ? "null" : "[]")
       .Raw("CDISpecDirs", "[]");
   if (before_1_25) info.Str("ExecutionDriver", "<not supported>");
-  info.Raw("Warnings", "null");
+  info.Raw("Warnings", ApiWarnings(o));
   return JsonResponse(200, info.Done());
 }
 

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <atomic>
 #include <boost/asio.hpp>
+#include <boost/asio/ssl.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <cctype>
@@ -18,6 +19,7 @@
 
 #include "internal/ascii.h"
 #include "server/spool_body.h"
+#include "server/tls_context.h"
 
 namespace berth::server {
 namespace {
@@ -27,7 +29,22 @@ namespace beast = boost::beast;
 namespace http = beast::http;
 using tcp = asio::ip::tcp;
 using unix_socket = asio::local::stream_protocol;
+using tls_stream = asio::ssl::stream<tcp::socket>;
 using Clock = std::chrono::steady_clock;
+
+// The socket under a connection's stream: itself, or what TLS runs over.
+template <class Socket>
+Socket& Lowest(Socket& s) {
+  return s;
+}
+template <class Socket>
+Socket& Lowest(asio::ssl::stream<Socket>& s) {
+  return s.next_layer();
+}
+template <class Stream>
+constexpr bool kIsTls = false;
+template <class Socket>
+constexpr bool kIsTls<asio::ssl::stream<Socket>> = true;
 
 }  // namespace
 
@@ -66,7 +83,7 @@ Result<ListenAddress> ParseListenAddress(std::string_view spec) {
       return Error(ErrorKind::kInvalidParameter, "invalid tcp address " + std::string(spec) + ": bad port");
     }
     a.unix_socket = false;
-    a.host = host.empty() ? "127.0.0.1" : host;
+    a.host = host.empty() || host == "localhost" ? "127.0.0.1" : host;
     a.port = static_cast<unsigned short>(std::stoul(port));
     return a;
   }
@@ -132,6 +149,8 @@ struct HttpServer::Impl {
   asio::thread_pool workers;
   asio::thread_pool transfers;  // pulls, pushes, saves, loads
   std::vector<std::shared_ptr<tcp::acceptor>> tcp_acceptors;
+  // TLS for the TCP listeners, when ServerOptions::tls is set.
+  std::optional<asio::ssl::context> tls;
   std::vector<std::shared_ptr<unix_socket::acceptor>> unix_acceptors;
   // The socket files this server made: the only paths Stop removes (a
   // -H naming a regular file, or a start that failed first, leaves the
@@ -172,15 +191,19 @@ void AppendHeaderText(std::string& out, std::string_view text) {
 // One connection: read a request, answer it (on this thread when no
 // registry is needed, else on the workers), again while the client keeps
 // the connection alive. Every handler runs on the connection's I/O thread.
-template <class Protocol>
-class ClientConnection : public Connection, public std::enable_shared_from_this<ClientConnection<Protocol>> {
+template <class Transport>
+class ClientConnection : public Connection, public std::enable_shared_from_this<ClientConnection<Transport>> {
  public:
-  ClientConnection(typename Protocol::socket socket, HttpServer::Impl& server, IoThread& thread)
-      : socket_(std::move(socket)), server_(server), thread_(thread) {}
+  ClientConnection(Transport stream, HttpServer::Impl& server, IoThread& thread)
+      : stream_(std::move(stream)), server_(server), thread_(thread) {}
 
   void Start() {
     thread_.connections.push_back(this->shared_from_this());
-    Read();
+    if constexpr (kIsTls<Transport>) {
+      Handshake();
+    } else {
+      Read();
+    }
   }
 
   void Expire() override { Close(); }
@@ -227,15 +250,17 @@ class ClientConnection : public Connection, public std::enable_shared_from_this<
       // second, others until they time out), as Go's server answers it.
       continue_sent_ = true;
       static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
-      asio::async_write(socket_, asio::buffer(kContinue.data(), kContinue.size()),
+      asio::async_write(stream_, asio::buffer(kContinue.data(), kContinue.size()),
                         [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
                           if (ec) return self->OnRead(ec);
                           self->Parse();
                         });
       return;
     }
-    socket_.async_read_some(buffer_.prepare(kReadChunk),
+    read_pending_ = true;
+    stream_.async_read_some(buffer_.prepare(kReadChunk),
                             [self = this->shared_from_this()](beast::error_code ec, std::size_t n) {
+                              self->read_pending_ = false;
                               if (ec) return self->OnRead(ec);
                               self->buffer_.commit(n);
                               self->Parse();
@@ -317,7 +342,7 @@ class ClientConnection : public Connection, public std::enable_shared_from_this<
         self->Stream(request, response);
       } else {
         self->Log(request, response);
-        asio::post(self->socket_.get_executor(),
+        asio::post(self->stream_.get_executor(),
                    [self, response = std::move(response)]() mutable { self->Write(response); });
       }
       if (!request.body_file.empty()) ::unlink(request.body_file.c_str());
@@ -372,9 +397,9 @@ class ClientConnection : public Connection, public std::enable_shared_from_this<
       if (failed_) return false;
       std::promise<bool> done;
       std::future<bool> written = done.get_future();
-      asio::post(c_.socket_.get_executor(), [&c = c_, &data, &done] {
-        if (!c.socket_.is_open()) return done.set_value(false);
-        asio::async_write(c.socket_, asio::buffer(data),
+      asio::post(c_.stream_.get_executor(), [&c = c_, &data, &done] {
+        if (!c.socket().is_open()) return done.set_value(false);
+        asio::async_write(c.stream_, asio::buffer(data),
                           [&done](beast::error_code ec, std::size_t) { done.set_value(!ec); });
       });
       // The I/O threads may stop (a shutdown past its grace period) before
@@ -400,13 +425,13 @@ class ClientConnection : public Connection, public std::enable_shared_from_this<
   void Stream(const EngineRequest& request, EngineResponse& response) {
     ChunkWriter writer(*this, Head(response, /*chunked=*/true));
     peer_gone_ = false;
-    asio::post(socket_.get_executor(), [self = this->shared_from_this()] { self->WatchPeer(); });
+    asio::post(stream_.get_executor(), [self = this->shared_from_this()] { self->WatchPeer(); });
     EngineResponse outcome = response.stream(writer);
     if (!writer.started() && (outcome.status != 200 || !outcome.body.empty())) {
       // Nothing was written: the answer is a whole response.
       outcome.route = response.route;
       Log(request, outcome);
-      asio::post(socket_.get_executor(),
+      asio::post(stream_.get_executor(),
                  [self = this->shared_from_this(), outcome = std::move(outcome)]() mutable { self->Write(outcome); });
       return;
     }
@@ -414,9 +439,9 @@ class ClientConnection : public Connection, public std::enable_shared_from_this<
     if (response.error.empty()) response.error = outcome.error;
     Log(request, response);
     const bool keep_alive = writer.Alive() && !outcome.cut_stream && keep_alive_ && !server_.stopping;
-    asio::post(socket_.get_executor(), [self = this->shared_from_this(), keep_alive] {
+    asio::post(stream_.get_executor(), [self = this->shared_from_this(), keep_alive] {
       beast::error_code ignored;
-      self->socket_.cancel(ignored);  // the watch
+      self->socket().cancel(ignored);  // the watch
       self->Finished();
       if (!keep_alive) return self->Close();
       self->deadline = Clock::now() + self->server_.options.request_timeout;
@@ -428,11 +453,11 @@ class ClientConnection : public Connection, public std::enable_shared_from_this<
   // readable with nothing to read is the client going away (a pull is
   // then cancelled). A pipelined request ends the watch.
   void WatchPeer() {
-    socket_.async_wait(Protocol::socket::wait_read, [self = this->shared_from_this()](beast::error_code ec) {
+    socket().async_wait(asio::socket_base::wait_read, [self = this->shared_from_this()](beast::error_code ec) {
       if (ec) return;  // cancelled: the response is over
       char c = 0;
       beast::error_code peek;
-      std::size_t n = self->socket_.receive(asio::buffer(&c, 1), Protocol::socket::message_peek, peek);
+      std::size_t n = self->socket().receive(asio::buffer(&c, 1), asio::socket_base::message_peek, peek);
       if (peek || n == 0) self->peer_gone_ = true;
     });
   }
@@ -446,7 +471,7 @@ class ClientConnection : public Connection, public std::enable_shared_from_this<
     bool bodyless_status = response.status < 200 || response.status == 204 || response.status == 304;
     if (!head_ && !bodyless_status) out_ += response.body;
     deadline = Clock::now() + server_.options.request_timeout;
-    asio::async_write(socket_, asio::buffer(out_),
+    asio::async_write(stream_, asio::buffer(out_),
                       [self = this->shared_from_this(), keep_alive](beast::error_code ec, std::size_t) {
                         self->Finished();
                         if (ec || !keep_alive) return self->Close();
@@ -519,7 +544,7 @@ class ClientConnection : public Connection, public std::enable_shared_from_this<
     out_ += "\r\n";
     out_ += body;
     deadline = Clock::now() + std::chrono::seconds(5);
-    asio::async_write(socket_, asio::buffer(out_),
+    asio::async_write(stream_, asio::buffer(out_),
                       [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
                         self->Finished();
                         if (ec) return self->Close();
@@ -527,7 +552,7 @@ class ClientConnection : public Connection, public std::enable_shared_from_this<
                         // refused; closing now would reset the connection before it reads
                         // the answer. Read and drop a bounded amount for a short while.
                         beast::error_code ignored;
-                        self->socket_.shutdown(Protocol::socket::shutdown_send, ignored);
+                        self->socket().shutdown(asio::socket_base::shutdown_send, ignored);
                         self->drained_ = 0;
                         self->deadline = Clock::now() + std::chrono::seconds(2);
                         self->Drain();
@@ -536,7 +561,7 @@ class ClientConnection : public Connection, public std::enable_shared_from_this<
 
   void Drain() {
     drain_buffer_.resize(64 * 1024);
-    socket_.async_read_some(asio::buffer(drain_buffer_),
+    stream_.async_read_some(asio::buffer(drain_buffer_),
                             [self = this->shared_from_this()](beast::error_code ec, std::size_t n) {
                               self->drained_ += n;
                               if (ec || self->drained_ > (16u << 20)) return self->Close();
@@ -551,15 +576,80 @@ class ClientConnection : public Connection, public std::enable_shared_from_this<
     }
   }
 
+  // A TLS connection says so first (close_notify, so a body that ends with
+  // the connection is not taken for a cut one), unless a read is pending
+  // (an idle connection past its deadline) or the handshake never ended.
   void Close() {
     deadline = Clock::time_point::max();
-    if (!socket_.is_open()) return;
-    beast::error_code ignored;
-    socket_.shutdown(Protocol::socket::shutdown_send, ignored);
-    socket_.close(ignored);
+    if (!socket().is_open()) return;
+    if constexpr (kIsTls<Transport>) {
+      if (handshake_done_ && !closing_ && !read_pending_) {
+        closing_ = true;
+        deadline = Clock::now() + std::chrono::seconds(1);  // the client's answer is not waited for longer
+        stream_.async_shutdown([self = this->shared_from_this()](beast::error_code) { self->CloseSocket(); });
+        return;
+      }
+    }
+    CloseSocket();
   }
 
-  typename Protocol::socket socket_;
+  void CloseSocket() {
+    deadline = Clock::time_point::max();
+    if (!socket().is_open()) return;
+    beast::error_code ignored;
+    socket().shutdown(asio::socket_base::shutdown_send, ignored);
+    socket().close(ignored);
+  }
+
+  // A TLS connection's handshake, within the request timeout. A client that
+  // speaks plain HTTP gets Go's plain answer; every refusal is reported
+  // (on_connection_error) with the client's address and OpenSSL's reason.
+  void Handshake() {
+    deadline = Clock::now() + server_.options.request_timeout;
+    socket().async_wait(asio::socket_base::wait_read, [self = this->shared_from_this()](beast::error_code ec) {
+      if (ec) return self->CloseSocket();
+      char head[5] = {};
+      beast::error_code peek;
+      std::size_t n = self->socket().receive(asio::buffer(head), asio::socket_base::message_peek, peek);
+      if (peek || n == 0) return self->CloseSocket();
+      if (LooksLikeHttp(std::string_view(head, n))) {
+        self->Refused("client sent an HTTP request to an HTTPS server");
+        static constexpr std::string_view kAnswer =
+            "HTTP/1.0 400 Bad Request\r\n\r\nClient sent an HTTP request to an HTTPS server.\n";
+        asio::async_write(self->socket(), asio::buffer(kAnswer.data(), kAnswer.size()),
+                          [self](beast::error_code, std::size_t) { self->CloseSocket(); });
+        return;
+      }
+      if constexpr (kIsTls<Transport>) {
+        self->stream_.async_handshake(asio::ssl::stream_base::server, [self](beast::error_code failed) {
+          if (failed) {
+            self->Refused(failed.message());
+            return self->CloseSocket();
+          }
+          self->handshake_done_ = true;
+          self->Read();
+        });
+      }
+    });
+  }
+
+  // A TLS record starts with its type (22 for a handshake); an HTTP
+  // request with a method in capitals.
+  static bool LooksLikeHttp(std::string_view head) {
+    return !head.empty() && head[0] >= 'A' && head[0] <= 'Z';
+  }
+
+  void Refused(const std::string& why) {
+    if (!server_.options.on_connection_error) return;
+    beast::error_code ec;
+    auto peer = socket().remote_endpoint(ec);
+    std::string from = ec ? std::string("?") : peer.address().to_string() + ":" + std::to_string(peer.port());
+    server_.options.on_connection_error("http: TLS handshake error from " + from + ": " + why);
+  }
+
+  auto& socket() { return Lowest(stream_); }
+
+  Transport stream_;
   HttpServer::Impl& server_;
   IoThread& thread_;
   beast::flat_buffer buffer_;
@@ -570,6 +660,7 @@ class ClientConnection : public Connection, public std::enable_shared_from_this<
   bool keep_alive_ = false, head_ = false;
   bool continue_sent_ = false;
   bool decided_ = false, spooling_ = false;
+  bool read_pending_ = false, handshake_done_ = false, closing_ = false;
   std::atomic<bool> peer_gone_{false};  // seen by WatchPeer while a body streams
   unsigned version_ = 11;
   Clock::time_point started_;
@@ -587,7 +678,15 @@ void HttpServer::Impl::Accept(std::shared_ptr<typename Protocol::acceptor> accep
         beast::error_code ignored;
         socket.set_option(tcp::no_delay(true), ignored);
       }
-      auto connection = std::make_shared<ClientConnection<Protocol>>(std::move(socket), *this, t);
+      if constexpr (std::is_same_v<Protocol, tcp>) {
+        if (tls) {
+          auto connection = std::make_shared<ClientConnection<tls_stream>>(tls_stream(std::move(socket), *tls), *this, t);
+          asio::post(t.io, [connection] { connection->Start(); });
+          return Accept<Protocol>(acceptor);
+        }
+      }
+      auto connection =
+          std::make_shared<ClientConnection<typename Protocol::socket>>(std::move(socket), *this, t);
       asio::post(t.io, [connection] { connection->Start(); });
     }
     Accept<Protocol>(acceptor);
@@ -623,6 +722,11 @@ HttpServer::~HttpServer() {
 
 Status HttpServer::Start() {
   Impl& s = *impl_;
+  if (s.options.tls) {
+    // The context holds its own reference; asio's frees it.
+    SSL_CTX_up_ref(s.options.tls.get());
+    s.tls.emplace(s.options.tls.get());
+  }
   for (const ListenAddress& a : s.options.listen) {
     beast::error_code ec;
     if (a.systemd) {

@@ -17,11 +17,13 @@
 #include "berth/engine_api.h"
 #include "berth/error.h"
 
+struct ssl_ctx_st;
+
 namespace berth::server {
 
 // Where to listen, as dockerd's -H takes it: unix:///run/berth.sock,
-// tcp://127.0.0.1:2375 (or [::1]:2375), fd:// (the unix sockets systemd
-// passes, LISTEN_FDS from fd 3).
+// tcp://127.0.0.1:2375 (or [::1]:2375; localhost is 127.0.0.1), fd:// (the
+// unix sockets systemd passes, LISTEN_FDS from fd 3).
 struct ListenAddress {
   bool unix_socket = true;
   bool systemd = false;
@@ -61,6 +63,13 @@ struct ServerOptions {
   // image tar to load) are written as they arrive, without max_body_bytes;
   // "" keeps them in memory under that limit.
   std::string spool_dir;
+  // TLS for every TCP listener (MakeServerTlsContext); unix sockets stay
+  // plain, as dockerd's do.
+  std::shared_ptr<ssl_ctx_st> tls;
+  // Called for each connection refused before its first request: a failed
+  // TLS handshake (no certificate, another CA), plain HTTP to a TLS port.
+  // Go's words: "http: TLS handshake error from ADDR: WHY".
+  std::function<void(const std::string&)> on_connection_error;
   // Called after each response with status >= 500, or after every response
   // when log_every_request is set (building the entry costs on hot routes).
   std::function<void(const AccessLog&)> on_request;

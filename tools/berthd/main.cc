@@ -23,7 +23,9 @@
 #include "berth/registry_service.h"
 #include "berth/version.h"
 #include "logger.h"
+#include "berth/credentials.h"
 #include "server/http_server.h"
+#include "server/tls_context.h"
 
 namespace {
 
@@ -33,8 +35,9 @@ using berthd::Level;
 constexpr const char* kDefaultConfigFile = "/etc/berth/daemon.json";
 constexpr const char* kDefaultDataRoot = "/var/lib/berth";
 
+constexpr const char* kDefaultHost = "unix:///run/berth.sock";
+
 struct Flags {
-  std::vector<std::string> hosts;
   std::string config_file;
   berth::DaemonConfigSources registry;
   std::string certs_dir = "/etc/docker/certs.d";
@@ -137,9 +140,27 @@ std::optional<Flags> ParseFlags(int argc, char** argv, int& exit_code) {
       "load), served to the docker CLI and docker-py"};
   app.set_version_flag("-v,--version", std::string("berthd ") + BERTH_VERSION);
   Flags flags;
-  app.add_option("-H,--host", flags.hosts,
-                 "where to listen: unix:///path, tcp://host:port or fd:// (systemd's sockets); repeatable; default "
-                 "unix:///run/berth.sock");
+  app.add_option("-H,--host", flags.registry.hosts,
+                 std::string("where to listen: unix:///path, tcp://host:port or fd:// (systemd's sockets); "
+                             "repeatable (daemon.json hosts); default ") +
+                     kDefaultHost + ", or tcp://localhost:2376 with TLS");
+  // dockerd's TLS flags; whether each was given at all matters (below).
+  bool tls = false, tls_verify = false;
+  std::string tls_ca, tls_cert, tls_key;
+  auto* tls_flag = app.add_flag("--tls{true}", tls, "TLS on the TCP listeners; implied by --tlsverify (daemon.json tls)");
+  auto* verify_flag = app.add_flag(
+      "--tlsverify{true}", tls_verify,
+      "TLS, serving only clients with a certificate from --tlscacert; on with --tls unless --tlsverify=false "
+      "(daemon.json tlsverify)");
+  auto* ca_flag = app.add_option("--tlscacert", tls_ca,
+                                 "trust client certificates signed by this CA only (default "
+                                 "$DOCKER_CERT_PATH/ca.pem, else ~/.docker/ca.pem; daemon.json tlscacert)");
+  auto* cert_flag = app.add_option("--tlscert", tls_cert,
+                                   "the server's TLS certificate (default $DOCKER_CERT_PATH/cert.pem, else "
+                                   "~/.docker/cert.pem; daemon.json tlscert)");
+  auto* key_flag = app.add_option("--tlskey", tls_key,
+                                  "the server's TLS key (default $DOCKER_CERT_PATH/key.pem, else ~/.docker/key.pem; "
+                                  "daemon.json tlskey)");
   app.add_option(
       "--config-file", flags.config_file,
       std::string("daemon.json with the registry options (default ") + kDefaultConfigFile + " if it exists)");
@@ -184,20 +205,68 @@ std::optional<Flags> ParseFlags(int argc, char** argv, int& exit_code) {
     return std::nullopt;
   }
   if (data_root->count() > 0) flags.registry.data_root = flags.data_root;
-  if (flags.hosts.empty()) flags.hosts.push_back("unix:///run/berth.sock");
+  if (tls_flag->count() > 0) flags.registry.tls = tls;
+  if (verify_flag->count() > 0) flags.registry.tls_verify = tls_verify;
+  if (ca_flag->count() > 0) flags.registry.tls_ca_cert = tls_ca;
+  if (cert_flag->count() > 0) flags.registry.tls_cert = tls_cert;
+  if (key_flag->count() > 0) flags.registry.tls_key = tls_key;
   if (flags.debug) flags.log_level = "debug";
   return flags;
 }
 
-// How the HTTP server runs: where it listens, its threads and timeouts,
-// and the access log. The error names a bad -H.
-berth::Result<berth::server::ServerOptions> ServerOptionsFor(const Flags& flags, berthd::Logger& log) {
+// Where the default TLS files are: DOCKER_CERT_PATH, else the docker
+// configuration directory (DOCKER_CONFIG, ~/.docker), as dockerd looks.
+std::string DefaultCertDir() {
+  const char* path = std::getenv("DOCKER_CERT_PATH");
+  return path && *path ? path : berth::DockerConfigDir();
+}
+
+// dockerd's warnings for TCP without client verification (loadListeners);
+// unlike dockerd, berthd does not sleep after them.
+void WarnAboutTcp(const berth::ApiListenConfig& api, berthd::Logger& log) {
+  if (api.tls && api.tls_verify) return;
+  for (const std::string& host : api.hosts) {
+    if (host.rfind("tcp://", 0) != 0) continue;
+    const std::string where = " host=\"" + host + "\"";
+    log.Log(Level::kWarn,
+            "Binding to IP address without --tlsverify is insecure and gives root access on this machine to everyone "
+            "who has access to your network." + where);
+    log.Log(Level::kWarn,
+            "Binding to an IP address, even on localhost, can also give access to scripts run in a browser. Be safe "
+            "out there!" + where);
+    std::string ip = host.substr(6, host.rfind(':') - 6);
+    if (ip.size() >= 2 && ip.front() == '[') ip = ip.substr(1, ip.size() - 2);
+    const bool loopback = ip == "localhost" || ip == "::1" || ip.rfind("127.", 0) == 0;
+    if (!api.tls_explicit && !loopback) {
+      log.Log(Level::kWarn, "Binding to an IP address without --tlsverify is deprecated. Startup is intentionally "
+                            "being slowed down to show this message" + where);
+      log.Log(Level::kWarn, "Please consider generating tls certificates with client validation to prevent "
+                            "exposing unauthenticated root access to your network" + where);
+      log.Log(Level::kWarn, "You can override this by explicitly specifying '--tls=false' or '--tlsverify=false'" +
+                                where);
+      log.Log(Level::kWarn, "Support for listening on TCP without authentication or explicit intent to run without "
+                            "authentication will be removed in the next release" + where);
+    }
+  }
+}
+
+// How the HTTP server runs: where it listens (and its TLS), its threads
+// and timeouts, and the access log. The error names a bad -H or TLS file.
+berth::Result<berth::server::ServerOptions> ServerOptionsFor(const Flags& flags, const berth::ApiListenConfig& api,
+                                                             berthd::Logger& log) {
   berth::server::ServerOptions o;
-  for (const std::string& h : flags.hosts) {
+  for (const std::string& h : api.hosts) {
     berth::Result<berth::server::ListenAddress> a = berth::server::ParseListenAddress(h);
     if (!a) return a.error();
     o.listen.push_back(*a);
   }
+  if (api.tls) {
+    berth::Result<berth::server::TlsContextPtr> tls = berth::server::MakeServerTlsContext(
+        {.cert_file = api.cert_file, .key_file = api.key_file, .verify_clients = api.tls_verify, .ca_file = api.ca_file});
+    if (!tls) return berth::Error(tls.error().kind(), "invalid TLS configuration: " + tls.error().message());
+    o.tls = *tls;
+  }
+  o.on_connection_error = [&log](const std::string& what) { log.Log(Level::kWarn, what); };
   o.worker_threads = flags.worker_threads;
   // One I/O thread per two CPUs: each one serves tens of thousands of
   // requests a second, and the other CPUs are left to the workers (registry
@@ -295,7 +364,13 @@ int main(int argc, char** argv) {
     std::cerr << "berthd: unknown --log-level or --log-format\n";
     return 1;
   }
-  berth::Result<berth::server::ServerOptions> server_options = ServerOptionsFor(*flags, log);
+  berth::Result<berth::ApiListenConfig> api_listen =
+      berth::LoadApiListenConfig(flags->Registry(), kDefaultHost, DefaultCertDir());
+  if (!api_listen) {
+    log.Log(Level::kFatal, api_listen.error().message());
+    return 1;
+  }
+  berth::Result<berth::server::ServerOptions> server_options = ServerOptionsFor(*flags, *api_listen, log);
   if (!server_options) {
     log.Log(Level::kFatal, server_options.error().message());
     return 1;
@@ -319,6 +394,9 @@ int main(int argc, char** argv) {
   flags->data_root = *data_root;
   berth::EngineOptions engine_options = MachineOptions(*flags);
   engine_options.data_root = flags->data_root;
+  engine_options.api_hosts = api_listen->hosts;
+  engine_options.api_tls = api_listen->tls;
+  engine_options.api_tls_verify = api_listen->tls_verify;
   berth::EngineApi api(**service, engine_options);
   // The image store, and the directory uploads (docker load) are spooled to.
   const std::string tmp = flags->data_root + "/tmp";
@@ -348,6 +426,7 @@ int main(int argc, char** argv) {
     RemovePidFile(*flags);
     return 1;
   }
+  WarnAboutTcp(*api_listen, log);
   for (const auto& a : server_options->listen) log.Log(Level::kInfo, "API listen on " + a.String());
   log.Log(Level::kInfo, "berthd " + std::string(BERTH_VERSION) + " has completed initialization");
 
