@@ -19,6 +19,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <set>
@@ -115,6 +116,66 @@ struct EngineInfo {
 // `filters` query parameter.
 using EngineSearchFilters = std::map<std::string, std::set<std::string>>;
 
+// One line of the JSONMessage stream an Engine writes for a pull, a push
+// or a load (pkg/jsonmessage), the fields clients read.
+struct JsonMessage {
+  std::string stream;    // a load's "Loaded image: …\n"
+  std::string status;    // "Downloading", "Pull complete", "Digest: sha256:…"
+  std::string id;        // a layer's short ID, or the tag ("1.0: Pulling from …")
+  std::string progress;  // the Engine's rendered bar (deprecated by the Engine, still sent)
+  std::int64_t current = 0, total = 0;  // progressDetail, in bytes (0: none)
+  bool has_progress_detail = false;     // a progressDetail object was sent, even {}
+  std::string error;                    // errorDetail.message, else error
+  std::string aux;                      // aux as JSON ("" when none): a push's {"Tag","Digest","Size"}
+  std::string line;                     // the line as sent, without its line break
+};
+// Called with each line as it arrives (before the next is read).
+using JsonMessageHandler = std::function<void(const JsonMessage&)>;
+
+// Fresh credentials for a retry after the Engine answered 401 (the Go SDK's
+// PrivilegeFunc).
+using PrivilegeFunc = std::function<Result<AuthConfig>()>;
+
+struct ImagePullOptions {
+  bool all_tags = false;  // every tag of the repository (the reference must have no tag)
+  std::string platform;   // "os[/arch[/variant]]"; "" is the Engine's own
+  PrivilegeFunc privilege;
+};
+
+struct ImagePushOptions {
+  bool all_tags = false;  // every local tag of the repository
+  PrivilegeFunc privilege;
+};
+
+// GET /images/json, one image.
+struct ImageSummary {
+  std::string id, parent_id;
+  std::vector<std::string> repo_tags, repo_digests;
+  std::int64_t created = 0;  // Unix seconds
+  std::int64_t size = 0;     // bytes
+  std::map<std::string, std::string> labels;
+};
+
+// GET /images/{name}/json, the fields most callers need, and the rest.
+struct ImageInspectInfo {
+  std::string id;
+  std::vector<std::string> repo_tags, repo_digests;
+  std::string created;  // RFC 3339
+  std::string os, architecture, variant;
+  std::int64_t size = 0;
+  std::string json;  // the whole answer
+};
+
+// DELETE /images/{name}: each name removed and each image deleted.
+struct ImageDeleteItem {
+  std::string untagged, deleted;
+};
+
+// Where ImageSave writes the tar (an error stops it) and where ImageLoad
+// reads it (0 bytes: the end).
+using ByteSink = std::function<Status(std::string_view bytes)>;
+using ByteSource = std::function<Result<std::size_t>(char* buffer, std::size_t capacity)>;
+
 class EngineClient {
  public:
   static Result<std::unique_ptr<EngineClient>> Create(EngineClientOptions options);
@@ -151,6 +212,43 @@ class EngineClient {
   Result<berth::DistributionInspect> DistributionInspect(std::string_view reference);
   Result<berth::DistributionInspect> DistributionInspect(std::string_view reference, const AuthConfig& auth);
   Result<berth::DistributionInspect> DistributionInspect(std::string_view reference, CredentialStore& store);
+
+  // POST /images/create: pulls `reference` (a missing tag is "latest", as
+  // the SDK sends it), handing each JSONMessage to `on_message` as it
+  // arrives. An error line in the stream ends the call with its message
+  // (kSystem); an HTTP error is the Engine's error. A 401 answer with a
+  // PrivilegeFunc is retried once with its credentials (the SDK's rule). The
+  // stream may take as long as the pull does, but never stays silent longer
+  // than the client's timeout; one that ends without its last chunk is an
+  // error (`the Engine's answer was cut short: …`). With a store: its
+  // credentials for the reference's registry, read again for the retry.
+  Status ImagePull(std::string_view reference, const ImagePullOptions& options, const AuthConfig& auth,
+                   const JsonMessageHandler& on_message);
+  Status ImagePull(std::string_view reference, const ImagePullOptions& options, CredentialStore& store,
+                   const JsonMessageHandler& on_message);
+  // POST /images/{name}/push, as ImagePull; a digest reference is refused
+  // (`cannot push a digest reference`). The aux line carries the pushed
+  // digest.
+  Status ImagePush(std::string_view reference, const ImagePushOptions& options, const AuthConfig& auth,
+                   const JsonMessageHandler& on_message);
+  Status ImagePush(std::string_view reference, const ImagePushOptions& options, CredentialStore& store,
+                   const JsonMessageHandler& on_message);
+  // GET /images/json (`all`: intermediate images too); filters as the
+  // Engine's (reference, dangling, label, before, since, until).
+  Result<std::vector<ImageSummary>> ImageList(bool all, const EngineSearchFilters& filters);
+  // GET /images/{name}/json; a missing image is kNotFound ("Error response
+  // from daemon: No such image: NAME").
+  Result<ImageInspectInfo> ImageInspect(std::string_view name);
+  // POST /images/{source}/tag. `target` must be a name[:tag] ("latest"
+  // when none): a digest is refused as the SDK refuses it.
+  Status ImageTag(std::string_view source, std::string_view target);
+  // DELETE /images/{name}.
+  Result<std::vector<ImageDeleteItem>> ImageRemove(std::string_view name, bool force, bool prune_children = true);
+  // GET /images/get?names=…: the tar, streamed to `sink` as it arrives.
+  Status ImageSave(const std::vector<std::string>& names, const ByteSink& sink);
+  // POST /images/load: the tar from `source`, sent as it is read (chunked);
+  // the Engine's JSONMessages to `on_message` ("Loaded image: …").
+  Status ImageLoad(const ByteSource& source, bool quiet, const JsonMessageHandler& on_message);
 
   // The X-Registry-Auth value the docker CLI sends for `reference` (an
   // image reference or a search term when `search` is set), from the

@@ -5,6 +5,7 @@
 #define BERTH_SRC_ENGINE_CLIENT_CLIENT_IMPL_H_
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <utility>
@@ -27,14 +28,23 @@ struct EngineClient::Impl {
 
   using Headers = std::vector<std::pair<std::string, std::string>>;
 
+  // A request whose answer (2xx) streams to body_sink, and whose body may
+  // come from body_reader (chunked when body_length is -1): no whole-call
+  // timeout, but never silent longer than options.timeout.
+  struct Streaming {
+    std::function<Status(long status, std::string_view chunk)> body_sink;
+    std::function<Result<std::size_t>(char* buffer, std::size_t capacity)> body_reader;
+    std::int64_t body_length = -1;
+  };
+
   // One request to the Engine as is (`path` with its query); transport
   // failures worded as the docker CLI words them.
   Result<http::Response> Send(const std::string& method, const std::string& path, const Headers& headers = {},
-                              const std::string& body = {});
+                              const std::string& body = {}, const Streaming* streaming = nullptr);
   // Negotiates first (unless pinned), then sends to /vVERSION/path; a
   // status of 400 and above becomes the Engine's error.
   Result<http::Response> Call(const std::string& method, const std::string& path, const Headers& headers = {},
-                              const std::string& body = {});
+                              const std::string& body = {}, const Streaming* streaming = nullptr);
   // The version to use: the pinned one, else negotiated on the first call.
   Status Negotiate();
   Result<EnginePing> Ping();

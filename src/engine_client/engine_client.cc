@@ -101,7 +101,8 @@ std::uint64_t EngineClient::connections_opened() const {
 }
 
 Result<http::Response> EngineClient::Impl::Send(const std::string& method, const std::string& path,
-                                                const Headers& headers, const std::string& body) {
+                                                const Headers& headers, const std::string& body,
+                                                const Streaming* streaming) {
   http::Request request;
   request.method = method;
   request.url = host.base_url + path;
@@ -113,6 +114,12 @@ Result<http::Response> EngineClient::Impl::Send(const std::string& method, const
   request.user_agent = options.user_agent;
   request.unix_socket = host.unix_socket;
   if (tls) request.tls = &*tls;
+  if (streaming) {
+    request.body_sink = streaming->body_sink;
+    request.body_reader = streaming->body_reader;
+    request.body_length = streaming->body_length;
+    request.stall_timeout = options.timeout;
+  }
   Result<http::Response> response = http.Do(request);
   if (response) {
     connections += static_cast<std::uint64_t>(response->new_connections);
@@ -121,6 +128,14 @@ Result<http::Response> EngineClient::Impl::Send(const std::string& method, const
   if (http.last_failure_was_connect()) {
     return Error(ErrorKind::kUnavailable,
                  "Cannot connect to the Docker daemon at " + options.host + ". Is the docker daemon running?");
+  }
+  if (streaming && http.last_failure_was_timeout()) {
+    return Error(ErrorKind::kUnavailable, "the Engine sent nothing for " +
+                                              std::to_string(options.timeout.count() / 1000) +
+                                              " s: " + response.error().message());
+  }
+  if (streaming && http.last_failure_was_cut()) {
+    return Error(ErrorKind::kUnavailable, "the Engine's answer was cut short: " + response.error().message());
   }
   return Error(response.error().kind(), "error during connect: " + response.error().message());
 }
@@ -180,10 +195,11 @@ Result<std::string> EngineClient::ApiVersion() {
 }
 
 Result<http::Response> EngineClient::Impl::Call(const std::string& method, const std::string& path,
-                                                const Headers& headers, const std::string& body) {
+                                                const Headers& headers, const std::string& body,
+                                                const Streaming* streaming) {
   if (Status s = Negotiate(); !s.ok()) return s.error();
   std::string versioned = "/v" + version + path;
-  Result<http::Response> r = Send(method, versioned, headers, body);
+  Result<http::Response> r = Send(method, versioned, headers, body, streaming);
   if (!r) return r;
   if (Status s = Check(*r, host.base_url + versioned); !s.ok()) return s.error();
   return r;

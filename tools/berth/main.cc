@@ -29,6 +29,7 @@ int main(int argc, char** argv) {
   berth::cli::NewTagsCommand(app, cli);
   berth::cli::NewManifestCommand(app, cli);
   berth::cli::NewInfoCommand(app, cli);
+  berth::cli::NewImageCommands(app, cli);
 
   try {
     app.parse(argc, argv);

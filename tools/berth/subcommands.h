@@ -24,6 +24,7 @@ void NewCopyCommand(CLI::App& app, CliContext& cli);       // copy SOURCE DESTIN
 void NewTagsCommand(CLI::App& app, CliContext& cli);       // tags REPOSITORY
 void NewManifestCommand(CLI::App& app, CliContext& cli);   // manifest IMAGE
 void NewInfoCommand(CLI::App& app, CliContext& cli);       // info
+void NewImageCommands(CLI::App& app, CliContext& cli);     // pull, push, images, tag, rmi, save, load
 
 }  // namespace berth::cli
 
