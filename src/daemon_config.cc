@@ -52,12 +52,12 @@ struct Schema<ListenFileOptions> {
   static constexpr std::string_view kName = "Config";
   static constexpr std::string_view kGoType = "config.Config";
   using S = ListenFileOptions;
-  static constexpr auto kFields = std::make_tuple(Field<S, List<std::string>>{"hosts", &S::hosts, true},
-                                                  Field<S, std::optional<bool>>{"tls", &S::tls, true},
-                                                  Field<S, std::optional<bool>>{"tlsverify", &S::tls_verify, true},
-                                                  Field<S, std::optional<std::string>>{"tlscacert", &S::tls_ca_cert, true},
-                                                  Field<S, std::optional<std::string>>{"tlscert", &S::tls_cert, true},
-                                                  Field<S, std::optional<std::string>>{"tlskey", &S::tls_key, true});
+  static constexpr auto kFields = std::make_tuple(
+      Field<S, List<std::string>>{"hosts", &S::hosts, true}, Field<S, std::optional<bool>>{"tls", &S::tls, true},
+      Field<S, std::optional<bool>>{"tlsverify", &S::tls_verify, true},
+      Field<S, std::optional<std::string>>{"tlscacert", &S::tls_ca_cert, true},
+      Field<S, std::optional<std::string>>{"tlscert", &S::tls_cert, true},
+      Field<S, std::optional<std::string>>{"tlskey", &S::tls_key, true});
 };
 
 }  // namespace json_detail
@@ -266,17 +266,19 @@ Result<ApiListenConfig> LoadApiListenConfig(const DaemonConfigSources& sources, 
     if (!conflicts.empty()) conflicts += ", ";
     conflicts += std::string(key) + ": (from flag: " + from_flag + ", from file: " + from_file + ")";
   };
-  if (!sources.hosts.empty() && !file->hosts.is_nil()) conflict("hosts", GoList(sources.hosts), GoList(file->hosts.items()));
+  if (!sources.hosts.empty() && !file->hosts.is_nil())
+    conflict("hosts", GoList(sources.hosts), GoList(file->hosts.items()));
   if (sources.tls && file->tls) conflict("tls", GoBool(*sources.tls), GoBool(*file->tls));
   if (sources.tls_ca_cert && file->tls_ca_cert) conflict("tlscacert", *sources.tls_ca_cert, *file->tls_ca_cert);
   if (sources.tls_cert && file->tls_cert) conflict("tlscert", *sources.tls_cert, *file->tls_cert);
   if (sources.tls_key && file->tls_key) conflict("tlskey", *sources.tls_key, *file->tls_key);
-  if (sources.tls_verify && file->tls_verify) conflict("tlsverify", GoBool(*sources.tls_verify), GoBool(*file->tls_verify));
+  if (sources.tls_verify && file->tls_verify)
+    conflict("tlsverify", GoBool(*sources.tls_verify), GoBool(*file->tls_verify));
   if (!conflicts.empty()) {
-    return Error(ErrorKind::kInvalidParameter,
-                 ConfigFilePrefix(*sources.config_file) +
-                     "the following directives are specified both as a flag and in the configuration file: " +
-                     conflicts);
+    return Error(
+        ErrorKind::kInvalidParameter,
+        ConfigFilePrefix(*sources.config_file) +
+            "the following directives are specified both as a flag and in the configuration file: " + conflicts);
   }
   ApiListenConfig config;
   std::optional<bool> tls = sources.tls ? sources.tls : file->tls;
@@ -304,7 +306,8 @@ Result<ApiListenConfig> LoadApiListenConfig(const DaemonConfigSources& sources, 
     if (!normalized) return normalized.error();
     config.hosts.push_back(std::move(*normalized));
   }
-  if (config.hosts.empty()) config.hosts.push_back(config.tls ? "tcp://localhost:2376" : std::string(default_unix_host));
+  if (config.hosts.empty())
+    config.hosts.push_back(config.tls ? "tcp://localhost:2376" : std::string(default_unix_host));
   return config;
 }
 

@@ -119,10 +119,10 @@ using EngineSearchFilters = std::map<std::string, std::set<std::string>>;
 // One line of the JSONMessage stream an Engine writes for a pull, a push
 // or a load (pkg/jsonmessage), the fields clients read.
 struct JsonMessage {
-  std::string stream;    // a load's "Loaded image: …\n"
-  std::string status;    // "Downloading", "Pull complete", "Digest: sha256:…"
-  std::string id;        // a layer's short ID, or the tag ("1.0: Pulling from …")
-  std::string progress;  // the Engine's rendered bar (deprecated by the Engine, still sent)
+  std::string stream;                   // a load's "Loaded image: …\n"
+  std::string status;                   // "Downloading", "Pull complete", "Digest: sha256:…"
+  std::string id;                       // a layer's short ID, or the tag ("1.0: Pulling from …")
+  std::string progress;                 // the Engine's rendered bar (deprecated by the Engine, still sent)
   std::int64_t current = 0, total = 0;  // progressDetail, in bytes (0: none)
   bool has_progress_detail = false;     // a progressDetail object was sent, even {}
   std::string error;                    // errorDetail.message, else error

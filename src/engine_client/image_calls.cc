@@ -71,8 +71,8 @@ class JsonMessageReader {
     if (line.empty()) return {};
     JsonValue v;
     if (Status parsed = json_detail::ParseJson(line, v); !parsed.ok() || !v.is_object()) {
-      return Error(ErrorKind::kSystem, "the Engine sent a line that is not a JSON message: " +
-                                           std::string(line.substr(0, 200)));
+      return Error(ErrorKind::kSystem,
+                   "the Engine sent a line that is not a JSON message: " + std::string(line.substr(0, 200)));
     }
     JsonMessage m;
     m.line = std::string(line);
@@ -116,8 +116,14 @@ Status StreamMessages(EngineClient::Impl& impl, const std::string& method, const
     }
     if (fresh || auth) headers.emplace_back(std::string(kAuthHeader), EncodeAuthConfig(fresh ? *fresh : *auth));
     JsonMessageReader reader(on_message);
-    streaming.body_sink = [&reader](long, std::string_view chunk) { return reader.Feed(chunk); };
+    std::optional<Error> stream_error;  // the stream's own, not the transport's
+    streaming.body_sink = [&reader, &stream_error](long, std::string_view chunk) {
+      Status s = reader.Feed(chunk);
+      if (!s.ok()) stream_error = s.error();
+      return s;
+    };
     Result<http::Response> r = impl.Call(method, path, headers, {}, &streaming);
+    if (stream_error) return *stream_error;
     if (!r) {
       if (r.error().kind() == ErrorKind::kUnauthorized && attempt == 0 && privilege && !streaming.body_reader) {
         continue;
@@ -170,9 +176,8 @@ Status EngineClient::ImagePull(std::string_view reference, const ImagePullOption
   Result<AuthConfig> auth = StoredAuth(reference, store);
   if (!auth) return auth.error();
   ImagePullOptions with_store = options;
-  if (!with_store.privilege) with_store.privilege = [reference = std::string(reference), &store] {
-    return StoredAuth(reference, store);
-  };
+  if (!with_store.privilege)
+    with_store.privilege = [reference = std::string(reference), &store] { return StoredAuth(reference, store); };
   return ImagePull(reference, with_store, *auth, on_message);
 }
 
@@ -193,9 +198,8 @@ Status EngineClient::ImagePush(std::string_view reference, const ImagePushOption
   Result<AuthConfig> auth = StoredAuth(reference, store);
   if (!auth) return auth.error();
   ImagePushOptions with_store = options;
-  if (!with_store.privilege) with_store.privilege = [reference = std::string(reference), &store] {
-    return StoredAuth(reference, store);
-  };
+  if (!with_store.privilege)
+    with_store.privilege = [reference = std::string(reference), &store] { return StoredAuth(reference, store); };
   return ImagePush(reference, with_store, *auth, on_message);
 }
 
@@ -282,8 +286,7 @@ Status EngineClient::ImageTag(std::string_view source, std::string_view target) 
   return {};
 }
 
-Result<std::vector<ImageDeleteItem>> EngineClient::ImageRemove(std::string_view name, bool force,
-                                                               bool prune_children) {
+Result<std::vector<ImageDeleteItem>> EngineClient::ImageRemove(std::string_view name, bool force, bool prune_children) {
   detail::QueryValues query;
   if (force) query["force"].push_back("1");
   if (!prune_children) query["noprune"].push_back("1");
@@ -304,8 +307,14 @@ Status EngineClient::ImageSave(const std::vector<std::string>& names, const Byte
   detail::QueryValues query;
   for (const std::string& n : names) query["names"].push_back(n);
   Impl::Streaming streaming;
-  streaming.body_sink = [&sink](long, std::string_view chunk) { return sink(chunk); };
+  std::optional<Error> sink_error;  // the sink's own, not the transport's
+  streaming.body_sink = [&sink, &sink_error](long, std::string_view chunk) {
+    Status s = sink(chunk);
+    if (!s.ok()) sink_error = s.error();
+    return s;
+  };
   Result<http::Response> r = impl_->Call("GET", "/images/get?" + detail::EncodeQuery(query), {}, {}, &streaming);
+  if (sink_error) return *sink_error;
   if (!r) return r.error();
   return {};
 }

@@ -431,8 +431,11 @@ class ClientConnection : public Connection, public std::enable_shared_from_this<
       // Nothing was written: the answer is a whole response.
       outcome.route = response.route;
       Log(request, outcome);
-      asio::post(stream_.get_executor(),
-                 [self = this->shared_from_this(), outcome = std::move(outcome)]() mutable { self->Write(outcome); });
+      asio::post(stream_.get_executor(), [self = this->shared_from_this(), outcome = std::move(outcome)]() mutable {
+        beast::error_code ignored;
+        self->socket().cancel(ignored);  // the watch: the next request is read, not watched for
+        self->Write(outcome);
+      });
       return;
     }
     if (writer.Alive() && !outcome.cut_stream) writer.Finish();
@@ -635,9 +638,7 @@ class ClientConnection : public Connection, public std::enable_shared_from_this<
 
   // A TLS record starts with its type (22 for a handshake); an HTTP
   // request with a method in capitals.
-  static bool LooksLikeHttp(std::string_view head) {
-    return !head.empty() && head[0] >= 'A' && head[0] <= 'Z';
-  }
+  static bool LooksLikeHttp(std::string_view head) { return !head.empty() && head[0] >= 'A' && head[0] <= 'Z'; }
 
   void Refused(const std::string& why) {
     if (!server_.options.on_connection_error) return;
@@ -680,13 +681,13 @@ void HttpServer::Impl::Accept(std::shared_ptr<typename Protocol::acceptor> accep
       }
       if constexpr (std::is_same_v<Protocol, tcp>) {
         if (tls) {
-          auto connection = std::make_shared<ClientConnection<tls_stream>>(tls_stream(std::move(socket), *tls), *this, t);
+          auto connection =
+              std::make_shared<ClientConnection<tls_stream>>(tls_stream(std::move(socket), *tls), *this, t);
           asio::post(t.io, [connection] { connection->Start(); });
           return Accept<Protocol>(acceptor);
         }
       }
-      auto connection =
-          std::make_shared<ClientConnection<typename Protocol::socket>>(std::move(socket), *this, t);
+      auto connection = std::make_shared<ClientConnection<typename Protocol::socket>>(std::move(socket), *this, t);
       asio::post(t.io, [connection] { connection->Start(); });
     }
     Accept<Protocol>(acceptor);

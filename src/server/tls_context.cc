@@ -67,8 +67,7 @@ std::string TimeText(const ASN1_TIME* t) {
 }  // namespace
 
 Result<TlsContextPtr> MakeServerTlsContext(const TlsServerOptions& options) {
-  const std::string pair =
-      "(cert: \"" + options.cert_file + "\", key: \"" + options.key_file + "\")";
+  const std::string pair = "(cert: \"" + options.cert_file + "\", key: \"" + options.key_file + "\")";
   auto pair_error = [&](const std::string& why, bool missing) {
     return Error(ErrorKind::kInvalidParameter, missing ? "Could not load X509 key pair " + pair + ": " + why
                                                        : "Error reading X509 key pair " + pair + ": " + why +
@@ -109,7 +108,8 @@ Result<TlsContextPtr> MakeServerTlsContext(const TlsServerOptions& options) {
   Result<File> key_file = Open(options.key_file);
   if (!key_file) return pair_error(key_file.error().message(), true);
   // No passphrase callback: an encrypted key fails here, as in Go.
-  EVP_PKEY* key = PEM_read_PrivateKey(key_file->get(), nullptr, [](char*, int, int, void*) { return 0; }, nullptr);
+  EVP_PKEY* key = PEM_read_PrivateKey(
+      key_file->get(), nullptr, [](char*, int, int, void*) { return 0; }, nullptr);
   if (!key) {
     ERR_clear_error();
     return pair_error("tls: failed to find any PEM data in key input", false);

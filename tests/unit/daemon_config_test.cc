@@ -31,7 +31,8 @@ TEST(NormalizeDaemonHost, DockerdDefaults) {
   EXPECT_EQ(Host("ftp://x"), "error: invalid bind address format: ftp://x");
   EXPECT_EQ(Host("tcp://127.0.0.1:2376/path"),
             "error: invalid bind address (tcp://127.0.0.1:2376/path): should not contain a path element");
-  EXPECT_EQ(Host("tcp://127.0.0.1:99999"), "error: invalid bind address (tcp://127.0.0.1:99999): invalid port \"99999\"");
+  EXPECT_EQ(Host("tcp://127.0.0.1:99999"),
+            "error: invalid bind address (tcp://127.0.0.1:99999): invalid port \"99999\"");
 }
 
 struct Files {

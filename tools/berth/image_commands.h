@@ -36,8 +36,7 @@ int PushThroughEngine(const EngineClientOptions& engine, const PushArgs& args, c
 // docker images' table (REPOSITORY TAG [DIGEST] IMAGE ID CREATED SIZE), or
 // the IDs with -q.
 CommandOutput ImagesThroughEngine(const EngineClientOptions& engine, const ImagesArgs& args);
-CommandOutput TagThroughEngine(const EngineClientOptions& engine, const std::string& source,
-                               const std::string& target);
+CommandOutput TagThroughEngine(const EngineClientOptions& engine, const std::string& source, const std::string& target);
 // "Untagged: …" and "Deleted: …" lines; each name's error on stderr, exit 1
 // when any failed (docker goes on with the other names).
 CommandOutput RmiThroughEngine(const EngineClientOptions& engine, const std::vector<std::string>& names, bool force,

@@ -17,13 +17,13 @@
 #include <random>
 #include <thread>
 
+#include "berth/credentials.h"
 #include "berth/daemon_config.h"
 #include "berth/engine_api.h"
 #include "berth/image_store.h"
 #include "berth/registry_service.h"
 #include "berth/version.h"
 #include "logger.h"
-#include "berth/credentials.h"
 #include "server/http_server.h"
 #include "server/tls_context.h"
 
@@ -147,7 +147,8 @@ std::optional<Flags> ParseFlags(int argc, char** argv, int& exit_code) {
   // dockerd's TLS flags; whether each was given at all matters (below).
   bool tls = false, tls_verify = false;
   std::string tls_ca, tls_cert, tls_key;
-  auto* tls_flag = app.add_flag("--tls{true}", tls, "TLS on the TCP listeners; implied by --tlsverify (daemon.json tls)");
+  auto* tls_flag =
+      app.add_flag("--tls{true}", tls, "TLS on the TCP listeners; implied by --tlsverify (daemon.json tls)");
   auto* verify_flag = app.add_flag(
       "--tlsverify{true}", tls_verify,
       "TLS, serving only clients with a certificate from --tlscacert; on with --tls unless --tlsverify=false "
@@ -230,22 +231,30 @@ void WarnAboutTcp(const berth::ApiListenConfig& api, berthd::Logger& log) {
     const std::string where = " host=\"" + host + "\"";
     log.Log(Level::kWarn,
             "Binding to IP address without --tlsverify is insecure and gives root access on this machine to everyone "
-            "who has access to your network." + where);
+            "who has access to your network." +
+                where);
     log.Log(Level::kWarn,
             "Binding to an IP address, even on localhost, can also give access to scripts run in a browser. Be safe "
-            "out there!" + where);
+            "out there!" +
+                where);
     std::string ip = host.substr(6, host.rfind(':') - 6);
     if (ip.size() >= 2 && ip.front() == '[') ip = ip.substr(1, ip.size() - 2);
     const bool loopback = ip == "localhost" || ip == "::1" || ip.rfind("127.", 0) == 0;
     if (!api.tls_explicit && !loopback) {
-      log.Log(Level::kWarn, "Binding to an IP address without --tlsverify is deprecated. Startup is intentionally "
-                            "being slowed down to show this message" + where);
-      log.Log(Level::kWarn, "Please consider generating tls certificates with client validation to prevent "
-                            "exposing unauthenticated root access to your network" + where);
-      log.Log(Level::kWarn, "You can override this by explicitly specifying '--tls=false' or '--tlsverify=false'" +
-                                where);
-      log.Log(Level::kWarn, "Support for listening on TCP without authentication or explicit intent to run without "
-                            "authentication will be removed in the next release" + where);
+      log.Log(Level::kWarn,
+              "Binding to an IP address without --tlsverify is deprecated. Startup is intentionally "
+              "being slowed down to show this message" +
+                  where);
+      log.Log(Level::kWarn,
+              "Please consider generating tls certificates with client validation to prevent "
+              "exposing unauthenticated root access to your network" +
+                  where);
+      log.Log(Level::kWarn,
+              "You can override this by explicitly specifying '--tls=false' or '--tlsverify=false'" + where);
+      log.Log(Level::kWarn,
+              "Support for listening on TCP without authentication or explicit intent to run without "
+              "authentication will be removed in the next release" +
+                  where);
     }
   }
 }
@@ -261,8 +270,11 @@ berth::Result<berth::server::ServerOptions> ServerOptionsFor(const Flags& flags,
     o.listen.push_back(*a);
   }
   if (api.tls) {
-    berth::Result<berth::server::TlsContextPtr> tls = berth::server::MakeServerTlsContext(
-        {.cert_file = api.cert_file, .key_file = api.key_file, .verify_clients = api.tls_verify, .ca_file = api.ca_file});
+    berth::Result<berth::server::TlsContextPtr> tls =
+        berth::server::MakeServerTlsContext({.cert_file = api.cert_file,
+                                             .key_file = api.key_file,
+                                             .verify_clients = api.tls_verify,
+                                             .ca_file = api.ca_file});
     if (!tls) return berth::Error(tls.error().kind(), "invalid TLS configuration: " + tls.error().message());
     o.tls = *tls;
   }
