@@ -76,7 +76,8 @@ std::string ShownId(const std::string& id, bool no_trunc) {
   return no_trunc ? id : ShortId(id);
 }
 
-// A table as Go's tabwriter lays out docker's (padding 3).
+// A table as Go's tabwriter lays out docker's: cells padded by 3, at
+// least 10 wide (tabwriter.NewWriter(out, 10, 1, 3, ' ', 0)).
 std::string Table(const std::vector<std::vector<std::string>>& rows) {
   std::vector<std::size_t> widths;
   for (const auto& row : rows)
@@ -89,7 +90,7 @@ std::string Table(const std::vector<std::vector<std::string>>& rows) {
     std::string line;
     for (std::size_t i = 0; i < row.size(); ++i) {
       line += row[i];
-      if (i + 1 < row.size()) line += std::string(widths[i] - row[i].size() + 3, ' ');
+      if (i + 1 < row.size()) line += std::string(std::max<std::size_t>(widths[i] + 3, 10) - row[i].size(), ' ');
     }
     while (!line.empty() && line.back() == ' ') line.pop_back();
     if (!out.empty()) out += "\n";
