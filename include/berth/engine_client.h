@@ -136,13 +136,13 @@ using JsonMessageHandler = std::function<void(const JsonMessage&)>;
 // PrivilegeFunc).
 using PrivilegeFunc = std::function<Result<AuthConfig>()>;
 
-struct ImagePullOptions {
+struct EngineImagePullOptions {
   bool all_tags = false;  // every tag of the repository (the reference must have no tag)
   std::string platform;   // "os[/arch[/variant]]"; "" is the Engine's own
   PrivilegeFunc privilege;
 };
 
-struct ImagePushOptions {
+struct EngineImagePushOptions {
   bool all_tags = false;  // every local tag of the repository
   PrivilegeFunc privilege;
 };
@@ -164,11 +164,6 @@ struct ImageInspectInfo {
   std::string os, architecture, variant;
   std::int64_t size = 0;
   std::string json;  // the whole answer
-};
-
-// DELETE /images/{name}: each name removed and each image deleted.
-struct ImageDeleteItem {
-  std::string untagged, deleted;
 };
 
 // Where ImageSave writes the tar (an error stops it) and where ImageLoad
@@ -222,16 +217,16 @@ class EngineClient {
   // than the client's timeout; one that ends without its last chunk is an
   // error (`the Engine's answer was cut short: …`). With a store: its
   // credentials for the reference's registry, read again for the retry.
-  Status ImagePull(std::string_view reference, const ImagePullOptions& options, const AuthConfig& auth,
+  Status ImagePull(std::string_view reference, const EngineImagePullOptions& options, const AuthConfig& auth,
                    const JsonMessageHandler& on_message);
-  Status ImagePull(std::string_view reference, const ImagePullOptions& options, CredentialStore& store,
+  Status ImagePull(std::string_view reference, const EngineImagePullOptions& options, CredentialStore& store,
                    const JsonMessageHandler& on_message);
   // POST /images/{name}/push, as ImagePull; a digest reference is refused
   // (`cannot push a digest reference`). The aux line carries the pushed
   // digest.
-  Status ImagePush(std::string_view reference, const ImagePushOptions& options, const AuthConfig& auth,
+  Status ImagePush(std::string_view reference, const EngineImagePushOptions& options, const AuthConfig& auth,
                    const JsonMessageHandler& on_message);
-  Status ImagePush(std::string_view reference, const ImagePushOptions& options, CredentialStore& store,
+  Status ImagePush(std::string_view reference, const EngineImagePushOptions& options, CredentialStore& store,
                    const JsonMessageHandler& on_message);
   // GET /images/json (`all`: intermediate images too); filters as the
   // Engine's (reference, dangling, label, before, since, until).

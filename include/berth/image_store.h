@@ -63,13 +63,6 @@ struct ImageProgress {
 };
 using ProgressFunc = std::function<void(const ImageProgress&)>;
 
-// What `rmi` did: one line per name untagged and per image deleted, as the
-// Engine's ImageDeleteResponseItem ({"Untagged":…} / {"Deleted":…}).
-struct ImageDeleteItem {
-  std::string untagged;  // familiar reference
-  std::string deleted;   // image ID
-};
-
 struct ImagePruneReport {
   std::vector<ImageDeleteItem> deleted;
   std::uint64_t space_reclaimed = 0;  // bytes of blob files removed

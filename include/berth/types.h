@@ -102,6 +102,13 @@ struct DistributionInspect {
   friend bool operator==(const DistributionInspect&, const DistributionInspect&) = default;
 };
 
+// What `rmi` did: one line per name untagged and per image deleted, as the
+// Engine's ImageDeleteResponseItem ({"Untagged":…} / {"Deleted":…}).
+struct ImageDeleteItem {
+  std::string untagged;  // familiar reference
+  std::string deleted;   // image ID
+};
+
 }  // namespace berth
 
 #endif  // BERTH_TYPES_H_

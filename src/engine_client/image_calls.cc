@@ -151,7 +151,7 @@ Result<Reference> ParseForEngine(std::string_view reference) {
 
 }  // namespace
 
-Status EngineClient::ImagePull(std::string_view reference, const ImagePullOptions& options, const AuthConfig& auth,
+Status EngineClient::ImagePull(std::string_view reference, const EngineImagePullOptions& options, const AuthConfig& auth,
                                const JsonMessageHandler& on_message) {
   Result<Reference> ref = ParseForEngine(reference);
   if (!ref) return ref.error();
@@ -171,17 +171,17 @@ Status EngineClient::ImagePull(std::string_view reference, const ImagePullOption
                         on_message);
 }
 
-Status EngineClient::ImagePull(std::string_view reference, const ImagePullOptions& options, CredentialStore& store,
+Status EngineClient::ImagePull(std::string_view reference, const EngineImagePullOptions& options, CredentialStore& store,
                                const JsonMessageHandler& on_message) {
   Result<AuthConfig> auth = StoredAuth(reference, store);
   if (!auth) return auth.error();
-  ImagePullOptions with_store = options;
+  EngineImagePullOptions with_store = options;
   if (!with_store.privilege)
     with_store.privilege = [reference = std::string(reference), &store] { return StoredAuth(reference, store); };
   return ImagePull(reference, with_store, *auth, on_message);
 }
 
-Status EngineClient::ImagePush(std::string_view reference, const ImagePushOptions& options, const AuthConfig& auth,
+Status EngineClient::ImagePush(std::string_view reference, const EngineImagePushOptions& options, const AuthConfig& auth,
                                const JsonMessageHandler& on_message) {
   Result<Reference> ref = ParseForEngine(reference);
   if (!ref) return ref.error();
@@ -193,11 +193,11 @@ Status EngineClient::ImagePush(std::string_view reference, const ImagePushOption
   return StreamMessages(*impl_, "POST", path, &auth, options.privilege, on_message);
 }
 
-Status EngineClient::ImagePush(std::string_view reference, const ImagePushOptions& options, CredentialStore& store,
+Status EngineClient::ImagePush(std::string_view reference, const EngineImagePushOptions& options, CredentialStore& store,
                                const JsonMessageHandler& on_message) {
   Result<AuthConfig> auth = StoredAuth(reference, store);
   if (!auth) return auth.error();
-  ImagePushOptions with_store = options;
+  EngineImagePushOptions with_store = options;
   if (!with_store.privilege)
     with_store.privilege = [reference = std::string(reference), &store] { return StoredAuth(reference, store); };
   return ImagePush(reference, with_store, *auth, on_message);

@@ -176,7 +176,7 @@ TEST(EngineClientImages, A401IsRetriedOnceWithFreshCredentials) {
   AuthConfig fresh;
   fresh.username = "new";
   int asked = 0;
-  ImagePullOptions options;
+  EngineImagePullOptions options;
   options.privilege = [&]() -> Result<AuthConfig> {
     ++asked;
     return fresh;

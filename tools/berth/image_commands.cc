@@ -121,7 +121,7 @@ int PullThroughEngine(const EngineClientOptions& engine_options, const PullArgs&
   auto show = [&](const JsonMessage& m) {
     if (!args.quiet) view.Show(m);
   };
-  ImagePullOptions options{.all_tags = args.all_tags, .platform = args.platform, .privilege = {}};
+  EngineImagePullOptions options{.all_tags = args.all_tags, .platform = args.platform, .privilege = {}};
   Status pulled = credentials->store ? (*engine)->ImagePull(args.reference, options, *credentials->store, show)
                                      : (*engine)->ImagePull(args.reference, options, AuthConfig{}, show);
   if (!pulled.ok()) return PrintError(pulled.message());
@@ -146,7 +146,7 @@ int PushThroughEngine(const EngineClientOptions& engine_options, const PushArgs&
   auto show = [&](const JsonMessage& m) {
     if (!args.quiet) view.Show(m);
   };
-  ImagePushOptions options{.all_tags = args.all_tags, .privilege = {}};
+  EngineImagePushOptions options{.all_tags = args.all_tags, .privilege = {}};
   Status pushed = credentials->store ? (*engine)->ImagePush(args.reference, options, *credentials->store, show)
                                      : (*engine)->ImagePush(args.reference, options, AuthConfig{}, show);
   if (!pushed.ok()) return PrintError(pushed.message());
