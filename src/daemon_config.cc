@@ -26,17 +26,20 @@ struct Schema<ServiceOptions> {
       Field<S, List<std::string>>{"insecure-registries", &S::insecure_registries, true});
 };
 
-// daemon.json's data-root (config.Config's DataRoot).
-struct DataRootOption {
+// daemon.json's data-root (config.Config's DataRoot) and berthd's
+// image-store.
+struct StorageFileOptions {
   std::string data_root;
-  friend bool operator==(const DataRootOption&, const DataRootOption&) = default;
+  std::string image_store;
+  friend bool operator==(const StorageFileOptions&, const StorageFileOptions&) = default;
 };
 template <>
-struct Schema<DataRootOption> {
+struct Schema<StorageFileOptions> {
   static constexpr std::string_view kName = "Config";
   static constexpr std::string_view kGoType = "config.Config";
-  using S = DataRootOption;
-  static constexpr auto kFields = std::make_tuple(Field<S, std::string>{"data-root", &S::data_root, false});
+  using S = StorageFileOptions;
+  static constexpr auto kFields = std::make_tuple(Field<S, std::string>{"data-root", &S::data_root, false},
+                                                  Field<S, std::string>{"image-store", &S::image_store, false});
 };
 
 // daemon.json's API listener keys (config.Config's Hosts and
@@ -311,20 +314,35 @@ Result<ApiListenConfig> LoadApiListenConfig(const DaemonConfigSources& sources, 
   return config;
 }
 
-Result<std::string> LoadDataRoot(const DaemonConfigSources& sources, std::string_view fallback) {
-  Result<json_detail::DataRootOption> read = ReadFileDirectives<json_detail::DataRootOption>(sources);
-  if (!read) return read.error();
-  const json_detail::DataRootOption& file = *read;
-  if (sources.data_root && !file.data_root.empty()) {
+namespace {
+
+// A directive given as a flag or in the file (not both), else `fallback`.
+Result<std::string> FlagOrFile(const DaemonConfigSources& sources, std::string_view directive,
+                               const std::optional<std::string>& flag, const std::string& file,
+                               std::string_view fallback) {
+  if (flag && !file.empty()) {
     return Error(ErrorKind::kInvalidParameter,
                  ConfigFilePrefix(*sources.config_file) +
-                     "the following directives are specified both as a flag and in the configuration file: "
-                     "data-root: (from flag: " +
-                     *sources.data_root + ", from file: " + file.data_root + ")");
+                     "the following directives are specified both as a flag and in the configuration file: " +
+                     std::string(directive) + ": (from flag: " + *flag + ", from file: " + file + ")");
   }
-  if (sources.data_root) return *sources.data_root;
-  if (!file.data_root.empty()) return file.data_root;
+  if (flag) return *flag;
+  if (!file.empty()) return file;
   return std::string(fallback);
+}
+
+}  // namespace
+
+Result<std::string> LoadDataRoot(const DaemonConfigSources& sources, std::string_view fallback) {
+  Result<json_detail::StorageFileOptions> file = ReadFileDirectives<json_detail::StorageFileOptions>(sources);
+  if (!file) return file.error();
+  return FlagOrFile(sources, "data-root", sources.data_root, file->data_root, fallback);
+}
+
+Result<std::string> LoadImageStore(const DaemonConfigSources& sources) {
+  Result<json_detail::StorageFileOptions> file = ReadFileDirectives<json_detail::StorageFileOptions>(sources);
+  if (!file) return file.error();
+  return FlagOrFile(sources, "image-store", sources.image_store, file->image_store, "");
 }
 
 Status UnmarshalServiceOptions(std::string_view daemon_json, ServiceOptions& options) {

@@ -25,6 +25,7 @@ struct DaemonConfigSources {
   std::vector<std::string> insecure_registries;               // --insecure-registry
   std::vector<std::string> allow_nondistributable_artifacts;  // --allow-nondistributable-artifacts
   std::optional<std::string> data_root;                       // --data-root, when given
+  std::optional<std::string> image_store;                     // --image-store, when given
   // The API's listeners, each as the user gave it (-H, --tls, --tlsverify,
   // --tlscacert, --tlscert, --tlskey); nullopt where the flag was not given.
   std::vector<std::string> hosts;
@@ -53,6 +54,12 @@ Status UnmarshalServiceOptions(std::string_view daemon_json, ServiceOptions& opt
 // given is dockerd's conflict error (`…: data-root: (from flag: A, from
 // file: B)`); the file's errors are LoadServiceOptions' texts.
 Result<std::string> LoadDataRoot(const DaemonConfigSources& sources, std::string_view fallback);
+
+// Where berthd keeps its images: --image-store, else the file's
+// "image-store", else "" (a local OCI layout under the data root). The
+// value is not checked here (ImageStore::OpenOnRegistry reads it); both
+// given is the conflict error LoadDataRoot gives, for image-store.
+Result<std::string> LoadImageStore(const DaemonConfigSources& sources);
 
 // Where and how the API is served, after dockerd's rules (20.10 and later).
 struct ApiListenConfig {

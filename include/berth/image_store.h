@@ -100,13 +100,33 @@ class ImageStore {
   // earlier process left half done. kSystem with the path on file errors;
   // kSystem "DIR/index.json: …" for an index.json that is not an OCI index.
   static Result<std::unique_ptr<ImageStore>> Open(const std::string& dir, RegistryClient& client);
+
+  // A store whose images live in a registry (berthd's --image-store
+  // registry://HOST[:PORT]/PREFIX), shared by every berthd given the same
+  // URL: each name is a tag of a repository under PREFIX (see
+  // src/store/registry_names.h for the mapping), each image its manifest
+  // there. `cache_dir` is this instance's local layout: the manifests and
+  // configs of the images (read from the registry as they change) and the
+  // layers it pulled, loaded or needed for a push or save. Every call
+  // first brings the local view up to date with the registry's tags
+  // (catalog, tags, a HEAD per tag); a pull, load, tag, removal or prune
+  // then writes its changes there (blobs first, each manifest last, so
+  // nothing is visible half-written; a removal is a manifest DELETE, so the
+  // registry must allow deletes), and a change the registry refuses is
+  // undone locally and returned as the call's error. `auth` gives the
+  // store registry's credentials. Errors: the URL's (kInvalidParameter
+  // "invalid image store …"), the cache's as Open's. A registry that is down
+  // is not an error here; calls report it.
+  static Result<std::unique_ptr<ImageStore>> OpenOnRegistry(std::string_view url, const std::string& cache_dir,
+                                                            RegistryClient& client, AuthResolver auth);
   virtual ~ImageStore() = default;
 
   virtual const std::string& dir() const = 0;
   virtual ImageStoreStats Stats() const = 0;
 
-  // Every image (dangling ones too), in index order.
-  virtual std::vector<StoredImage> List() = 0;
+  // Every image (dangling ones too), in index order. A registry store's
+  // errors reading the registry (prefixed "image store registry://…: ").
+  virtual Result<std::vector<StoredImage>> List() = 0;
 
   // An image by full or short ID ("sha256:<hex>", "<hex>", a unique hex
   // prefix), "name[:tag]" (latest when untagged) or "name@digest", as

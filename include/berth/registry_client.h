@@ -154,6 +154,12 @@ class RegistryClient {
   Result<std::unique_ptr<RemoteRepository>> OpenRepository(std::string_view name, RepositoryAccess access,
                                                            const AuthResolver& auth_for);
 
+  // Every repository the registry's /v2/_catalog lists (`registry` as the
+  // Engine names it: "127.0.0.1:5000", "registry.example.com"), on its
+  // push endpoints, every page. The registry's errors ("unauthorized: …"
+  // without catalog access); kSystem when it cannot be reached.
+  Result<std::vector<std::string>> Catalog(std::string_view registry, const AuthResolver& auth_for);
+
   // PingRegistry over this client's connections; a 401's challenges are
   // remembered for later requests to the endpoint.
   Result<PingResult> Ping(const Endpoint& endpoint);

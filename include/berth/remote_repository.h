@@ -98,6 +98,12 @@ class RemoteRepository {
   // Docker-Content-Digest must be the bytes' digest. Returns that digest.
   virtual Result<std::string> PutManifest(std::string_view tag_or_digest, const ManifestBytes& manifest) = 0;
 
+  // DELETE of a manifest by digest (the registry must allow deletes: the
+  // CNCF registry's storage.delete.enabled). The registry drops the tags
+  // that pointed at it too. kNotFound when it was not there; the
+  // registry's error otherwise ("unsupported: …" where deletes are off).
+  virtual Status DeleteManifest(std::string_view digest) = 0;
+
   // Every tag, following Link pagination (at most max_catalog_pages pages).
   virtual Result<std::vector<std::string>> Tags() = 0;
 

@@ -184,8 +184,10 @@ EngineResponse ImageListRoute(const Context& c, const detail::QueryValues& query
     std::int64_t created;
     std::string json;
   };
+  Result<std::vector<StoredImage>> images = c.images->List();
+  if (!images) return ErrorResponse(images.error(), c.api_version);
   std::vector<Row> rows;
-  for (const StoredImage& image : c.images->List()) {
+  for (const StoredImage& image : *images) {
     ImageConfig config = ConfigOf(c, image);
     if (!LabelsMatch(*filters, config)) continue;
     if (filters->before && config.created >= *filters->before) continue;

@@ -130,6 +130,14 @@ EngineResponse VersionRoute(const Context& c) {
   return r;
 }
 
+// The images /info counts: 0 without a store, or when a registry store
+// cannot be read (dockerd's count is never an error either).
+long long ImageCount(const Context& c) {
+  if (!c.images) return 0;
+  Result<std::vector<StoredImage>> images = c.images->List();
+  return images ? static_cast<long long>(images->size()) : 0;
+}
+
 // What GET /info says differs by the request's API version, as dockerd
 // v25 decides:
 //   < 1.25  ExecutionDriver "<not supported>" (before Warnings), and
@@ -163,7 +171,7 @@ EngineResponse InfoRoute(const Context& c) {
       .Int("ContainersRunning", 0)
       .Int("ContainersPaused", 0)
       .Int("ContainersStopped", 0)
-      .Int("Images", c.images ? static_cast<long long>(c.images->List().size()) : 0)
+      .Int("Images", ImageCount(c))
       .Str("Driver", "")
       .Raw("DriverStatus", "null")
       .Raw("Plugins", plugins)

@@ -117,4 +117,17 @@ Result<std::string> RegistryRepository::PutManifest(std::string_view tag_or_dige
   return digest;
 }
 
+Status RegistryRepository::DeleteManifest(std::string_view digest) {
+  if (!IsValidDigest(digest)) return Error(ErrorKind::kInvalidParameter, "invalid digest: " + std::string(digest));
+  return OnEndpoints([&](EndpointClient& client) -> Status {
+    http::Request request = client.NewRequest(RequestKind::kManifest, path_ + "/manifests/" + std::string(digest));
+    request.method = "DELETE";
+    // Token servers grant deletes as their own action.
+    Result<http::Response> response = client.Fetch(std::move(request), {"repository:" + path_ + ":delete"});
+    if (!response) return response.error();
+    if (response->status < 200 || response->status >= 300) return ErrorFromResponse(*response);
+    return {};
+  });
+}
+
 }  // namespace berth::registry

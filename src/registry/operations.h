@@ -4,10 +4,14 @@
 #ifndef BERTH_SRC_REGISTRY_OPERATIONS_H_
 #define BERTH_SRC_REGISTRY_OPERATIONS_H_
 
+#include <functional>
+#include <string>
 #include <string_view>
+#include <vector>
 
 #include "berth/registry_client.h"
 #include "berth/registry_service.h"
+#include "registry/endpoint_client.h"
 #include "registry/shared_state.h"
 
 namespace berth::registry {
@@ -21,6 +25,15 @@ Result<DistributionInspect> Inspect(const RegistryService& service, SharedState&
 
 Result<SearchOutcome> Search(const RegistryService& service, SharedState& state, const SearchRequest& request,
                              const AuthResolver& auth_for);
+
+// Every repository name /v2/_catalog lists, on the registry's push
+// endpoints (never a mirror), following Link pagination up to
+// max_catalog_pages pages.
+Result<std::vector<std::string>> Catalog(const RegistryService& service, SharedState& state,
+                                         std::string_view registry, const AuthResolver& auth_for);
+
+// The catalog pages `client` serves, each name to `each` (false stops).
+Status WalkCatalog(EndpointClient& client, int max_pages, const std::function<bool(const std::string&)>& each);
 
 }  // namespace berth::registry
 

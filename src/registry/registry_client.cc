@@ -107,6 +107,10 @@ Result<std::unique_ptr<RemoteRepository>> RegistryClient::OpenRepository(std::st
                                                      std::move(*endpoints), registry::CredentialsFrom(*auth), access));
 }
 
+Result<std::vector<std::string>> RegistryClient::Catalog(std::string_view registry, const AuthResolver& auth_for) {
+  return registry::Catalog(impl_->service, impl_->state, registry, auth_for);
+}
+
 Result<PingResult> RegistryClient::Ping(const Endpoint& endpoint) {
   return registry::Ping(impl_->state, endpoint);
 }

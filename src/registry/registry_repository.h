@@ -33,6 +33,7 @@ class RegistryRepository final : public RemoteRepository {
   Result<bool> MountBlob(std::string_view digest, std::string_view from_repository) override;
   Status PushBlob(const Descriptor& blob, const BlobOpener& open) override;
   Result<std::string> PutManifest(std::string_view tag_or_digest, const ManifestBytes& manifest) override;
+  Status DeleteManifest(std::string_view digest) override;
   Result<std::vector<std::string>> Tags() override;
   Result<std::vector<Descriptor>> Referrers(std::string_view digest) override;
 

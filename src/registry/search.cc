@@ -18,7 +18,6 @@ namespace berth::registry {
 namespace {
 
 constexpr int kDefaultLimit = 25;  // the Engine's
-constexpr int kCatalogPageSize = 100;
 
 struct V1Endpoint {
   std::string url;  // ".../v1/"
@@ -123,23 +122,6 @@ Result<V1Endpoint> FindV1Endpoint(const IndexInfo& index, SharedState& state) {
   return out;
 }
 
-// The next page of a paginated listing: Link: <URL>; rel="next".
-std::string NextLink(const http::Response& response, const std::string& current) {
-  for (const std::string& link : response.HeaderValues("link")) {
-    if (link.find("rel=\"next\"") == std::string::npos) continue;
-    std::size_t open = link.find('<');
-    std::size_t close = link.find('>', open);
-    if (open == std::string::npos || close == std::string::npos) continue;
-    std::string target = link.substr(open + 1, close - open - 1);
-    if (target.find("://") != std::string::npos) return target;
-    if (StartsWith(target, "/")) {
-      std::size_t path = current.find('/', current.find("://") + 3);
-      return current.substr(0, path) + target;
-    }
-  }
-  return {};
-}
-
 // Beyond the Engine: repository names from /v2/_catalog that contain the
 // term (case-insensitively), as pullable names "HOST/REPO".
 Result<SearchOutcome> SearchCatalog(const RegistryService& service, SharedState& state, const IndexInfo& index,
@@ -156,37 +138,17 @@ Result<SearchOutcome> SearchCatalog(const RegistryService& service, SharedState&
     SearchOutcome outcome;
     outcome.method = SearchMethod::kV2Catalog;
     outcome.endpoint = client.api_root() + "_catalog";
-    std::string url = outcome.endpoint + "?n=" + std::to_string(kCatalogPageSize);
-    std::optional<Error> failed;
-    for (int page = 0; !url.empty() && page < state.options().max_catalog_pages; ++page) {
-      Result<http::Response> response =
-          client.Fetch(client.NewRequest(RequestKind::kListing, url), {"registry:catalog:*"});
-      if (!response) {
-        failed = response.error();
-        break;
-      }
-      if (response->status != 200) {
-        failed = ErrorFromResponse(*response);
-        break;
-      }
-      CatalogDocument catalog;
-      if (Status decoded = DecodeDocument(response->body, catalog); !decoded.ok()) {
-        failed = Error(ErrorKind::kSystem, "error decoding registry catalog: " + decoded.message());
-        break;
-      }
-      for (const std::string& repository : catalog.repositories) {
-        if (detail::AsciiLower(repository).find(needle) == std::string::npos) continue;
-        SearchResult result;
-        result.name = index.name + "/" + repository;
-        if (!PassesFilters(filters, result)) continue;
-        outcome.results.push_back(std::move(result));
-        if (static_cast<int>(outcome.results.size()) == limit) return outcome;
-      }
-      url = NextLink(*response, url);
-    }
+    Status walked = WalkCatalog(client, state.options().max_catalog_pages, [&](const std::string& repository) {
+      if (detail::AsciiLower(repository).find(needle) == std::string::npos) return true;
+      SearchResult result;
+      result.name = index.name + "/" + repository;
+      if (!PassesFilters(filters, result)) return true;
+      outcome.results.push_back(std::move(result));
+      return static_cast<int>(outcome.results.size()) < limit;
+    });
     fallback.Note(client);
-    if (!failed) return outcome;
-    last = failed;
+    if (walked.ok()) return outcome;
+    last = walked.error();
     if (last->kind() != ErrorKind::kSystem) break;  // an answer, not an unreachable endpoint
   }
   return *last;

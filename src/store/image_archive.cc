@@ -55,7 +55,7 @@ Status Store::Save(const std::vector<std::string>& names, const BlobSink& sink) 
     }
     if (tag && std::find(it->tags.begin(), it->tags.end(), *tag) == it->tags.end()) it->tags.push_back(*tag);
   };
-  const std::vector<StoredImage> all = List();
+  const std::vector<StoredImage> all = Images();
   for (const std::string& name : names) {
     Result<Reference> ref = ParseAnyReference(name);
     if (ref && ref->named() && !ref->has_tag() && !ref->has_digest()) {
@@ -261,7 +261,7 @@ Status Store::Load(const std::string& path, const ProgressFunc& progress) {
       {
         // Kept without a name (dangling), unless the image has names already.
         bool known = false;
-        for (const StoredImage& i : List()) known = known || i.manifest.digest == manifest.digest;
+        for (const StoredImage& i : Images()) known = known || i.manifest.digest == manifest.digest;
         if (!known) {
           std::lock_guard lock(mu_);
           entries_.push_back(NameEntry{"", manifest});

@@ -35,7 +35,7 @@ Status Store::Push(const Reference& requested, const ImagePushOptions& options) 
   say("", "The push refers to repository [" + requested.Name() + "]");
   // The tags to push: the one asked for, or every tag of the repository.
   std::vector<std::pair<Reference, StoredImage>> pushes;
-  const std::vector<StoredImage> images = List();
+  const std::vector<StoredImage> images = Images();
   for (const StoredImage& image : images) {
     for (const std::string& name : image.names) {
       Result<Reference> ref = ParseNormalizedNamed(name);

@@ -220,9 +220,13 @@ std::vector<StoredImage> Store::ImagesLocked() {
   return images;
 }
 
-std::vector<StoredImage> Store::List() {
+std::vector<StoredImage> Store::Images() {
   std::lock_guard lock(mu_);
   return ImagesLocked();
+}
+
+Result<std::vector<StoredImage>> Store::List() {
+  return Images();
 }
 
 Result<StoredImage> Store::Find(std::string_view name_or_id) {
@@ -463,6 +467,32 @@ Result<ImagePruneReport> Store::Prune(bool dangling_only, const std::function<bo
   }
   report.space_reclaimed = CollectGarbageLocked();
   return report;
+}
+
+// ---- for a registry image store -------------------------------------------------
+
+std::vector<NameEntry> Store::Entries() {
+  std::lock_guard lock(mu_);
+  return entries_;
+}
+
+Status Store::EditNames(const std::function<void(std::vector<NameEntry>&)>& edit) {
+  std::lock_guard lock(mu_);
+  edit(entries_);
+  Status written = WriteIndexLocked();
+  CollectGarbageLocked();
+  return written;
+}
+
+Status Store::PutDocument(const std::string& digest, std::string_view bytes) {
+  if (!registry::IsValidDigest(digest)) return Error(ErrorKind::kInvalidParameter, "invalid digest: " + digest);
+  if (Status verified = registry::VerifyDigest(digest, bytes); !verified.ok()) return verified;
+  return transfer::ReplaceFile(BlobPath(digest), bytes);
+}
+
+bool Store::HasBlob(const Descriptor& blob) const {
+  struct stat st {};
+  return ::stat(BlobPath(blob.digest).c_str(), &st) == 0 && st.st_size == blob.size;
 }
 
 // ---- garbage ------------------------------------------------------------------

@@ -98,7 +98,9 @@ class Store final : public ImageStore {
 
   const std::string& dir() const override { return dir_; }
   ImageStoreStats Stats() const override;
-  std::vector<StoredImage> List() override;
+  Result<std::vector<StoredImage>> List() override;
+  // List, which cannot fail here.
+  std::vector<StoredImage> Images();
   Result<StoredImage> Find(std::string_view name_or_id) override;
   Result<std::string> ReadBlob(const std::string& digest, std::size_t max_bytes) override;
   Status Tag(std::string_view source, const Reference& target) override;
@@ -134,6 +136,18 @@ class Store final : public ImageStore {
   // Counts a pull, push or load that finished.
   void CountOperation(std::uint64_t ImageStoreStats::*which);
   RegistryClient& client() { return client_; }
+
+  // --- for a registry image store (registry_store.cc) -------------------
+  // The index entries as they are now.
+  std::vector<NameEntry> Entries();
+  // Changes the index entries in one step under the store's lock, writes
+  // index.json, then removes the blobs no entry needs any more.
+  Status EditNames(const std::function<void(std::vector<NameEntry>&)>& edit);
+  // Stores a manifest or config fetched elsewhere, verified against
+  // `digest` (kSystem "digest mismatch: …").
+  Status PutDocument(const std::string& digest, std::string_view bytes);
+  // Whether the blob's file is there with its size.
+  bool HasBlob(const Descriptor& blob) const;
 
  private:
   // Under mu_.

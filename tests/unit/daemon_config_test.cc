@@ -127,6 +127,25 @@ TEST(LoadApiListenConfig, ConflictsWithFlags) {
                                      "file: true)");
 }
 
+TEST(LoadImageStore, FlagOrFileNotBoth) {
+  Files f;
+  DaemonConfigSources s;
+  EXPECT_EQ(LoadImageStore(s).value(), "");
+  s.config_file = f.Write("daemon.json", R"({"image-store": "registry://10.0.0.1:5000/berthd", "data-root": "/d"})");
+  EXPECT_EQ(LoadImageStore(s).value(), "registry://10.0.0.1:5000/berthd");
+  EXPECT_EQ(LoadDataRoot(s, "/var/lib/berth").value(), "/d");
+  s.image_store = "registry://b.example/x";
+  Result<std::string> both = LoadImageStore(s);
+  ASSERT_FALSE(both);
+  EXPECT_EQ(both.error().message(), "unable to configure the Docker daemon with file " + *s.config_file +
+                                        ": the following directives are specified both as a flag and in the "
+                                        "configuration file: image-store: (from flag: registry://b.example/x, from "
+                                        "file: registry://10.0.0.1:5000/berthd)");
+  s.config_file = f.Write("bad.json", R"({"image-store": 5})");
+  s.image_store.reset();
+  EXPECT_FALSE(LoadImageStore(s));
+}
+
 TEST(LoadApiListenConfig, BadFileAndBadHost) {
   Files f;
   DaemonConfigSources s;

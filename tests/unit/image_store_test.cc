@@ -119,7 +119,7 @@ TEST_F(ImageStoreTest, RemovesAsDockerdDoes) {
   EXPECT_EQ((*gone)[0].untagged, "app:1");
   EXPECT_EQ((*gone)[1].deleted, id);
   EXPECT_EQ(BlobCount(), 0u);
-  EXPECT_TRUE(store_->List().empty());
+  EXPECT_TRUE(store_->List().value().empty());
 }
 
 TEST_F(ImageStoreTest, TagMovesAndTheOldImageStaysDangling) {
@@ -127,7 +127,7 @@ TEST_F(ImageStoreTest, TagMovesAndTheOldImageStaysDangling) {
   const std::string b = Load({"app:2"}, "b");
   ASSERT_TRUE(store_->Tag("app:2", *ParseNormalizedNamed("app:1")).ok());
   EXPECT_EQ(store_->Find("app:1")->id, b);
-  std::vector<StoredImage> images = store_->List();
+  std::vector<StoredImage> images = store_->List().value();
   ASSERT_EQ(images.size(), 2u);
   auto dangling = std::find_if(images.begin(), images.end(), [&](const StoredImage& i) { return i.id == a; });
   ASSERT_NE(dangling, images.end());
@@ -138,7 +138,7 @@ TEST_F(ImageStoreTest, TagMovesAndTheOldImageStaysDangling) {
   ASSERT_EQ(pruned->deleted.size(), 1u);
   EXPECT_EQ(pruned->deleted[0].deleted, a);
   EXPECT_GT(pruned->space_reclaimed, 0u);
-  EXPECT_EQ(store_->List().size(), 1u);
+  EXPECT_EQ(store_->List().value().size(), 1u);
   EXPECT_EQ(BlobCount(), 3u);
   EXPECT_EQ(store_->Tag("nothere:1", *ParseNormalizedNamed("x:1")).error().kind(), ErrorKind::kNotFound);
 }
@@ -184,7 +184,7 @@ TEST_F(ImageStoreTest, RefusesBrokenTars) {
   Status s = store_->Load(path, nullptr);
   ASSERT_FALSE(s.ok());
   EXPECT_EQ(s.error().kind(), ErrorKind::kInvalidParameter);
-  EXPECT_TRUE(store_->List().empty());
+  EXPECT_TRUE(store_->List().value().empty());
 }
 
 // dockerd's lines, as its streamformatter writes them (captures in

@@ -41,7 +41,8 @@ struct Flags {
   std::string config_file;
   berth::DaemonConfigSources registry;
   std::string certs_dir = "/etc/docker/certs.d";
-  std::string data_root;  // after LoadDataRoot: the flag, daemon.json's, or the default
+  std::string data_root;    // after LoadDataRoot: the flag, daemon.json's, or the default
+  std::string image_store;  // --image-store as given
   std::string pidfile = "/run/berthd.pid";
   std::string log_level = "info";
   std::string log_format = "text";
@@ -176,6 +177,10 @@ std::optional<Flags> ParseFlags(int argc, char** argv, int& exit_code) {
                                    std::string("where images are kept: DIR/images, an OCI image layout; DIR/tmp for "
                                                "uploads (daemon.json data-root; default ") +
                                        kDefaultDataRoot + ")");
+  auto* image_store = app.add_option(
+      "--image-store", flags.image_store,
+      "keep images in a registry shared with other berthd instances: registry://HOST[:PORT]/PREFIX "
+      "(daemon.json image-store; default: an OCI layout under the data root). DIR/images then caches it");
   app.add_option("-p,--pidfile", flags.pidfile, "the pid file (empty: none)")->capture_default_str();
   app.add_option("-l,--log-level", flags.log_level, "debug, info, warn, error or fatal")
       ->capture_default_str()
@@ -206,6 +211,7 @@ std::optional<Flags> ParseFlags(int argc, char** argv, int& exit_code) {
     return std::nullopt;
   }
   if (data_root->count() > 0) flags.registry.data_root = flags.data_root;
+  if (image_store->count() > 0) flags.registry.image_store = flags.image_store;
   if (tls_flag->count() > 0) flags.registry.tls = tls;
   if (verify_flag->count() > 0) flags.registry.tls_verify = tls_verify;
   if (ca_flag->count() > 0) flags.registry.tls_ca_cert = tls_ca;
@@ -422,7 +428,30 @@ int main(int argc, char** argv) {
   for (const auto& entry : fs::directory_iterator(tmp, ec)) {
     if (entry.path().filename().string().rfind("request-", 0) == 0) fs::remove(entry.path(), ec);
   }
-  auto images = berth::ImageStore::Open(flags->data_root + "/images", api.client());
+  berth::Result<std::string> store_url = berth::LoadImageStore(flags->Registry());
+  if (!store_url) {
+    log.Log(Level::kFatal, store_url.error().message());
+    RemovePidFile(*flags);
+    return 1;
+  }
+  // The store registry's credentials: the daemon user's config.json, as
+  // `docker login` wrote it (read once; restart to pick up new ones).
+  std::unique_ptr<berth::CredentialStore> store_credentials;
+  if (!store_url->empty()) {
+    auto credentials = berth::CredentialStore::Open(berth::DockerConfigDir());
+    if (!credentials) {
+      log.Log(Level::kFatal, "failed to read the image store's credentials: " + credentials.error().message());
+      RemovePidFile(*flags);
+      return 1;
+    }
+    store_credentials = std::move(*credentials);
+  }
+  auto images = store_url->empty()
+                    ? berth::ImageStore::Open(flags->data_root + "/images", api.client())
+                    : berth::ImageStore::OpenOnRegistry(*store_url, flags->data_root + "/images", api.client(),
+                                                        [&store_credentials](const berth::IndexInfo& index) {
+                                                          return store_credentials->ForIndex(index);
+                                                        });
   if (!images) {
     log.Log(Level::kFatal, "failed to open the image store: " + images.error().message());
     RemovePidFile(*flags);
@@ -440,6 +469,7 @@ int main(int argc, char** argv) {
   }
   WarnAboutTcp(*api_listen, log);
   for (const auto& a : server_options->listen) log.Log(Level::kInfo, "API listen on " + a.String());
+  if (!store_url->empty()) log.Log(Level::kInfo, "images are kept in " + *store_url);
   log.Log(Level::kInfo, "berthd " + std::string(BERTH_VERSION) + " has completed initialization");
 
   WaitForStopSignal(signals, *flags, **service, log);

@@ -1,0 +1,481 @@
+#include "store/registry_store.h"
+
+#include <algorithm>
+#include <set>
+
+#include "registry/documents.h"
+#include "transfer/copy_engine.h"
+#include "transfer/open_location.h"
+
+namespace berth::store {
+namespace {
+
+constexpr std::size_t kMaxFailuresKept = 1024;
+
+Descriptor Plain(const Descriptor& d) {
+  return Descriptor{d.media_type, d.digest, d.size};
+}
+
+bool SameImage(const NameMap& map, const std::string& key, const std::optional<Descriptor>& manifest) {
+  auto it = map.find(key);
+  if (it == map.end()) return !manifest;
+  return manifest && it->second.digest == manifest->digest;
+}
+
+std::optional<Descriptor> Lookup(const NameMap& map, const std::string& key) {
+  auto it = map.find(key);
+  if (it == map.end()) return std::nullopt;
+  return it->second;
+}
+
+}  // namespace
+
+NameMap NamesOf(const std::vector<NameEntry>& entries) {
+  NameMap names;
+  for (const NameEntry& e : entries) {
+    names[e.name.empty() ? std::string(kDanglingKey) + e.manifest.digest : e.name] = Plain(e.manifest);
+  }
+  return names;
+}
+
+void SetName(std::vector<NameEntry>& entries, const std::string& key, const std::optional<Descriptor>& manifest) {
+  if (key.starts_with(kDanglingKey)) {
+    const std::string digest = key.substr(kDanglingKey.size());
+    std::erase_if(entries, [&](const NameEntry& e) { return e.name.empty() && e.manifest.digest == digest; });
+    if (manifest) entries.push_back(NameEntry{"", Plain(*manifest)});
+    return;
+  }
+  std::erase_if(entries, [&](const NameEntry& e) { return e.name == key; });
+  if (manifest) entries.push_back(NameEntry{key, Plain(*manifest)});
+}
+
+void DropNamedDangling(std::vector<NameEntry>& entries) {
+  std::set<std::string> named;
+  for (const NameEntry& e : entries)
+    if (!e.name.empty()) named.insert(e.manifest.digest);
+  std::erase_if(entries, [&](const NameEntry& e) { return e.name.empty() && named.count(e.manifest.digest); });
+}
+
+RegistryStore::RegistryStore(RegistryStoreNaming naming, std::unique_ptr<Store> cache, RegistryClient& client,
+                             AuthResolver auth)
+    : naming_(std::move(naming)), cache_(std::move(cache)), client_(client), auth_(std::move(auth)) {
+  // What the cache held when the last process stopped is what it knew of
+  // the registry then; the first sync corrects it either way.
+  known_ = NamesOf(cache_->Entries());
+}
+
+Error RegistryStore::StoreError(const Error& e) const {
+  return Error(e.kind(), "image store " + naming_.url() + ": " + e.message());
+}
+
+// ---- reading the registry ------------------------------------------------------
+
+Result<NameMap> RegistryStore::ReadRegistry() {
+  Result<std::vector<std::string>> repositories = client_.Catalog(naming_.registry(), auth_);
+  if (!repositories) return StoreError(repositories.error());
+  NameMap names;
+  for (const std::string& repository : *repositories) {
+    if (!repository.starts_with(naming_.prefix() + "/")) continue;
+    Result<std::unique_ptr<RemoteRepository>> remote =
+        client_.OpenRepository(naming_.registry() + "/" + repository, RepositoryAccess::kPush, auth_);
+    if (!remote) return StoreError(remote.error());
+    Result<std::vector<std::string>> tags = (*remote)->Tags();
+    if (!tags) {
+      if (tags.error().kind() == ErrorKind::kNotFound) continue;  // emptied meanwhile
+      return StoreError(tags.error());
+    }
+    for (const std::string& tag : *tags) {
+      std::optional<std::string> key = naming_.KeyOf(repository, tag);
+      if (!key) continue;
+      Result<Descriptor> manifest = (*remote)->Resolve(tag);
+      if (!manifest) {
+        if (manifest.error().kind() == ErrorKind::kNotFound) continue;  // deleted meanwhile
+        return StoreError(manifest.error());
+      }
+      names[*key] = Plain(*manifest);
+    }
+  }
+  return names;
+}
+
+Status RegistryStore::FetchDocuments(const std::string& key, const Descriptor& manifest,
+                                     std::vector<std::unique_ptr<BlobClaims::Pins>>& pins) {
+  pins.push_back(std::make_unique<BlobClaims::Pins>(cache_->claims(), std::vector<std::string>{manifest.digest}));
+  Result<StoreTag> where = naming_.TagOf(key);
+  if (!where) return where.error();
+  Result<std::unique_ptr<RemoteRepository>> remote =
+      client_.OpenRepository(where->repository, RepositoryAccess::kPush, auth_);
+  if (!remote) return remote.error();
+  if (!cache_->HasBlob(manifest)) {
+    Result<ManifestBytes> bytes = (*remote)->GetManifest(manifest.digest);
+    if (!bytes) return bytes.error();
+    if (Status s = cache_->PutDocument(manifest.digest, bytes->bytes); !s.ok()) return s;
+  }
+  Result<std::string> bytes = cache_->ReadBlob(manifest.digest, kMaxDocumentBytes);
+  if (!bytes) return bytes.error();
+  registry::ManifestDocument doc;
+  if (Status s = registry::DecodeDocument(*bytes, doc); !s.ok() || !doc.config) {
+    return Error(ErrorKind::kInvalidParameter, key + " is not an image manifest");
+  }
+  pins.push_back(std::make_unique<BlobClaims::Pins>(cache_->claims(), std::vector<std::string>{doc.config->digest}));
+  if (cache_->HasBlob(*doc.config)) return {};
+  if (doc.config->size < 0 || static_cast<std::size_t>(doc.config->size) > kMaxDocumentBytes) {
+    return Error(ErrorKind::kInvalidParameter, key + ": its config is larger than 4 MiB");
+  }
+  std::string config;
+  Status fetched = (*remote)->FetchBlob(*doc.config, [&](std::string_view chunk) -> Status {
+    config.append(chunk);
+    return {};
+  });
+  if (!fetched.ok()) return fetched;
+  return cache_->PutDocument(doc.config->digest, config);
+}
+
+Status RegistryStore::Sync() {
+  std::lock_guard sync(sync_mu_);
+  Result<NameMap> remote = ReadRegistry();
+  if (!remote) return remote.error();
+  // What changed there since the last look.
+  NameMap seen;
+  std::vector<std::pair<std::string, std::optional<Descriptor>>> changes;
+  {
+    std::lock_guard lock(mu_);
+    seen = known_;
+  }
+  for (const auto& [key, manifest] : *remote)
+    if (!SameImage(seen, key, manifest)) changes.emplace_back(key, manifest);
+  for (const auto& [key, manifest] : seen)
+    if (!remote->count(key)) changes.emplace_back(key, std::nullopt);
+  if (changes.empty()) return {};
+  std::vector<std::unique_ptr<BlobClaims::Pins>> pins;
+  std::erase_if(changes, [&](const auto& change) {
+    if (!change.second) return false;
+    Status fetched = FetchDocuments(change.first, *change.second, pins);
+    // Not an image (someone else's content under the prefix): left out of
+    // the view, and out of known_, so nothing here ever deletes it.
+    return !fetched.ok() && fetched.error().kind() == ErrorKind::kInvalidParameter;
+  });
+  // Network errors fetching documents: the images that could not be read
+  // stay out of this view until a later sync reads them.
+  std::erase_if(changes, [&](const auto& change) { return change.second && !cache_->HasBlob(*change.second); });
+  std::lock_guard lock(mu_);
+  // A publish since may have written some of these already.
+  std::erase_if(changes,
+                [&](const auto& change) { return !SameImage(known_, change.first, Lookup(seen, change.first)); });
+  Status edited = cache_->EditNames([&](std::vector<NameEntry>& entries) {
+    for (const auto& [key, manifest] : changes) SetName(entries, key, manifest);
+    DropNamedDangling(entries);
+  });
+  for (const auto& [key, manifest] : changes) {
+    if (manifest) {
+      known_[key] = *manifest;
+    } else {
+      known_.erase(key);
+    }
+  }
+  return edited;
+}
+
+// ---- writing to the registry ---------------------------------------------------
+
+std::string RegistryStore::RepositoryHolding(const std::string& digest) {
+  for (const auto& [key, manifest] : known_) {
+    if (manifest.digest != digest) continue;
+    if (Result<StoreTag> where = naming_.TagOf(key)) return where->repository;
+  }
+  return "";
+}
+
+Status RegistryStore::PutName(const std::string& key, const Descriptor& manifest,
+                              const std::string& source_repository) {
+  Result<StoreTag> where = naming_.TagOf(key);
+  if (!where) return where.error();
+  // From the store itself when it has the image (its blobs are mounted),
+  // else from this instance's cache.
+  Result<std::unique_ptr<transfer::Location>> source =
+      source_repository.empty()
+          ? cache_->OpenForReading(manifest.digest)
+          : transfer::OpenLocation(
+                client_, ImageLocation{LocationKind::kRegistry, source_repository + "@" + manifest.digest, ""},
+                transfer::Access::kRead, auth_, false);
+  if (!source) return source.error();
+  Result<std::unique_ptr<transfer::Location>> destination =
+      transfer::OpenLocation(client_, ImageLocation{LocationKind::kRegistry, where->repository + ":" + where->tag, ""},
+                             transfer::Access::kWrite, auth_, false);
+  if (!destination) return destination.error();
+  Result<CopyResult> copied = transfer::CopyBetween(**source, **destination, CopyOptions{}, "", "", manifest.digest);
+  if (!copied) return copied.error();
+  cache_->Count(*copied, Store::Direction::kOut);
+  return {};
+}
+
+Status RegistryStore::DeleteNames(const std::string& repository, const std::string& digest,
+                                  const std::vector<std::string>& keep) {
+  Result<std::unique_ptr<RemoteRepository>> remote = client_.OpenRepository(repository, RepositoryAccess::kPush, auth_);
+  if (!remote) return remote.error();
+  // The registry can only delete a manifest with all its tags in the
+  // repository; those that stay are put back.
+  std::optional<ManifestBytes> bytes;
+  if (!keep.empty()) {
+    Result<ManifestBytes> got = (*remote)->GetManifest(digest);
+    if (!got) return got.error();
+    bytes = std::move(*got);
+  }
+  if (Status deleted = (*remote)->DeleteManifest(digest);
+      !deleted.ok() && deleted.error().kind() != ErrorKind::kNotFound) {
+    return deleted;
+  }
+  for (const std::string& tag : keep) {
+    if (Result<std::string> put = (*remote)->PutManifest(tag, *bytes); !put) return put.error();
+  }
+  return {};
+}
+
+void RegistryStore::Publish() {
+  NameMap known;
+  {
+    std::lock_guard lock(mu_);
+    known = known_;
+  }
+  const NameMap local = NamesOf(cache_->Entries());
+  std::vector<std::pair<std::string, Descriptor>> puts;
+  for (const auto& [key, manifest] : local)
+    if (!SameImage(known, key, manifest)) puts.emplace_back(key, manifest);
+  // Names gone: grouped by the repository and manifest they leave.
+  std::map<std::pair<std::string, std::string>, std::vector<std::string>> deletes;
+  std::vector<std::pair<std::string, Error>> refused;
+  for (const auto& [key, manifest] : known) {
+    if (local.count(key)) continue;
+    Result<StoreTag> where = naming_.TagOf(key);
+    if (!where) {
+      refused.emplace_back(key, where.error());
+      continue;
+    }
+    deletes[{where->repository, manifest.digest}].push_back(key);
+  }
+  if (puts.empty() && deletes.empty()) return;
+
+  NameMap written = known;  // the registry as this publish leaves it
+  for (const auto& [key, manifest] : puts) {
+    std::string source;
+    for (const auto& [k, m] : written) {
+      if (m.digest != manifest.digest) continue;
+      if (Result<StoreTag> where = naming_.TagOf(k)) source = where->repository;
+      if (!source.empty()) break;
+    }
+    if (Status s = PutName(key, manifest, source); !s.ok()) {
+      refused.emplace_back(key, StoreError(s.error()));
+    } else {
+      written[key] = manifest;
+    }
+  }
+  for (const auto& [where, keys] : deletes) {
+    const auto& [repository, digest] = where;
+    // Tags of this manifest in this repository that stay.
+    std::vector<std::string> keep;
+    for (const auto& [k, m] : written) {
+      if (m.digest != digest || std::find(keys.begin(), keys.end(), k) != keys.end()) continue;
+      Result<StoreTag> at = naming_.TagOf(k);
+      if (at && at->repository == repository) keep.push_back(at->tag);
+    }
+    if (Status s = DeleteNames(repository, digest, keep); !s.ok()) {
+      for (const std::string& k : keys) refused.emplace_back(k, StoreError(s.error()));
+    } else {
+      for (const std::string& k : keys) written.erase(k);
+    }
+  }
+
+  std::lock_guard lock(mu_);
+  for (const auto& [key, manifest] : puts)
+    if (written.count(key)) known_[key] = manifest;
+  for (const auto& [where, keys] : deletes)
+    for (const std::string& k : keys)
+      if (!written.count(k)) known_.erase(k);
+  if (refused.empty()) return;
+  // Undone here, so this instance shows what the registry has; unless the
+  // name changed again meanwhile.
+  (void)cache_->EditNames([&](std::vector<NameEntry>& entries) {
+    const NameMap now = NamesOf(entries);
+    for (const auto& [key, error] : refused) {
+      if (!SameImage(now, key, Lookup(local, key))) continue;
+      SetName(entries, key, Lookup(known_, key));
+    }
+    DropNamedDangling(entries);
+  });
+  for (auto& [key, error] : refused) failures_.push_back(Failure{++sequence_, key, std::move(error)});
+  while (failures_.size() > kMaxFailuresKept) failures_.pop_front();
+}
+
+template <class R>
+R RegistryStore::Mutate(const std::function<R()>& op) {
+  if (Status synced = Sync(); !synced.ok()) return synced.error();
+  std::uint64_t start = 0;
+  {
+    std::lock_guard lock(mu_);
+    start = sequence_;
+  }
+  const NameMap before = NamesOf(cache_->Entries());
+  R result = op();
+  const NameMap after = NamesOf(cache_->Entries());
+  Publish();
+  std::lock_guard lock(mu_);
+  for (const Failure& f : failures_) {
+    if (f.sequence <= start) continue;
+    if (!SameImage(before, f.key, Lookup(after, f.key))) return f.error;
+  }
+  return result;
+}
+
+// ---- the ImageStore calls ------------------------------------------------------
+
+Result<std::vector<StoredImage>> RegistryStore::List() {
+  if (Status s = Sync(); !s.ok()) return s.error();
+  return cache_->List();
+}
+
+Result<StoredImage> RegistryStore::Find(std::string_view name_or_id) {
+  if (Status s = Sync(); !s.ok()) return s.error();
+  return cache_->Find(name_or_id);
+}
+
+Result<std::string> RegistryStore::ReadBlob(const std::string& digest, std::size_t max_bytes) {
+  return cache_->ReadBlob(digest, max_bytes);
+}
+
+Status RegistryStore::Tag(std::string_view source, const Reference& target) {
+  return Mutate<Status>([&] { return cache_->Tag(source, target); });
+}
+
+Result<std::vector<ImageDeleteItem>> RegistryStore::Remove(std::string_view name_or_id, bool force, bool noprune) {
+  return Mutate<Result<std::vector<ImageDeleteItem>>>([&] { return cache_->Remove(name_or_id, force, noprune); });
+}
+
+Result<ImagePruneReport> RegistryStore::Prune(bool dangling_only, const std::function<bool(const StoredImage&)>& keep) {
+  return Mutate<Result<ImagePruneReport>>([&] { return cache_->Prune(dangling_only, keep); });
+}
+
+namespace {
+
+// Progress lines that say an image is there ("Digest:", "Status: Downloaded
+// newer image…", "Loaded image: …"), held back until the registry has it.
+class HeldProgress {
+ public:
+  HeldProgress(ProgressFunc out, std::function<bool(const ImageProgress&)> hold)
+      : out_(std::move(out)), hold_(std::move(hold)) {}
+  ProgressFunc Func() {
+    return [this](const ImageProgress& p) {
+      if (hold_(p)) {
+        std::lock_guard lock(mu_);
+        held_.push_back(p);
+      } else if (out_) {
+        out_(p);
+      }
+    };
+  }
+  void Release() {
+    if (!out_) return;
+    for (const ImageProgress& p : held_) out_(p);
+  }
+
+ private:
+  ProgressFunc out_;
+  std::function<bool(const ImageProgress&)> hold_;
+  std::mutex mu_;
+  std::vector<ImageProgress> held_;
+};
+
+}  // namespace
+
+Status RegistryStore::Pull(const Reference& reference, const ImagePullOptions& options) {
+  HeldProgress held(options.progress, [](const ImageProgress& p) {
+    return p.id.empty() && (p.status.starts_with("Digest: ") || p.status.starts_with("Status: "));
+  });
+  ImagePullOptions pull = options;
+  pull.progress = held.Func();
+  Status pulled = Mutate<Status>([&] { return cache_->Pull(reference, pull); });
+  if (pulled.ok()) held.Release();
+  return pulled;
+}
+
+Status RegistryStore::Load(const std::string& path, const ProgressFunc& progress) {
+  HeldProgress held(progress, [](const ImageProgress&) { return true; });
+  Status loaded = Mutate<Status>([&] { return cache_->Load(path, held.Func()); });
+  if (loaded.ok()) held.Release();
+  return loaded;
+}
+
+Status RegistryStore::Materialize(const Descriptor& manifest, const std::function<bool()>& cancelled) {
+  Result<ImageRecord> record = cache_->RecordOf(manifest);
+  if (!record) return record.error();
+  if (std::all_of(record->layers.begin(), record->layers.end(),
+                  [&](const Descriptor& l) { return cache_->HasBlob(l); })) {
+    return {};
+  }
+  std::string repository;
+  {
+    std::lock_guard lock(mu_);
+    repository = RepositoryHolding(manifest.digest);
+  }
+  if (repository.empty()) return Error(ErrorKind::kNotFound, "no repository of the store holds " + manifest.digest);
+  Result<std::unique_ptr<transfer::Location>> source =
+      transfer::OpenLocation(client_, ImageLocation{LocationKind::kRegistry, repository + "@" + manifest.digest, ""},
+                             transfer::Access::kRead, auth_, false);
+  if (!source) return StoreError(source.error());
+  Result<std::unique_ptr<transfer::Location>> destination = cache_->OpenForWriting(cancelled);
+  if (!destination) return destination.error();
+  CopyOptions copy;
+  copy.cancelled = cancelled;
+  Result<CopyResult> copied = transfer::CopyBetween(**source, **destination, copy, "", "");
+  if (!copied) return StoreError(copied.error());
+  return {};
+}
+
+Status RegistryStore::Push(const Reference& reference, const ImagePushOptions& options) {
+  if (Status s = Sync(); !s.ok()) return s;
+  if (Result<StoredImage> image = cache_->Find(reference.String())) {
+    if (Status s = Materialize(image->manifest, options.cancelled); !s.ok()) return s;
+  }
+  return cache_->Push(reference, options);
+}
+
+Status RegistryStore::Save(const std::vector<std::string>& names, const BlobSink& sink) {
+  if (Status s = Sync(); !s.ok()) return s;
+  // The images the save will hold: what each name finds, and for a
+  // repository name, every image with a name in it.
+  const std::vector<StoredImage> all = cache_->Images();
+  for (const std::string& name : names) {
+    Result<Reference> ref = ParseAnyReference(name);
+    const bool whole_repository = ref && ref->named() && !ref->has_tag() && !ref->has_digest();
+    Result<StoredImage> found = cache_->Find(name);
+    for (const StoredImage& image : all) {
+      bool wanted = false;
+      if (whole_repository) {
+        for (const std::string& n : image.names) {
+          Result<Reference> named = ParseNormalizedNamed(n);
+          wanted = wanted || (named && named->Name() == ref->Name());
+        }
+      }
+      if (Result<StoredImage> found = cache_->Find(name))
+        wanted = wanted || found->manifest.digest == image.manifest.digest;
+      if (!wanted) continue;
+      if (Status s = Materialize(image.manifest, nullptr); !s.ok()) return s;
+    }
+  }
+  return cache_->Save(names, sink);
+}
+
+}  // namespace berth::store
+
+namespace berth {
+
+Result<std::unique_ptr<ImageStore>> ImageStore::OpenOnRegistry(std::string_view url, const std::string& cache_dir,
+                                                               RegistryClient& client, AuthResolver auth) {
+  Result<store::RegistryStoreNaming> naming = store::RegistryStoreNaming::Parse(url);
+  if (!naming) return naming.error();
+  auto cache = std::make_unique<store::Store>(cache_dir, client);
+  if (Status s = cache->Initialize(); !s.ok()) return s.error();
+  return std::unique_ptr<ImageStore>(
+      std::make_unique<store::RegistryStore>(std::move(*naming), std::move(cache), client, std::move(auth)));
+}
+
+}  // namespace berth
