@@ -136,15 +136,26 @@ using JsonMessageHandler = std::function<void(const JsonMessage&)>;
 // PrivilegeFunc).
 using PrivilegeFunc = std::function<Result<AuthConfig>()>;
 
+// How long and how much a pull's or push's JSONMessage stream may go on.
+// The client's timeout bounds silence; these bound an Engine that keeps
+// talking forever (kSystem "the Engine's JSON stream went on for more than
+// N s" / "… passed N bytes"). 0: no bound.
+struct EngineStreamLimits {
+  std::chrono::seconds deadline{6 * 3600};
+  std::uint64_t max_bytes = 256ull << 20;
+};
+
 struct EngineImagePullOptions {
   bool all_tags = false;  // every tag of the repository (the reference must have no tag)
   std::string platform;   // "os[/arch[/variant]]"; "" is the Engine's own
   PrivilegeFunc privilege;
+  EngineStreamLimits limits;
 };
 
 struct EngineImagePushOptions {
   bool all_tags = false;  // every local tag of the repository
   PrivilegeFunc privilege;
+  EngineStreamLimits limits;
 };
 
 // GET /images/json, one image.

@@ -105,7 +105,8 @@ class JsonMessageReader {
 // with fresh credentials when there is a PrivilegeFunc (the SDK's rule).
 Status StreamMessages(EngineClient::Impl& impl, const std::string& method, const std::string& path,
                       const AuthConfig* auth, const PrivilegeFunc& privilege, const JsonMessageHandler& on_message,
-                      EngineClient::Impl::Streaming streaming = {}, EngineClient::Impl::Headers extra = {}) {
+                      const EngineStreamLimits& limits, EngineClient::Impl::Streaming streaming = {},
+                      EngineClient::Impl::Headers extra = {}) {
   for (int attempt = 0;; ++attempt) {
     EngineClient::Impl::Headers headers = extra;
     std::optional<AuthConfig> fresh;
@@ -117,8 +118,18 @@ Status StreamMessages(EngineClient::Impl& impl, const std::string& method, const
     if (fresh || auth) headers.emplace_back(std::string(kAuthHeader), EncodeAuthConfig(fresh ? *fresh : *auth));
     JsonMessageReader reader(on_message);
     std::optional<Error> stream_error;  // the stream's own, not the transport's
-    streaming.body_sink = [&reader, &stream_error](long, std::string_view chunk) {
+    const auto start = std::chrono::steady_clock::now();
+    std::uint64_t bytes = 0;
+    streaming.body_sink = [&](long, std::string_view chunk) -> Status {
+      bytes += chunk.size();
       Status s = reader.Feed(chunk);
+      if (s.ok() && limits.max_bytes > 0 && bytes > limits.max_bytes) {
+        s = Error(ErrorKind::kSystem, "the Engine's JSON stream passed " + std::to_string(limits.max_bytes) + " bytes");
+      }
+      if (s.ok() && limits.deadline.count() > 0 && std::chrono::steady_clock::now() - start > limits.deadline) {
+        s = Error(ErrorKind::kSystem,
+                  "the Engine's JSON stream went on for more than " + std::to_string(limits.deadline.count()) + " s");
+      }
       if (!s.ok()) stream_error = s.error();
       return s;
     };
@@ -151,8 +162,8 @@ Result<Reference> ParseForEngine(std::string_view reference) {
 
 }  // namespace
 
-Status EngineClient::ImagePull(std::string_view reference, const EngineImagePullOptions& options, const AuthConfig& auth,
-                               const JsonMessageHandler& on_message) {
+Status EngineClient::ImagePull(std::string_view reference, const EngineImagePullOptions& options,
+                               const AuthConfig& auth, const JsonMessageHandler& on_message) {
   Result<Reference> ref = ParseForEngine(reference);
   if (!ref) return ref.error();
   // The SDK's getAPITagFromNamedRef: the digest, else the tag, else
@@ -168,11 +179,11 @@ Status EngineClient::ImagePull(std::string_view reference, const EngineImagePull
     query["platform"].push_back(platform);
   }
   return StreamMessages(*impl_, "POST", "/images/create?" + detail::EncodeQuery(query), &auth, options.privilege,
-                        on_message);
+                        on_message, options.limits);
 }
 
-Status EngineClient::ImagePull(std::string_view reference, const EngineImagePullOptions& options, CredentialStore& store,
-                               const JsonMessageHandler& on_message) {
+Status EngineClient::ImagePull(std::string_view reference, const EngineImagePullOptions& options,
+                               CredentialStore& store, const JsonMessageHandler& on_message) {
   Result<AuthConfig> auth = StoredAuth(reference, store);
   if (!auth) return auth.error();
   EngineImagePullOptions with_store = options;
@@ -181,8 +192,8 @@ Status EngineClient::ImagePull(std::string_view reference, const EngineImagePull
   return ImagePull(reference, with_store, *auth, on_message);
 }
 
-Status EngineClient::ImagePush(std::string_view reference, const EngineImagePushOptions& options, const AuthConfig& auth,
-                               const JsonMessageHandler& on_message) {
+Status EngineClient::ImagePush(std::string_view reference, const EngineImagePushOptions& options,
+                               const AuthConfig& auth, const JsonMessageHandler& on_message) {
   Result<Reference> ref = ParseForEngine(reference);
   if (!ref) return ref.error();
   if (!ref->digest().empty()) return Error(ErrorKind::kInvalidParameter, "cannot push a digest reference");
@@ -190,11 +201,11 @@ Status EngineClient::ImagePush(std::string_view reference, const EngineImagePush
   if (!options.all_tags) query["tag"].push_back(ref->tag().empty() ? "latest" : ref->tag());
   std::string path = "/images/" + detail::EscapePath(ref->FamiliarName()) + "/push";
   if (!query.empty()) path += "?" + detail::EncodeQuery(query);
-  return StreamMessages(*impl_, "POST", path, &auth, options.privilege, on_message);
+  return StreamMessages(*impl_, "POST", path, &auth, options.privilege, on_message, options.limits);
 }
 
-Status EngineClient::ImagePush(std::string_view reference, const EngineImagePushOptions& options, CredentialStore& store,
-                               const JsonMessageHandler& on_message) {
+Status EngineClient::ImagePush(std::string_view reference, const EngineImagePushOptions& options,
+                               CredentialStore& store, const JsonMessageHandler& on_message) {
   Result<AuthConfig> auth = StoredAuth(reference, store);
   if (!auth) return auth.error();
   EngineImagePushOptions with_store = options;
@@ -324,7 +335,8 @@ Status EngineClient::ImageLoad(const ByteSource& source, bool quiet, const JsonM
   streaming.body_reader = source;
   streaming.body_length = -1;
   return StreamMessages(*impl_, "POST", quiet ? "/images/load?quiet=1" : "/images/load?quiet=0", nullptr, nullptr,
-                        on_message, std::move(streaming), {{"Content-Type", "application/x-tar"}});
+                        on_message, EngineStreamLimits{}, std::move(streaming),
+                        {{"Content-Type", "application/x-tar"}});
 }
 
 }  // namespace berth

@@ -3,10 +3,8 @@
 // them.
 #include "berth/registry_client.h"
 
-#include <atomic>
-#include <thread>
-
 #include "berth/reference.h"
+#include "internal/parallel.h"
 #include "registry/operations.h"
 #include "registry/registry_repository.h"
 #include "registry/shared_state.h"
@@ -77,15 +75,7 @@ std::vector<Result<DistributionInspect>> RegistryClient::InspectManyWith(const s
   if (names.empty()) return results;
   // Workers that need the same token wait on one fetch of it (the
   // authorizer's single flight).
-  std::atomic<std::size_t> next{0};
-  auto work = [&] {
-    for (std::size_t i = next++; i < names.size(); i = next++) results[i] = InspectWith(names[i], auth);
-  };
-  const std::size_t threads = std::min<std::size_t>(names.size(), static_cast<std::size_t>(std::max(concurrency, 1)));
-  std::vector<std::thread> pool;
-  for (std::size_t t = 1; t < threads; ++t) pool.emplace_back(work);  // and this thread
-  work();
-  for (std::thread& t : pool) t.join();
+  detail::ForEachIndex(names.size(), concurrency, [&](std::size_t i) { results[i] = InspectWith(names[i], auth); });
   return results;
 }
 

@@ -1,9 +1,14 @@
 #include "store/registry_store.h"
 
 #include <algorithm>
+#include <cstdio>
+#include <random>
 #include <set>
 
+#include "internal/parallel.h"
+#include "registry/digest.h"
 #include "registry/documents.h"
+#include "registry/media_types.h"
 #include "transfer/copy_engine.h"
 #include "transfer/open_location.h"
 
@@ -11,6 +16,44 @@ namespace berth::store {
 namespace {
 
 constexpr std::size_t kMaxFailuresKept = 1024;
+// Requests at once while reading the registry's names.
+constexpr int kReadJobs = 8;
+
+// PREFIX/generation:latest changes with every publish (an empty OCI
+// manifest with a random annotation), so a sync that finds it unchanged
+// has nothing to read; a full read anyway after kFullSyncInterval catches
+// what a writer that died between its names and the marker left unsaid,
+// and changes made to the registry by others.
+constexpr std::string_view kGenerationRepository = "generation";
+constexpr std::string_view kGenerationTag = "latest";
+constexpr std::string_view kEmptyJson = "{}";
+constexpr std::string_view kOciEmptyType = "application/vnd.oci.empty.v1+json";
+constexpr auto kFullSyncInterval = std::chrono::seconds(30);
+
+class StringReader final : public BlobReader {
+ public:
+  explicit StringReader(std::string_view data) : data_(data) {}
+  Result<std::size_t> Read(char* buffer, std::size_t capacity) override {
+    const std::size_t n = std::min(capacity, data_.size());
+    std::copy_n(data_.data(), n, buffer);
+    data_.remove_prefix(n);
+    return n;
+  }
+
+ private:
+  std::string_view data_;
+};
+
+std::string RandomHex() {
+  std::random_device device;
+  std::string out;
+  for (int i = 0; i < 4; ++i) {
+    char part[9];
+    std::snprintf(part, sizeof part, "%08x", static_cast<unsigned>(device()));
+    out += part;
+  }
+  return out;
+}
 
 Descriptor Plain(const Descriptor& d) {
   return Descriptor{d.media_type, d.digest, d.size};
@@ -73,28 +116,56 @@ Error RegistryStore::StoreError(const Error& e) const {
 Result<NameMap> RegistryStore::ReadRegistry() {
   Result<std::vector<std::string>> repositories = client_.Catalog(naming_.registry(), auth_);
   if (!repositories) return StoreError(repositories.error());
-  NameMap names;
-  for (const std::string& repository : *repositories) {
-    if (!repository.starts_with(naming_.prefix() + "/")) continue;
-    Result<std::unique_ptr<RemoteRepository>> remote =
-        client_.OpenRepository(naming_.registry() + "/" + repository, RepositoryAccess::kPush, auth_);
-    if (!remote) return StoreError(remote.error());
+  std::erase_if(*repositories, [&](const std::string& r) { return !r.starts_with(naming_.prefix() + "/"); });
+  // Every tag berthd wrote, then what each points at, kReadJobs at a time
+  // (a HEAD each: the registry's tags list does not say).
+  struct Tagged {
+    std::string repository, tag, key;
+    std::optional<Descriptor> manifest;
+  };
+  std::mutex mu;
+  std::optional<Error> failed;
+  auto fail = [&](const Error& e) {
+    std::lock_guard lock(mu);
+    if (!failed) failed = StoreError(e);
+  };
+  std::vector<std::vector<Tagged>> per_repository(repositories->size());
+  auto open = [&](const std::string& repository) {
+    return client_.OpenRepository(naming_.registry() + "/" + repository, RepositoryAccess::kPush, auth_);
+  };
+  detail::ForEachIndex(repositories->size(), kReadJobs, [&](std::size_t i) {
+    const std::string& repository = (*repositories)[i];
+    Result<std::unique_ptr<RemoteRepository>> remote = open(repository);
+    if (!remote) return fail(remote.error());
     Result<std::vector<std::string>> tags = (*remote)->Tags();
     if (!tags) {
-      if (tags.error().kind() == ErrorKind::kNotFound) continue;  // emptied meanwhile
-      return StoreError(tags.error());
+      if (tags.error().kind() != ErrorKind::kNotFound) fail(tags.error());  // not found: emptied meanwhile
+      return;
     }
     for (const std::string& tag : *tags) {
-      std::optional<std::string> key = naming_.KeyOf(repository, tag);
-      if (!key) continue;
-      Result<Descriptor> manifest = (*remote)->Resolve(tag);
-      if (!manifest) {
-        if (manifest.error().kind() == ErrorKind::kNotFound) continue;  // deleted meanwhile
-        return StoreError(manifest.error());
+      if (std::optional<std::string> key = naming_.KeyOf(repository, tag)) {
+        per_repository[i].push_back(Tagged{repository, tag, *key, std::nullopt});
       }
-      names[*key] = Plain(*manifest);
     }
-  }
+  });
+  if (failed) return *failed;
+  std::vector<Tagged> tagged;
+  for (std::vector<Tagged>& r : per_repository) std::move(r.begin(), r.end(), std::back_inserter(tagged));
+  detail::ForEachIndex(tagged.size(), kReadJobs, [&](std::size_t i) {
+    Tagged& t = tagged[i];
+    Result<std::unique_ptr<RemoteRepository>> remote = open(t.repository);
+    if (!remote) return fail(remote.error());
+    Result<Descriptor> manifest = (*remote)->Resolve(t.tag);
+    if (manifest) {
+      t.manifest = Plain(*manifest);
+    } else if (manifest.error().kind() != ErrorKind::kNotFound) {  // not found: deleted meanwhile
+      fail(manifest.error());
+    }
+  });
+  if (failed) return *failed;
+  NameMap names;
+  for (const Tagged& t : tagged)
+    if (t.manifest) names[t.key] = *t.manifest;
   return names;
 }
 
@@ -131,10 +202,52 @@ Status RegistryStore::FetchDocuments(const std::string& key, const Descriptor& m
   return cache_->PutDocument(doc.config->digest, config);
 }
 
+Result<std::string> RegistryStore::ReadGeneration() {
+  Result<std::unique_ptr<RemoteRepository>> remote =
+      client_.OpenRepository(naming_.registry() + "/" + naming_.prefix() + "/" + std::string(kGenerationRepository),
+                             RepositoryAccess::kPush, auth_);
+  if (!remote) return StoreError(remote.error());
+  Result<Descriptor> marker = (*remote)->Resolve(kGenerationTag);
+  if (!marker) {
+    if (marker.error().kind() == ErrorKind::kNotFound) return std::string();  // nothing published yet
+    return StoreError(marker.error());
+  }
+  return marker->digest;
+}
+
+void RegistryStore::WriteGeneration() {
+  Result<std::unique_ptr<RemoteRepository>> remote =
+      client_.OpenRepository(naming_.registry() + "/" + naming_.prefix() + "/" + std::string(kGenerationRepository),
+                             RepositoryAccess::kPush, auth_);
+  if (!remote) return;
+  const Descriptor config{std::string(kOciEmptyType), registry::Sha256Digest(kEmptyJson),
+                          static_cast<std::int64_t>(kEmptyJson.size())};
+  Result<std::optional<std::int64_t>> there = (*remote)->BlobSize(config.digest);
+  if (!there) return;
+  if (!*there) {
+    Status pushed = (*remote)->PushBlob(
+        config, [] { return Result<std::unique_ptr<BlobReader>>(std::make_unique<StringReader>(kEmptyJson)); });
+    if (!pushed.ok()) return;
+  }
+  const std::string bytes = R"({"schemaVersion":2,"mediaType":")" + std::string(registry::kOciManifest) +
+                            R"(","config":{"mediaType":")" + config.media_type + R"(","digest":")" + config.digest +
+                            R"(","size":2},"layers":[],"annotations":{"org.berth.store.generation":")" + RandomHex() +
+                            R"("}})";
+  // A marker not written is caught up by the next full read.
+  (void)(*remote)->PutManifest(
+      kGenerationTag, ManifestBytes{bytes, std::string(registry::kOciManifest), registry::Sha256Digest(bytes)});
+}
+
 Status RegistryStore::Sync() {
   std::lock_guard sync(sync_mu_);
+  Result<std::string> generation = ReadGeneration();
+  if (!generation) return generation.error();
+  const auto now = std::chrono::steady_clock::now();
+  if (generation_seen_ == *generation && now - last_full_read_ < kFullSyncInterval) return {};
   Result<NameMap> remote = ReadRegistry();
   if (!remote) return remote.error();
+  generation_seen_ = *generation;
+  last_full_read_ = now;
   // What changed there since the last look.
   NameMap seen;
   std::vector<std::pair<std::string, std::optional<Descriptor>>> changes;
@@ -178,10 +291,12 @@ Status RegistryStore::Sync() {
 
 // ---- writing to the registry ---------------------------------------------------
 
-std::string RegistryStore::RepositoryHolding(const std::string& digest) {
-  for (const auto& [key, manifest] : known_) {
+// The repository of the store where `names` has `digest` under some name
+// ("" if none).
+std::string RepositoryHolding(const NameMap& names, const RegistryStoreNaming& naming, const std::string& digest) {
+  for (const auto& [key, manifest] : names) {
     if (manifest.digest != digest) continue;
-    if (Result<StoreTag> where = naming_.TagOf(key)) return where->repository;
+    if (Result<StoreTag> where = naming.TagOf(key)) return where->repository;
   }
   return "";
 }
@@ -254,16 +369,15 @@ void RegistryStore::Publish() {
     deletes[{where->repository, manifest.digest}].push_back(key);
   }
   if (puts.empty() && deletes.empty()) return;
+  // However this goes, other instances are told to look.
+  struct Announce {
+    RegistryStore& store;
+    ~Announce() { store.WriteGeneration(); }
+  } announce{*this};
 
   NameMap written = known;  // the registry as this publish leaves it
   for (const auto& [key, manifest] : puts) {
-    std::string source;
-    for (const auto& [k, m] : written) {
-      if (m.digest != manifest.digest) continue;
-      if (Result<StoreTag> where = naming_.TagOf(k)) source = where->repository;
-      if (!source.empty()) break;
-    }
-    if (Status s = PutName(key, manifest, source); !s.ok()) {
+    if (Status s = PutName(key, manifest, RepositoryHolding(written, naming_, manifest.digest)); !s.ok()) {
       refused.emplace_back(key, StoreError(s.error()));
     } else {
       written[key] = manifest;
@@ -392,7 +506,15 @@ Status RegistryStore::Pull(const Reference& reference, const ImagePullOptions& o
   });
   ImagePullOptions pull = options;
   pull.progress = held.Func();
-  Status pulled = Mutate<Status>([&] { return cache_->Pull(reference, pull); });
+  Status pulled = Mutate<Status>([&]() -> Status {
+    // An image the store has already (pulled through another instance):
+    // its layers come from the store, not again from the source, and the
+    // pull finds them there ("Already exists").
+    if (std::optional<Descriptor> had = StoredUnderRepoDigest(reference, options.auth)) {
+      if (Status s = Materialize(*had, options.cancelled); !s.ok()) return s;
+    }
+    return cache_->Pull(reference, pull);
+  });
   if (pulled.ok()) held.Release();
   return pulled;
 }
@@ -414,7 +536,7 @@ Status RegistryStore::Materialize(const Descriptor& manifest, const std::functio
   std::string repository;
   {
     std::lock_guard lock(mu_);
-    repository = RepositoryHolding(manifest.digest);
+    repository = RepositoryHolding(known_, naming_, manifest.digest);
   }
   if (repository.empty()) return Error(ErrorKind::kNotFound, "no repository of the store holds " + manifest.digest);
   Result<std::unique_ptr<transfer::Location>> source =
@@ -428,6 +550,20 @@ Status RegistryStore::Materialize(const Descriptor& manifest, const std::functio
   Result<CopyResult> copied = transfer::CopyBetween(**source, **destination, copy, "", "");
   if (!copied) return StoreError(copied.error());
   return {};
+}
+
+std::optional<Descriptor> RegistryStore::StoredUnderRepoDigest(const Reference& reference, const AuthResolver& auth) {
+  const Reference ref = TagNameOnly(reference);
+  std::string digest = ref.digest();
+  if (digest.empty()) {
+    Result<std::unique_ptr<RemoteRepository>> source =
+        client_.OpenRepository(ref.Name(), RepositoryAccess::kPull, auth);
+    if (!source) return std::nullopt;
+    Result<Descriptor> resolved = (*source)->Resolve(ref.tag());
+    if (!resolved) return std::nullopt;  // the pull itself says why
+    digest = resolved->digest;
+  }
+  return cache_->Named(ref.Name() + "@" + digest);
 }
 
 Status RegistryStore::Push(const Reference& reference, const ImagePushOptions& options) {

@@ -21,6 +21,7 @@
 #ifndef BERTH_SRC_STORE_REGISTRY_STORE_H_
 #define BERTH_SRC_STORE_REGISTRY_STORE_H_
 
+#include <chrono>
 #include <cstdint>
 #include <deque>
 #include <map>
@@ -65,14 +66,18 @@ class RegistryStore final : public ImageStore {
  private:
   Error StoreError(const Error& e) const;
   Result<NameMap> ReadRegistry();
+  // The digest of PREFIX/generation:latest ("" when there is none yet).
+  Result<std::string> ReadGeneration();
+  void WriteGeneration();
   Status Sync();
   // The manifest and config of the image `key` names, into the cache.
   Status FetchDocuments(const std::string& key, const Descriptor& manifest,
                         std::vector<std::unique_ptr<BlobClaims::Pins>>& pins);
   // The layers of `manifest` into the cache (for a push or save).
   Status Materialize(const Descriptor& manifest, const std::function<bool()>& cancelled);
-  // The repository of the store that has `manifest` under some name ("" if none).
-  std::string RepositoryHolding(const std::string& digest);
+  // The image a pull of `reference` would find already stored: the one
+  // named by the digest the reference resolves to at its registry.
+  std::optional<Descriptor> StoredUnderRepoDigest(const Reference& reference, const AuthResolver& auth);
   void Publish();
   Status PutName(const std::string& key, const Descriptor& manifest, const std::string& source_repository);
   Status DeleteNames(const std::string& repository, const std::string& digest, const std::vector<std::string>& keep);
@@ -87,8 +92,11 @@ class RegistryStore final : public ImageStore {
   const AuthResolver auth_;
 
   std::mutex sync_mu_;  // one sync at a time
-  std::mutex mu_;       // known_, failures_, sequence_
-  NameMap known_;       // the registry's names as last seen or written
+  // Under sync_mu_: the marker when the registry was last read in full.
+  std::optional<std::string> generation_seen_;
+  std::chrono::steady_clock::time_point last_full_read_;
+  std::mutex mu_;  // known_, failures_, sequence_
+  NameMap known_;  // the registry's names as last seen or written
   struct Failure {
     std::uint64_t sequence;
     std::string key;

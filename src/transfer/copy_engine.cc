@@ -12,6 +12,7 @@
 
 #include "berth/json.h"
 #include "berth/transfer.h"
+#include "internal/parallel.h"
 #include "registry/digest.h"
 #include "registry/documents.h"
 #include "registry/manifest_type.h"
@@ -265,27 +266,19 @@ class Copier {
     std::erase_if(blobs, [&](const Descriptor& d) { return !seen.insert(d.digest).second || done_.count(d.digest); });
     if (blobs.empty()) return {};
     const int jobs = options_.jobs > 0 ? options_.jobs : kDefaultCopyJobs;
-    std::atomic<std::size_t> next{0};
     std::mutex mu;
     std::optional<Error> failed;
-    auto work = [&] {
-      for (std::size_t i = next++; i < blobs.size(); i = next++) {
-        {
-          std::lock_guard lock(mu);
-          if (failed) return;
-        }
-        Status s = CopyBlob(blobs[i]);
-        if (!s.ok()) {
-          std::lock_guard lock(mu);
-          if (!failed) failed = s.error();
-        }
+    detail::ForEachIndex(blobs.size(), jobs, [&](std::size_t i) {
+      {
+        std::lock_guard lock(mu);
+        if (failed) return;
       }
-    };
-    const std::size_t threads = std::min<std::size_t>(blobs.size(), static_cast<std::size_t>(jobs));
-    std::vector<std::thread> pool;
-    for (std::size_t t = 1; t < threads; ++t) pool.emplace_back(work);
-    work();
-    for (std::thread& t : pool) t.join();
+      Status s = CopyBlob(blobs[i]);
+      if (!s.ok()) {
+        std::lock_guard lock(mu);
+        if (!failed) failed = s.error();
+      }
+    });
     if (failed) return *failed;
     for (const Descriptor& d : blobs) done_.insert(d.digest);
     return {};

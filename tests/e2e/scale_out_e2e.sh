@@ -132,6 +132,7 @@ expect_eq "the store's manifest is the platform's" \
   "${platform_digest#sha256:}"
 out=$("${B[@]}" pull "$multi:1.0" 2>&1)
 expect_has "a pull through B is up to date" "$out" "Status: Image is up to date for $multi:1.0"
+if [[ "$out" == *"Pulling fs layer"* ]]; then bad "B fetched layers the store has: $out"; else ok; fi
 
 # Saved through B (which never pulled it: its layers come from the store).
 "${B[@]}" save -o "$dir/saved.tar" "$multi:1.0" 2>"$dir/save.err"

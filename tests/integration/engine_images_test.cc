@@ -164,6 +164,27 @@ TEST(EngineClientImages, StreamsThatEndEarlyOrStallAreBoundedErrors) {
   }
 }
 
+TEST(EngineClientImages, AStreamThatNeverEndsIsCutAtItsLimits) {
+  FixtureServer engine("fake_engine.py", {"stream-drip"});
+  ASSERT_TRUE(engine.ok()) << engine.error();
+  auto client = Client("tcp://127.0.0.1:" + std::to_string(engine.port()), std::chrono::seconds(5));
+  ASSERT_TRUE(client);
+  EngineImagePullOptions by_time;
+  by_time.limits.deadline = std::chrono::seconds(1);
+  int seen = 0;
+  auto start = std::chrono::steady_clock::now();
+  Status s = client->ImagePull("berth/x:1.0", by_time, AuthConfig{}, [&](const JsonMessage&) { ++seen; });
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.message(), "the Engine's JSON stream went on for more than 1 s");
+  EXPECT_LT(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(), 5.0);
+  EXPECT_GE(seen, 5);
+  EngineImagePullOptions by_size;
+  by_size.limits.max_bytes = 1000;
+  s = client->ImagePull("berth/x:1.0", by_size, AuthConfig{}, nullptr);
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.message(), "the Engine's JSON stream passed 1000 bytes");
+}
+
 TEST(EngineClientImages, A401IsRetriedOnceWithFreshCredentials) {
   TempDir dir;
   const std::string log = dir.path() + "/requests.log";
