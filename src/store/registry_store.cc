@@ -244,17 +244,19 @@ Status RegistryStore::Sync() {
   if (!generation) return generation.error();
   const auto now = std::chrono::steady_clock::now();
   if (generation_seen_ == *generation && now - last_full_read_ < kFullSyncInterval) return {};
+  // What this instance knew before reading: a name a publish writes while
+  // the registry is read is then not taken for one removed there.
+  NameMap seen;
+  {
+    std::lock_guard lock(mu_);
+    seen = known_;
+  }
   Result<NameMap> remote = ReadRegistry();
   if (!remote) return remote.error();
   generation_seen_ = *generation;
   last_full_read_ = now;
   // What changed there since the last look.
-  NameMap seen;
   std::vector<std::pair<std::string, std::optional<Descriptor>>> changes;
-  {
-    std::lock_guard lock(mu_);
-    seen = known_;
-  }
   for (const auto& [key, manifest] : *remote)
     if (!SameImage(seen, key, manifest)) changes.emplace_back(key, manifest);
   for (const auto& [key, manifest] : seen)
