@@ -111,9 +111,9 @@ class ImageStore {
   // first brings the local view up to date with the registry's tags
   // (catalog, tags, a HEAD per tag); a pull, load, tag, removal or prune
   // then writes its changes there (blobs first, each manifest last, so
-  // nothing is visible half-written; a removal is a manifest DELETE, so the
-  // registry must allow deletes), and a change the registry refuses is
-  // undone locally and returned as the call's error. `auth` gives the
+  // nothing is visible half-written; a removal points the name's tag at a
+  // tombstone manifest), and a change the registry refuses is undone
+  // locally and returned as the call's error. `auth` gives the
   // store registry's credentials. Errors: the URL's (kInvalidParameter
   // "invalid image store …"), the cache's as Open's. A registry that is down
   // is not an error here; calls report it.

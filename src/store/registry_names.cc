@@ -54,11 +54,18 @@ Result<RegistryStoreNaming> RegistryStoreNaming::Parse(std::string_view url) {
   RegistryStoreNaming naming;
   naming.registry_ = std::string(rest.substr(0, slash));
   naming.prefix_ = std::string(rest.substr(slash + 1));
-  // Checked as docker reads a name under it.
-  Result<Reference> probe = ParseNormalizedNamed(naming.registry_ + "/" + naming.prefix_ + "/probe");
+  // Checked as docker reads a repository name.
+  Result<Reference> probe = ParseNormalizedNamed(naming.registry_ + "/" + naming.prefix_);
   if (!probe) return invalid(probe.error().message());
   if (probe->domain() != naming.registry_) {
     return invalid("\"" + naming.registry_ + "\" does not read as a registry host (give it a port or a '.')");
+  }
+  if (const std::size_t colon = naming.registry_.rfind(':');
+      colon != std::string::npos && naming.registry_.find(']', colon) == std::string::npos) {
+    const std::string port = naming.registry_.substr(colon + 1);
+    if (port.empty() || port.size() > 5 || std::stoul(port) > 65535 || std::stoul(port) == 0) {
+      return invalid("port " + port + " is out of range");
+    }
   }
   return naming;
 }
@@ -78,6 +85,12 @@ Result<StoreTag> RegistryStoreNaming::TagOf(std::string_view key) const {
                                                    ": its registry's name has capitals or is an IPv6 address");
   }
   StoreTag out{root + Replace(domain, ":", "__") + "/" + ref->path(), ""};
+  // distribution's limit, which PREFIX and the host eat into.
+  if (const std::size_t length = out.repository.size() - registry_.size() - 1; length > 255) {
+    return Error(ErrorKind::kInvalidParameter, "a registry image store cannot keep " + ref->FamiliarString() +
+                                                   ": under " + prefix_ + "/ its repository name would be " +
+                                                   std::to_string(length) + " characters, more than 255");
+  }
   if (ref->has_digest()) {
     Result<std::string> tag = TagOfDigest(ref->digest());
     if (!tag) return tag.error();

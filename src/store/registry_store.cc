@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <random>
 #include <set>
+#include <thread>
 
 #include "internal/parallel.h"
 #include "registry/digest.h"
@@ -44,6 +45,22 @@ class StringReader final : public BlobReader {
   std::string_view data_;
 };
 
+// A read of the store, tried again (up to 3 times, 50 then 100 ms apart)
+// when it failed for a reason that may pass: the CNCF registry's
+// filesystem driver answers 500 while another writer replaces a tag.
+template <class F>
+auto Retrying(F read) -> decltype(read()) {
+  for (int attempt = 1;; ++attempt) {
+    auto result = read();
+    if (result || attempt == 3) return result;
+    const ErrorKind kind = result.error().kind();
+    if (kind != ErrorKind::kSystem && kind != ErrorKind::kUnavailable && kind != ErrorKind::kTooManyRequests) {
+      return result;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(50 * attempt));
+  }
+}
+
 std::string RandomHex() {
   std::random_device device;
   std::string out;
@@ -69,6 +86,31 @@ std::optional<Descriptor> Lookup(const NameMap& map, const std::string& key) {
   auto it = map.find(key);
   if (it == map.end()) return std::nullopt;
   return it->second;
+}
+
+// An OCI manifest with the empty config and no layers, annotated with
+// `annotation`=`value`: the generation marker and the removal tombstone.
+ManifestBytes EmptyManifest(std::string_view annotation, std::string_view value) {
+  const std::string bytes = R"({"schemaVersion":2,"mediaType":")" + std::string(registry::kOciManifest) +
+                            R"(","config":{"mediaType":")" + std::string(kOciEmptyType) + R"(","digest":")" +
+                            registry::Sha256Digest(kEmptyJson) + R"(","size":2},"layers":[],"annotations":{")" +
+                            std::string(annotation) + R"(":")" + std::string(value) + R"("}})";
+  return ManifestBytes{bytes, std::string(registry::kOciManifest), registry::Sha256Digest(bytes)};
+}
+
+// Puts `manifest` (an EmptyManifest) at `tag`, with the empty config it needs.
+Status PutEmptyManifest(RemoteRepository& repository, std::string_view tag, const ManifestBytes& manifest) {
+  const Descriptor config{std::string(kOciEmptyType), registry::Sha256Digest(kEmptyJson),
+                          static_cast<std::int64_t>(kEmptyJson.size())};
+  Result<std::optional<std::int64_t>> there = repository.BlobSize(config.digest);
+  if (!there) return there.error();
+  if (!*there) {
+    Status pushed = repository.PushBlob(
+        config, [] { return Result<std::unique_ptr<BlobReader>>(std::make_unique<StringReader>(kEmptyJson)); });
+    if (!pushed.ok()) return pushed;
+  }
+  Result<std::string> put = repository.PutManifest(tag, manifest);
+  return put ? Status() : Status(put.error());
 }
 
 }  // namespace
@@ -101,7 +143,11 @@ void DropNamedDangling(std::vector<NameEntry>& entries) {
 
 RegistryStore::RegistryStore(RegistryStoreNaming naming, std::unique_ptr<Store> cache, RegistryClient& client,
                              AuthResolver auth)
-    : naming_(std::move(naming)), cache_(std::move(cache)), client_(client), auth_(std::move(auth)) {
+    : naming_(std::move(naming)),
+      cache_(std::move(cache)),
+      client_(client),
+      auth_(std::move(auth)),
+      tombstone_(EmptyManifest("org.berth.store.removed", "true")) {
   // What the cache held when the last process stopped is what it knew of
   // the registry then; the first sync corrects it either way.
   known_ = NamesOf(cache_->Entries());
@@ -114,7 +160,7 @@ Error RegistryStore::StoreError(const Error& e) const {
 // ---- reading the registry ------------------------------------------------------
 
 Result<NameMap> RegistryStore::ReadRegistry() {
-  Result<std::vector<std::string>> repositories = client_.Catalog(naming_.registry(), auth_);
+  Result<std::vector<std::string>> repositories = Retrying([&] { return client_.Catalog(naming_.registry(), auth_); });
   if (!repositories) return StoreError(repositories.error());
   std::erase_if(*repositories, [&](const std::string& r) { return !r.starts_with(naming_.prefix() + "/"); });
   // Every tag berthd wrote, then what each points at, kReadJobs at a time
@@ -137,7 +183,7 @@ Result<NameMap> RegistryStore::ReadRegistry() {
     const std::string& repository = (*repositories)[i];
     Result<std::unique_ptr<RemoteRepository>> remote = open(repository);
     if (!remote) return fail(remote.error());
-    Result<std::vector<std::string>> tags = (*remote)->Tags();
+    Result<std::vector<std::string>> tags = Retrying([&] { return (*remote)->Tags(); });
     if (!tags) {
       if (tags.error().kind() != ErrorKind::kNotFound) fail(tags.error());  // not found: emptied meanwhile
       return;
@@ -155,10 +201,10 @@ Result<NameMap> RegistryStore::ReadRegistry() {
     Tagged& t = tagged[i];
     Result<std::unique_ptr<RemoteRepository>> remote = open(t.repository);
     if (!remote) return fail(remote.error());
-    Result<Descriptor> manifest = (*remote)->Resolve(t.tag);
+    Result<Descriptor> manifest = Retrying([&] { return (*remote)->Resolve(t.tag); });
     if (manifest) {
-      t.manifest = Plain(*manifest);
-    } else if (manifest.error().kind() != ErrorKind::kNotFound) {  // not found: deleted meanwhile
+      if (manifest->digest != tombstone_.digest) t.manifest = Plain(*manifest);  // else: removed
+    } else if (manifest.error().kind() != ErrorKind::kNotFound) {                // not found: deleted meanwhile
       fail(manifest.error());
     }
   });
@@ -207,7 +253,7 @@ Result<std::string> RegistryStore::ReadGeneration() {
       client_.OpenRepository(naming_.registry() + "/" + naming_.prefix() + "/" + std::string(kGenerationRepository),
                              RepositoryAccess::kPush, auth_);
   if (!remote) return StoreError(remote.error());
-  Result<Descriptor> marker = (*remote)->Resolve(kGenerationTag);
+  Result<Descriptor> marker = Retrying([&] { return (*remote)->Resolve(kGenerationTag); });
   if (!marker) {
     if (marker.error().kind() == ErrorKind::kNotFound) return std::string();  // nothing published yet
     return StoreError(marker.error());
@@ -219,23 +265,9 @@ void RegistryStore::WriteGeneration() {
   Result<std::unique_ptr<RemoteRepository>> remote =
       client_.OpenRepository(naming_.registry() + "/" + naming_.prefix() + "/" + std::string(kGenerationRepository),
                              RepositoryAccess::kPush, auth_);
-  if (!remote) return;
-  const Descriptor config{std::string(kOciEmptyType), registry::Sha256Digest(kEmptyJson),
-                          static_cast<std::int64_t>(kEmptyJson.size())};
-  Result<std::optional<std::int64_t>> there = (*remote)->BlobSize(config.digest);
-  if (!there) return;
-  if (!*there) {
-    Status pushed = (*remote)->PushBlob(
-        config, [] { return Result<std::unique_ptr<BlobReader>>(std::make_unique<StringReader>(kEmptyJson)); });
-    if (!pushed.ok()) return;
-  }
-  const std::string bytes = R"({"schemaVersion":2,"mediaType":")" + std::string(registry::kOciManifest) +
-                            R"(","config":{"mediaType":")" + config.media_type + R"(","digest":")" + config.digest +
-                            R"(","size":2},"layers":[],"annotations":{"org.berth.store.generation":")" + RandomHex() +
-                            R"("}})";
   // A marker not written is caught up by the next full read.
-  (void)(*remote)->PutManifest(
-      kGenerationTag, ManifestBytes{bytes, std::string(registry::kOciManifest), registry::Sha256Digest(bytes)});
+  if (remote)
+    (void)PutEmptyManifest(**remote, kGenerationTag, EmptyManifest("org.berth.store.generation", RandomHex()));
 }
 
 Status RegistryStore::Sync() {
@@ -243,7 +275,8 @@ Status RegistryStore::Sync() {
   Result<std::string> generation = ReadGeneration();
   if (!generation) return generation.error();
   const auto now = std::chrono::steady_clock::now();
-  if (generation_seen_ == *generation && now - last_full_read_ < kFullSyncInterval) return {};
+  const bool forced = force_full_read_.exchange(false);
+  if (!forced && generation_seen_ == *generation && now - last_full_read_ < kFullSyncInterval) return {};
   // What this instance knew before reading: a name a publish writes while
   // the registry is read is then not taken for one removed there.
   NameMap seen;
@@ -252,7 +285,10 @@ Status RegistryStore::Sync() {
     seen = known_;
   }
   Result<NameMap> remote = ReadRegistry();
-  if (!remote) return remote.error();
+  if (!remote) {
+    if (forced) force_full_read_ = true;
+    return remote.error();
+  }
   generation_seen_ = *generation;
   last_full_read_ = now;
   // What changed there since the last look.
@@ -326,26 +362,13 @@ Status RegistryStore::PutName(const std::string& key, const Descriptor& manifest
   return {};
 }
 
-Status RegistryStore::DeleteNames(const std::string& repository, const std::string& digest,
-                                  const std::vector<std::string>& keep) {
-  Result<std::unique_ptr<RemoteRepository>> remote = client_.OpenRepository(repository, RepositoryAccess::kPush, auth_);
+Status RegistryStore::RemoveName(const std::string& key) {
+  Result<StoreTag> where = naming_.TagOf(key);
+  if (!where) return where.error();
+  Result<std::unique_ptr<RemoteRepository>> remote =
+      client_.OpenRepository(where->repository, RepositoryAccess::kPush, auth_);
   if (!remote) return remote.error();
-  // The registry can only delete a manifest with all its tags in the
-  // repository; those that stay are put back.
-  std::optional<ManifestBytes> bytes;
-  if (!keep.empty()) {
-    Result<ManifestBytes> got = (*remote)->GetManifest(digest);
-    if (!got) return got.error();
-    bytes = std::move(*got);
-  }
-  if (Status deleted = (*remote)->DeleteManifest(digest);
-      !deleted.ok() && deleted.error().kind() != ErrorKind::kNotFound) {
-    return deleted;
-  }
-  for (const std::string& tag : keep) {
-    if (Result<std::string> put = (*remote)->PutManifest(tag, *bytes); !put) return put.error();
-  }
-  return {};
+  return PutEmptyManifest(**remote, where->tag, tombstone_);
 }
 
 void RegistryStore::Publish() {
@@ -358,25 +381,17 @@ void RegistryStore::Publish() {
   std::vector<std::pair<std::string, Descriptor>> puts;
   for (const auto& [key, manifest] : local)
     if (!SameImage(known, key, manifest)) puts.emplace_back(key, manifest);
-  // Names gone: grouped by the repository and manifest they leave.
-  std::map<std::pair<std::string, std::string>, std::vector<std::string>> deletes;
-  std::vector<std::pair<std::string, Error>> refused;
-  for (const auto& [key, manifest] : known) {
-    if (local.count(key)) continue;
-    Result<StoreTag> where = naming_.TagOf(key);
-    if (!where) {
-      refused.emplace_back(key, where.error());
-      continue;
-    }
-    deletes[{where->repository, manifest.digest}].push_back(key);
-  }
-  if (puts.empty() && deletes.empty()) return;
+  std::vector<std::string> removals;
+  for (const auto& [key, manifest] : known)
+    if (!local.count(key)) removals.push_back(key);
+  if (puts.empty() && removals.empty()) return;
   // However this goes, other instances are told to look.
   struct Announce {
     RegistryStore& store;
     ~Announce() { store.WriteGeneration(); }
   } announce{*this};
 
+  std::vector<std::pair<std::string, Error>> refused;
   NameMap written = known;  // the registry as this publish leaves it
   for (const auto& [key, manifest] : puts) {
     if (Status s = PutName(key, manifest, RepositoryHolding(written, naming_, manifest.digest)); !s.ok()) {
@@ -385,41 +400,61 @@ void RegistryStore::Publish() {
       written[key] = manifest;
     }
   }
-  for (const auto& [where, keys] : deletes) {
-    const auto& [repository, digest] = where;
-    // Tags of this manifest in this repository that stay.
-    std::vector<std::string> keep;
-    for (const auto& [k, m] : written) {
-      if (m.digest != digest || std::find(keys.begin(), keys.end(), k) != keys.end()) continue;
-      Result<StoreTag> at = naming_.TagOf(k);
-      if (at && at->repository == repository) keep.push_back(at->tag);
-    }
-    if (Status s = DeleteNames(repository, digest, keep); !s.ok()) {
-      for (const std::string& k : keys) refused.emplace_back(k, StoreError(s.error()));
+  // A removed name's tag is pointed at the tombstone: one tag changes, and
+  // nothing else in the repository (a manifest DELETE would take every
+  // tag of the manifest with it, and other instances would see them go).
+  std::set<std::string> tombstoned;
+  for (const std::string& key : removals) {
+    if (Status s = RemoveName(key); !s.ok()) {
+      refused.emplace_back(key, StoreError(s.error()));
     } else {
-      for (const std::string& k : keys) written.erase(k);
+      written.erase(key);
+      if (Result<StoreTag> where = naming_.TagOf(key)) tombstoned.insert(where->repository);
+    }
+  }
+  // Where the registry allows deletes, the tombstones themselves go: their
+  // one digest's DELETE drops every tag that is a tombstone, and nothing
+  // else. Where it does not, they stay (and are skipped when read).
+  for (const std::string& repository : tombstoned) {
+    if (auto remote = client_.OpenRepository(repository, RepositoryAccess::kPush, auth_)) {
+      (void)(*remote)->DeleteManifest(tombstone_.digest);
     }
   }
 
-  std::lock_guard lock(mu_);
-  for (const auto& [key, manifest] : puts)
-    if (written.count(key)) known_[key] = manifest;
-  for (const auto& [where, keys] : deletes)
-    for (const std::string& k : keys)
-      if (!written.count(k)) known_.erase(k);
-  if (refused.empty()) return;
-  // Undone here, so this instance shows what the registry has; unless the
-  // name changed again meanwhile.
+  std::vector<std::pair<std::string, std::optional<Descriptor>>> restore;  // refused: what the registry has
+  {
+    std::lock_guard lock(mu_);
+    for (const auto& [key, manifest] : puts)
+      if (written.count(key)) known_[key] = manifest;
+    for (const std::string& key : removals)
+      if (!written.count(key)) known_.erase(key);
+    for (auto& [key, error] : refused) {
+      restore.emplace_back(key, Lookup(known_, key));
+      failures_.push_back(Failure{++sequence_, key, std::move(error)});
+    }
+    while (failures_.size() > kMaxFailuresKept) failures_.pop_front();
+  }
+  if (restore.empty()) return;
+  // Undone here, so this instance shows what the registry has (unless the
+  // name changed again meanwhile). A removal may have collected the
+  // image's documents from the cache: they are fetched again; an image
+  // that cannot be is left for the next full read to bring back.
+  std::vector<std::unique_ptr<BlobClaims::Pins>> pins;
+  for (auto& [key, manifest] : restore) {
+    if (!manifest || FetchDocuments(key, *manifest, pins).ok()) continue;
+    manifest.reset();
+    std::lock_guard lock(mu_);
+    known_.erase(key);
+    force_full_read_ = true;
+  }
   (void)cache_->EditNames([&](std::vector<NameEntry>& entries) {
     const NameMap now = NamesOf(entries);
-    for (const auto& [key, error] : refused) {
+    for (const auto& [key, manifest] : restore) {
       if (!SameImage(now, key, Lookup(local, key))) continue;
-      SetName(entries, key, Lookup(known_, key));
+      SetName(entries, key, manifest);
     }
     DropNamedDangling(entries);
   });
-  for (auto& [key, error] : refused) failures_.push_back(Failure{++sequence_, key, std::move(error)});
-  while (failures_.size() > kMaxFailuresKept) failures_.pop_front();
 }
 
 template <class R>
@@ -569,11 +604,14 @@ std::optional<Descriptor> RegistryStore::StoredUnderRepoDigest(const Reference& 
 }
 
 Status RegistryStore::Push(const Reference& reference, const ImagePushOptions& options) {
-  if (Status s = Sync(); !s.ok()) return s;
-  if (Result<StoredImage> image = cache_->Find(reference.String())) {
-    if (Status s = Materialize(image->manifest, options.cancelled); !s.ok()) return s;
-  }
-  return cache_->Push(reference, options);
+  // A push names the image by the digest it pushed (its RepoDigest): a
+  // change of names like any other.
+  return Mutate<Status>([&]() -> Status {
+    if (Result<StoredImage> image = cache_->Find(reference.String())) {
+      if (Status s = Materialize(image->manifest, options.cancelled); !s.ok()) return s;
+    }
+    return cache_->Push(reference, options);
+  });
 }
 
 Status RegistryStore::Save(const std::vector<std::string>& names, const BlobSink& sink) {

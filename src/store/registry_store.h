@@ -21,6 +21,7 @@
 #ifndef BERTH_SRC_STORE_REGISTRY_STORE_H_
 #define BERTH_SRC_STORE_REGISTRY_STORE_H_
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <deque>
@@ -80,7 +81,8 @@ class RegistryStore final : public ImageStore {
   std::optional<Descriptor> StoredUnderRepoDigest(const Reference& reference, const AuthResolver& auth);
   void Publish();
   Status PutName(const std::string& key, const Descriptor& manifest, const std::string& source_repository);
-  Status DeleteNames(const std::string& repository, const std::string& digest, const std::vector<std::string>& keep);
+  // Points the tag of `key` at the tombstone.
+  Status RemoveName(const std::string& key);
   // Syncs, runs `op` on the cache, publishes; the op's own result unless a
   // name it changed did not reach the registry.
   template <class R>
@@ -90,6 +92,10 @@ class RegistryStore final : public ImageStore {
   std::unique_ptr<Store> cache_;
   RegistryClient& client_;
   const AuthResolver auth_;
+  // What a removed name's tag points at (readers skip it): the same bytes
+  // for every instance and repository.
+  const ManifestBytes tombstone_;
+  std::atomic<bool> force_full_read_{false};  // a restore could not be completed
 
   std::mutex sync_mu_;  // one sync at a time
   // Under sync_mu_: the marker when the registry was last read in full.

@@ -150,6 +150,9 @@ expect_eq "what B pushed is what A pulled" \
   "$("${skopeo[@]}" inspect --raw --tls-verify=false "docker://$src/pushed/app:v1" | sha256sum | cut -c1-64)" \
   "${platform_digest#sha256:}"
 expect_eq "A sees B's tag" "$("${A[@]}" image inspect -f '{{.Id}}' "$src/pushed/app:v1" 2>&1)" "$id"
+expect_eq "A sees the RepoDigest B's push gave it" \
+  "$("${A[@]}" image inspect -f '{{range .RepoDigests}}{{println .}}{{end}}' "$src/pushed/app:v1" 2>&1 | grep pushed/app)" \
+  "$src/pushed/app@$platform_digest"
 
 # Removed through A: gone for B; the other names stay.
 out=$("${A[@]}" rmi "$src/pushed/app:v1" 2>&1)
@@ -164,6 +167,27 @@ expect_eq "the image keeps its other names" "$("${B[@]}" image inspect -f '{{.Id
 "${B[@]}" rmi "$multi:also" >/dev/null 2>&1
 expect_eq "a sibling tag survives a removal" "$(store_tags "$store_repo")" \
   "1.0 sha256_$(digest_of berth/multi:1.0 | cut -d: -f2)"
+
+# Two instances removing different tags of one image at once: both go,
+# and the tags nobody removed never leave the store.
+for round in 1 2 3; do
+  for t in p1 p2 p3 p4; do "${A[@]}" tag "$multi:1.0" "$src/pair/x:$t" >/dev/null 2>&1; done
+  "${A[@]}" rmi "$src/pair/x:p1" >"$dir/rmi-a.out" 2>&1 &
+  ra=$!
+  "${B[@]}" rmi "$src/pair/x:p2" >"$dir/rmi-b.out" 2>&1 &
+  rb=$!
+  seen_all=yes
+  for _ in 1 2 3 4 5; do
+    listed=$("${LB[@]}" images --format '{{.Tag}}' "$src/pair/x" 2>&1)
+    [[ "$listed" == *p3* && "$listed" == *p4* ]] || seen_all="no: $listed"
+  done
+  wait $ra $rb
+  expect_eq "concurrent removals, round $round" "$(cat "$dir/rmi-a.out" "$dir/rmi-b.out" | sort | tr '\n' ' ')" \
+    "Untagged: $src/pair/x:p1 Untagged: $src/pair/x:p2 "
+  expect_eq "untouched tags stay visible meanwhile, round $round" "$seen_all" "yes"
+  expect_eq "the store after round $round" "$(store_tags 127.0.0.1__${src#127.0.0.1:}/pair/x)" "p3 p4"
+  "${A[@]}" rmi "$src/pair/x:p3" "$src/pair/x:p4" >/dev/null 2>&1
+done
 
 # Through the load balancer: whichever instance answers, one image set.
 single=$src/berth/oci-single
@@ -222,8 +246,37 @@ out=$("${A[@]}" tag "$multi:1.0" "$multi:refused" 2>&1)
 expect_has "tag into a read-only store" "$out" "Error response from daemon: image store registry://$store/berthd: "
 out=$("${A[@]}" rmi "$multi:1.0" 2>&1)
 expect_has "rmi in a read-only store" "$out" "Error response from daemon: image store registry://$store/berthd: "
+out=$("${A[@]}" image prune -a -f 2>&1)
+expect_has "prune in a read-only store" "$out" "image store registry://$store/berthd: "
+out=$("${A[@]}" rmi -f "${id:7:12}" 2>&1)
+expect_has "rmi -f by ID in a read-only store" "$out" "image store registry://$store/berthd: "
 expect_eq "after the refusals: the same images" \
   "$("${A[@]}" images --format '{{.Repository}}:{{.Tag}} {{.ID}}' 2>&1 | sort)" "$before"
+out=$("${A[@]}" save "$multi:1.0" 2>&1 | tar -t 2>&1 | grep -c blobs/sha256/)
+expect_eq "the refused removals left A's images whole (save)" "$((out > 2))" 1
+
+# --- a store that does not allow deletes ------------------------------------------------
+start_registry nodelete "" || exit 1
+nodelete=127.0.0.1:$port
+C=(docker -H "unix://$dir/c.sock")
+start_c() {
+  "$berthd" -H "unix://$dir/c.sock" --pidfile "" --data-root "$dir/root-c$1" --config-file /dev/null \
+    --image-store "registry://$nodelete/berthd" >>"$dir/berthd-c.log" 2>&1 &
+  cpid=$!
+  pids+=($cpid)
+  for _ in $(seq 1 100); do [ -S "$dir/c.sock" ] && break; sleep 0.1; done
+}
+start_c 1
+"${C[@]}" pull -q "$single:1.0" >/dev/null 2>&1
+"${C[@]}" tag "$single:1.0" "$single:gone" >/dev/null 2>&1
+out=$("${C[@]}" rmi "$single:gone" 2>&1)
+expect_eq "rmi without registry deletes" "$out" "Untagged: $single:gone"
+kill "$cpid"; wait "$cpid" 2>/dev/null; rm -f "$dir/c.sock"
+start_c 2
+expect_eq "a fresh instance does not see the removed tag" \
+  "$("${C[@]}" images --format '{{.Repository}}:{{.Tag}}' 2>&1 | sort | tr '\n' ' ')" \
+  "$single:1.0 "
+kill "$cpid"; wait "$cpid" 2>/dev/null
 
 # --- bad configuration -----------------------------------------------------------------
 out=$("$berthd" -H "unix://$dir/c.sock" --pidfile "" --data-root "$dir/root-c" --config-file /dev/null \

@@ -24,8 +24,9 @@ TEST(RegistryStoreNaming, ParsesTheUrl) {
   EXPECT_EQ(n.prefix(), "berthd");
   EXPECT_EQ(n.url(), "registry://127.0.0.1:5000/berthd");
   EXPECT_EQ(RegistryStoreNaming::Parse("registry://localhost/team/images")->prefix(), "team/images");
-  for (const char* bad : {"http://127.0.0.1:5000/x", "registry://127.0.0.1:5000", "registry://127.0.0.1:5000/",
-                          "registry://nohost/x", "registry://reg.example/UPPER", "registry:///x"}) {
+  for (const char* bad :
+       {"http://127.0.0.1:5000/x", "registry://127.0.0.1:5000", "registry://127.0.0.1:5000/", "registry://nohost/x",
+        "registry://reg.example/UPPER", "registry:///x", "registry://127.0.0.1:99999/x", "registry://127.0.0.1:0/x"}) {
     Result<RegistryStoreNaming> r = RegistryStoreNaming::Parse(bad);
     ASSERT_FALSE(r) << bad;
     EXPECT_EQ(r.error().kind(), ErrorKind::kInvalidParameter);
@@ -59,7 +60,7 @@ TEST(RegistryStoreNaming, RefusesWhatTheRegistryCannotHold) {
   RegistryStoreNaming n = Naming();
   for (const std::string& key :
        {std::string("Example.com/a:1"), std::string("[::1]:5000/a:1"), "docker.io/library/a:sha256_" + kHex,
-        "docker.io/library/a@sha512:" + std::string(128, 'b')}) {
+        "docker.io/library/a@sha512:" + std::string(128, 'b'), "docker.io/library/" + std::string(235, 'n') + ":1"}) {
     Result<StoreTag> t = n.TagOf(key);
     ASSERT_FALSE(t) << key;
     EXPECT_EQ(t.error().kind(), ErrorKind::kInvalidParameter) << key;

@@ -180,7 +180,7 @@ std::optional<Flags> ParseFlags(int argc, char** argv, int& exit_code) {
   auto* image_store = app.add_option(
       "--image-store", flags.image_store,
       "keep images in a registry shared with other berthd instances: registry://HOST[:PORT]/PREFIX "
-      "(daemon.json image-store; default: an OCI layout under the data root). DIR/images then caches it");
+      "(daemon.json image-store; default: an OCI layout under the data root, which then caches it)");
   app.add_option("-p,--pidfile", flags.pidfile, "the pid file (empty: none)")->capture_default_str();
   app.add_option("-l,--log-level", flags.log_level, "debug, info, warn, error or fatal")
       ->capture_default_str()
