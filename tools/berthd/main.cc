@@ -42,7 +42,7 @@ struct Flags {
   berth::DaemonConfigSources registry;
   std::string certs_dir = "/etc/docker/certs.d";
   std::string data_root;    // after LoadDataRoot: the flag, daemon.json's, or the default
-  std::string image_store;  // --image-store as given
+  std::string image_store;  // --image-store as given; once started, the store in use ("" local)
   std::string pidfile = "/run/berthd.pid";
   std::string log_level = "info";
   std::string log_format = "text";
@@ -177,10 +177,10 @@ std::optional<Flags> ParseFlags(int argc, char** argv, int& exit_code) {
                                    std::string("where images are kept: DIR/images, an OCI image layout; DIR/tmp for "
                                                "uploads (daemon.json data-root; default ") +
                                        kDefaultDataRoot + ")");
-  auto* image_store = app.add_option(
-      "--image-store", flags.image_store,
-      "keep images in a registry shared with other berthd instances: registry://HOST[:PORT]/PREFIX "
-      "(daemon.json image-store; default: an OCI layout under the data root, which then caches it)");
+  auto* image_store =
+      app.add_option("--image-store", flags.image_store,
+                     "keep images in a registry shared with other berthd instances: registry://HOST[:PORT]/PREFIX "
+                     "(daemon.json image-store; default: an OCI layout under the data root, which then caches it)");
   app.add_option("-p,--pidfile", flags.pidfile, "the pid file (empty: none)")->capture_default_str();
   app.add_option("-l,--log-level", flags.log_level, "debug, info, warn, error or fatal")
       ->capture_default_str()
@@ -343,6 +343,12 @@ void ReloadRegistryOptions(const Flags& flags, berth::RegistryService& service, 
   std::vector<std::string> warnings;
   berth::Status reloaded = options ? service.Reload(*options, &warnings) : berth::Status(options.error());
   for (const std::string& w : warnings) log.Log(Level::kWarn, w);
+  // Where images are kept is fixed for the process's life.
+  if (berth::Result<std::string> store = berth::LoadImageStore(flags.Registry());
+      store && *store != flags.image_store) {
+    log.Log(Level::kWarn, "image-store changes take effect when berthd starts again (keeping " +
+                              (flags.image_store.empty() ? std::string("the local store") : flags.image_store) + ")");
+  }
   if (reloaded.ok()) {
     log.Log(Level::kInfo, "Reloaded configuration: registry options");
   } else {
@@ -437,6 +443,7 @@ int main(int argc, char** argv) {
   // The store registry's credentials: the daemon user's config.json, as
   // `docker login` wrote it (read once; restart to pick up new ones).
   std::unique_ptr<berth::CredentialStore> store_credentials;
+  flags->image_store = *store_url;
   if (!store_url->empty()) {
     auto credentials = berth::CredentialStore::Open(berth::DockerConfigDir());
     if (!credentials) {
