@@ -13,6 +13,7 @@
 #include "registry/documents.h"
 #include "registry/manifest_type.h"
 #include "registry/media_types.h"
+#include "store/registry_names.h"
 #include "store/store.h"
 #include "transfer/files.h"
 #include "transfer/layout_index.h"
@@ -22,6 +23,15 @@
 namespace berth {
 
 Result<std::unique_ptr<ImageStore>> ImageStore::Open(const std::string& dir, RegistryClient& client) {
+  // A registry store's cache is not a store of its own: its names are a
+  // copy that would go stale.
+  if (Result<std::string> of = transfer::ReadWholeFile(dir + "/" + std::string(store::kCacheOfFile), 4096)) {
+    std::string url = *of;
+    while (!url.empty() && (url.back() == '\n' || url.back() == ' ')) url.pop_back();
+    return Error(ErrorKind::kInvalidParameter, dir + " is the cache of the image store " + url +
+                                                   ", not a local image store: start berthd with --image-store " + url +
+                                                   ", or give another --data-root");
+  }
   auto store = std::make_unique<store::Store>(dir, client);
   if (Status s = store->Initialize(); !s.ok()) return s.error();
   return std::unique_ptr<ImageStore>(std::move(store));

@@ -26,6 +26,11 @@ namespace berth::store {
 // without names kDanglingKey + its manifest digest.
 inline constexpr std::string_view kDanglingKey = "<none>@";
 
+// The file in a registry store's cache directory that names the store
+// ("registry://…"): a local store refuses to open such a directory, and a
+// registry store refuses a directory that holds a local store's images.
+inline constexpr std::string_view kCacheOfFile = "berth-image-store";
+
 // Where a name is kept in the store registry.
 struct StoreTag {
   std::string repository;  // "HOST[:PORT]/PREFIX/docker.io/library/busybox", as docker names it

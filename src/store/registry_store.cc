@@ -11,6 +11,7 @@
 #include "registry/documents.h"
 #include "registry/media_types.h"
 #include "transfer/copy_engine.h"
+#include "transfer/files.h"
 #include "transfer/open_location.h"
 
 namespace berth::store {
@@ -215,7 +216,7 @@ Result<NameMap> RegistryStore::ReadRegistry() {
   return names;
 }
 
-Status RegistryStore::FetchDocuments(const std::string& key, const Descriptor& manifest,
+Status RegistryStore::FetchDocuments(const std::string& key, Descriptor& manifest,
                                      std::vector<std::unique_ptr<BlobClaims::Pins>>& pins) {
   pins.push_back(std::make_unique<BlobClaims::Pins>(cache_->claims(), std::vector<std::string>{manifest.digest}));
   Result<StoreTag> where = naming_.TagOf(key);
@@ -223,13 +224,16 @@ Status RegistryStore::FetchDocuments(const std::string& key, const Descriptor& m
   Result<std::unique_ptr<RemoteRepository>> remote =
       client_.OpenRepository(where->repository, RepositoryAccess::kPush, auth_);
   if (!remote) return remote.error();
-  if (!cache_->HasBlob(manifest)) {
-    Result<ManifestBytes> bytes = (*remote)->GetManifest(manifest.digest);
-    if (!bytes) return bytes.error();
-    if (Status s = cache_->PutDocument(manifest.digest, bytes->bytes); !s.ok()) return s;
-  }
   Result<std::string> bytes = cache_->ReadBlob(manifest.digest, kMaxDocumentBytes);
-  if (!bytes) return bytes.error();
+  if (!bytes) {
+    Result<ManifestBytes> fetched = (*remote)->GetManifest(manifest.digest);
+    if (!fetched) return fetched.error();
+    if (Status s = cache_->PutDocument(manifest.digest, fetched->bytes); !s.ok()) return s;
+    bytes = std::move(fetched->bytes);
+  }
+  // The size as the bytes say: a registry's HEAD may not (a proxy that
+  // drops Content-Length).
+  manifest.size = static_cast<std::int64_t>(bytes->size());
   registry::ManifestDocument doc;
   if (Status s = registry::DecodeDocument(*bytes, doc); !s.ok() || !doc.config) {
     return Error(ErrorKind::kInvalidParameter, key + " is not an image manifest");
@@ -265,9 +269,14 @@ void RegistryStore::WriteGeneration() {
   Result<std::unique_ptr<RemoteRepository>> remote =
       client_.OpenRepository(naming_.registry() + "/" + naming_.prefix() + "/" + std::string(kGenerationRepository),
                              RepositoryAccess::kPush, auth_);
-  // A marker not written is caught up by the next full read.
-  if (remote)
-    (void)PutEmptyManifest(**remote, kGenerationTag, EmptyManifest("org.berth.store.generation", RandomHex()));
+  if (!remote) return;
+  // Tried three times; a marker not written is caught up by the next full
+  // read (30 s at most).
+  const ManifestBytes marker = EmptyManifest("org.berth.store.generation", RandomHex());
+  for (int attempt = 1; attempt <= 3; ++attempt) {
+    if (PutEmptyManifest(**remote, kGenerationTag, marker).ok()) return;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50 * attempt));
+  }
 }
 
 Status RegistryStore::Sync() {
@@ -299,16 +308,19 @@ Status RegistryStore::Sync() {
     if (!remote->count(key)) changes.emplace_back(key, std::nullopt);
   if (changes.empty()) return {};
   std::vector<std::unique_ptr<BlobClaims::Pins>> pins;
-  std::erase_if(changes, [&](const auto& change) {
+  bool unread = false;
+  std::erase_if(changes, [&](auto& change) {
     if (!change.second) return false;
     Status fetched = FetchDocuments(change.first, *change.second, pins);
+    if (fetched.ok()) return false;
     // Not an image (someone else's content under the prefix): left out of
-    // the view, and out of known_, so nothing here ever deletes it.
-    return !fetched.ok() && fetched.error().kind() == ErrorKind::kInvalidParameter;
+    // the view, and out of known_, so nothing here ever deletes it. Not
+    // read (the network): left out until the next sync, which reads
+    // everything again.
+    if (fetched.error().kind() != ErrorKind::kInvalidParameter) unread = true;
+    return true;
   });
-  // Network errors fetching documents: the images that could not be read
-  // stay out of this view until a later sync reads them.
-  std::erase_if(changes, [&](const auto& change) { return change.second && !cache_->HasBlob(*change.second); });
+  if (unread) force_full_read_ = true;
   std::lock_guard lock(mu_);
   // A publish since may have written some of these already.
   std::erase_if(changes,
@@ -393,9 +405,22 @@ void RegistryStore::Publish() {
 
   std::vector<std::pair<std::string, Error>> refused;
   NameMap written = known;  // the registry as this publish leaves it
+  // After the first refusal nothing more is tried (the rest would most
+  // likely be refused too, each after its retries); all of it is undone.
+  std::optional<Error> stop;
   for (const auto& [key, manifest] : puts) {
-    if (Status s = PutName(key, manifest, RepositoryHolding(written, naming_, manifest.digest)); !s.ok()) {
-      refused.emplace_back(key, StoreError(s.error()));
+    if (stop) {
+      refused.emplace_back(key, *stop);
+      continue;
+    }
+    // Blobs from a repository of the store that has the image (as this
+    // publish leaves it, else as it was: a manifest whose tag moved away is
+    // still there), else from the cache.
+    std::string source = RepositoryHolding(written, naming_, manifest.digest);
+    if (source.empty()) source = RepositoryHolding(known, naming_, manifest.digest);
+    if (Status s = PutName(key, manifest, source); !s.ok()) {
+      stop = StoreError(s.error());
+      refused.emplace_back(key, *stop);
     } else {
       written[key] = manifest;
     }
@@ -405,8 +430,13 @@ void RegistryStore::Publish() {
   // tag of the manifest with it, and other instances would see them go).
   std::set<std::string> tombstoned;
   for (const std::string& key : removals) {
+    if (stop) {
+      refused.emplace_back(key, *stop);
+      continue;
+    }
     if (Status s = RemoveName(key); !s.ok()) {
-      refused.emplace_back(key, StoreError(s.error()));
+      stop = StoreError(s.error());
+      refused.emplace_back(key, *stop);
     } else {
       written.erase(key);
       if (Result<StoreTag> where = naming_.TagOf(key)) tombstoned.insert(where->repository);
@@ -458,7 +488,7 @@ void RegistryStore::Publish() {
 }
 
 template <class R>
-R RegistryStore::Mutate(const std::function<R()>& op) {
+R RegistryStore::Mutate(const std::function<R()>& op, bool refusals_fail) {
   if (Status synced = Sync(); !synced.ok()) return synced.error();
   std::uint64_t start = 0;
   {
@@ -469,6 +499,7 @@ R RegistryStore::Mutate(const std::function<R()>& op) {
   R result = op();
   const NameMap after = NamesOf(cache_->Entries());
   Publish();
+  if (!refusals_fail) return result;
   std::lock_guard lock(mu_);
   for (const Failure& f : failures_) {
     if (f.sequence <= start) continue;
@@ -605,13 +636,16 @@ std::optional<Descriptor> RegistryStore::StoredUnderRepoDigest(const Reference& 
 
 Status RegistryStore::Push(const Reference& reference, const ImagePushOptions& options) {
   // A push names the image by the digest it pushed (its RepoDigest): a
-  // change of names like any other.
-  return Mutate<Status>([&]() -> Status {
-    if (Result<StoredImage> image = cache_->Find(reference.String())) {
-      if (Status s = Materialize(image->manifest, options.cancelled); !s.ok()) return s;
-    }
-    return cache_->Push(reference, options);
-  });
+  // change of names like any other, but one the store refuses does not
+  // make the push, which happened, an error.
+  return Mutate<Status>(
+      [&]() -> Status {
+        if (Result<StoredImage> image = cache_->Find(reference.String())) {
+          if (Status s = Materialize(image->manifest, options.cancelled); !s.ok()) return s;
+        }
+        return cache_->Push(reference, options);
+      },
+      /*refusals_fail=*/false);
 }
 
 Status RegistryStore::Save(const std::vector<std::string>& names, const BlobSink& sink) {
@@ -648,8 +682,20 @@ Result<std::unique_ptr<ImageStore>> ImageStore::OpenOnRegistry(std::string_view 
                                                                RegistryClient& client, AuthResolver auth) {
   Result<store::RegistryStoreNaming> naming = store::RegistryStoreNaming::Parse(url);
   if (!naming) return naming.error();
+  const std::string cache_of = cache_dir + "/" + std::string(store::kCacheOfFile);
+  const bool was_cache = transfer::ReadWholeFile(cache_of, 4096).ok();
   auto cache = std::make_unique<store::Store>(cache_dir, client);
   if (Status s = cache->Initialize(); !s.ok()) return s.error();
+  // A local store's images would be dropped by the first sync, which
+  // takes the registry's names for the whole truth.
+  if (const std::size_t images = cache->Images().size(); !was_cache && images > 0) {
+    return Error(ErrorKind::kInvalidParameter,
+                 cache_dir + " holds " + std::to_string(images) +
+                     " image(s) of a local image store, which a registry store would drop: copy them to the store "
+                     "first (docker save them from a berthd without --image-store, docker load them into one with "
+                     "it), or give another --data-root");
+  }
+  if (Status s = transfer::ReplaceFile(cache_of, naming->url() + "\n"); !s.ok()) return s.error();
   return std::unique_ptr<ImageStore>(
       std::make_unique<store::RegistryStore>(std::move(*naming), std::move(cache), client, std::move(auth)));
 }

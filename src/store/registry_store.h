@@ -72,7 +72,8 @@ class RegistryStore final : public ImageStore {
   void WriteGeneration();
   Status Sync();
   // The manifest and config of the image `key` names, into the cache.
-  Status FetchDocuments(const std::string& key, const Descriptor& manifest,
+  // Corrects manifest.size to the bytes'.
+  Status FetchDocuments(const std::string& key, Descriptor& manifest,
                         std::vector<std::unique_ptr<BlobClaims::Pins>>& pins);
   // The layers of `manifest` into the cache (for a push or save).
   Status Materialize(const Descriptor& manifest, const std::function<bool()>& cancelled);
@@ -84,9 +85,9 @@ class RegistryStore final : public ImageStore {
   // Points the tag of `key` at the tombstone.
   Status RemoveName(const std::string& key);
   // Syncs, runs `op` on the cache, publishes; the op's own result unless a
-  // name it changed did not reach the registry.
+  // name it changed did not reach the registry (and `refusals_fail`).
   template <class R>
-  R Mutate(const std::function<R()>& op);
+  R Mutate(const std::function<R()>& op, bool refusals_fail = true);
 
   const RegistryStoreNaming naming_;
   std::unique_ptr<Store> cache_;

@@ -280,6 +280,22 @@ start_c() {
   for _ in $(seq 1 100); do [ -S "$dir/c.sock" ] && break; sleep 0.1; done
 }
 start_c 1
+# A name moved by an instance that lacks the old image's layers: the old
+# image stays, without names, for every instance.
+"${C[@]}" pull -q "$single:1.0" >/dev/null 2>&1
+"${C[@]}" tag "$single:1.0" "$src/moved/app:latest" >/dev/null 2>&1
+"${C[@]}" rmi "$single:1.0" >/dev/null 2>&1
+old_id=$("${C[@]}" image inspect -f '{{.Id}}' "$src/moved/app:latest" 2>&1)
+kill "$cpid"; wait "$cpid" 2>/dev/null; rm -f "$dir/c.sock"
+start_c 3
+"${C[@]}" pull -q "$src/berth/docker-v2:1.0" >/dev/null 2>&1
+out=$("${C[@]}" tag "$src/berth/docker-v2:1.0" "$src/moved/app:latest" 2>&1)
+expect_eq "moving a name whose old image this instance never fetched" "$out" ""
+expect_eq "the old image stays, without names" "$("${C[@]}" image inspect -f '{{.Id}} {{len .RepoTags}}' "$old_id" 2>&1)" \
+  "$old_id 0"
+"${C[@]}" rmi "$old_id" >/dev/null 2>&1
+kill "$cpid"; wait "$cpid" 2>/dev/null; rm -f "$dir/c.sock"
+start_c 1
 "${C[@]}" pull -q "$single:1.0" >/dev/null 2>&1
 "${C[@]}" tag "$single:1.0" "$single:gone" >/dev/null 2>&1
 out=$("${C[@]}" rmi "$single:gone" 2>&1)
@@ -288,8 +304,22 @@ kill "$cpid"; wait "$cpid" 2>/dev/null; rm -f "$dir/c.sock"
 start_c 2
 expect_eq "a fresh instance does not see the removed tag" \
   "$("${C[@]}" images --format '{{.Repository}}:{{.Tag}}' 2>&1 | sort | tr '\n' ' ')" \
-  "$single:1.0 "
+  "$src/berth/docker-v2:1.0 $single:1.0 $src/moved/app:latest "
 kill "$cpid"; wait "$cpid" 2>/dev/null
+
+# --- a local store is not a cache, and a cache not a local store ----------------------
+"$berthd" -H "unix://$dir/l.sock" --pidfile "" --data-root "$dir/root-local" --config-file /dev/null \
+  >"$dir/berthd-l.log" 2>&1 &
+lpid=$!
+for _ in $(seq 1 100); do [ -S "$dir/l.sock" ] && break; sleep 0.1; done
+docker -H "unix://$dir/l.sock" pull -q "$single:1.0" >/dev/null 2>&1
+kill "$lpid"; wait "$lpid" 2>/dev/null
+out=$("$berthd" -H "unix://$dir/l.sock" --pidfile "" --data-root "$dir/root-local" --config-file /dev/null \
+  --image-store "registry://$store/berthd" 2>&1)
+expect_has "a local store's data root refused as a cache" "$out" "root-local/images holds 1 image(s) of a local image store"
+out=$("$berthd" -H "unix://$dir/l.sock" --pidfile "" --data-root "$dir/root-a" --config-file /dev/null 2>&1)
+expect_has "a cache refused as a local store" "$out" \
+  "root-a/images is the cache of the image store registry://$store/berthd, not a local image store"
 
 # --- bad configuration -----------------------------------------------------------------
 out=$("$berthd" -H "unix://$dir/c.sock" --pidfile "" --data-root "$dir/root-c" --config-file /dev/null \
