@@ -2,8 +2,6 @@
 // manifest resolved (errors worded as dockerd words them), "Pulling from",
 // one line per layer, the copy engine moving what is missing (one fetch per
 // blob across concurrent pulls), then the names and the RepoDigest.
-#include <sys/stat.h>
-
 #include <algorithm>
 #include <set>
 
@@ -88,8 +86,7 @@ Status Store::Pull(const Reference& requested, const ImagePullOptions& options) 
 
   std::set<std::string> fetching;
   for (const Descriptor& l : layers) {
-    struct stat st {};
-    const bool there = ::stat(BlobPath(l.digest).c_str(), &st) == 0 && st.st_size == l.size;
+    const bool there = HasBlob(l);
     if (!there) fetching.insert(l.digest);
     say(ShortId(l.digest), there ? "Already exists" : "Pulling fs layer");
   }
