@@ -92,6 +92,11 @@ struct ImageStoreStats {
   std::uint64_t bytes_pushed = 0;
   std::uint64_t blobs_mounted = 0;  // mounted from another repository instead
   std::uint64_t blobs_skipped = 0;  // already there (in the store, or at the registry)
+  // A registry image store's reads of its registry (0 for a local store):
+  // of every name it holds, and of only the names other instances'
+  // journals said they changed.
+  std::uint64_t store_full_reads = 0;
+  std::uint64_t store_partial_reads = 0;
 };
 
 class ImageStore {

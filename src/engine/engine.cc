@@ -357,6 +357,10 @@ std::string EngineApi::Impl::MetricsText() const {
     Counter(out, "berthd_image_blobs_mounted_total", "Blobs mounted from another repository instead of uploaded.",
             s.blobs_mounted);
     Counter(out, "berthd_image_blobs_skipped_total", "Blobs already in the store or at the registry.", s.blobs_skipped);
+    Counter(out, "berthd_image_store_full_reads_total", "Reads of every name a registry image store holds.",
+            s.store_full_reads);
+    Counter(out, "berthd_image_store_partial_reads_total",
+            "Reads of a registry image store limited to the names other instances changed.", s.store_partial_reads);
   }
   std::vector<RegistryRateLimit> limits = client.RateLimits();
   out +=

@@ -27,16 +27,17 @@ struct Schema<registry::ManifestDocument> {
   static constexpr std::string_view kName = "Manifest";
   static constexpr std::string_view kGoType = "manifest.Manifest";
   using S = registry::ManifestDocument;
-  static constexpr auto kFields =
-      std::make_tuple(Field<S, std::int64_t>{"schemaVersion", &S::schema_version, false, "int"},
-                      Field<S, std::string>{"mediaType", &S::media_type, false},
-                      Field<S, std::optional<Descriptor>>{"config", &S::config, true},
-                      Field<S, List<Descriptor>>{"manifests", &S::manifests, true},
-                      Field<S, List<Descriptor>>{"layers", &S::layers, true},
-                      Field<S, std::optional<Descriptor>>{"subject", &S::subject, true},
-                      Field<S, std::string>{"artifactType", &S::artifact_type, true},
-                      Field<S, std::string>{"architecture", &S::architecture, true},
-                      Field<S, std::string>{"name", &S::name, true}, Field<S, std::string>{"tag", &S::tag, true});
+  static constexpr auto kFields = std::make_tuple(
+      Field<S, std::int64_t>{"schemaVersion", &S::schema_version, false, "int"},
+      Field<S, std::string>{"mediaType", &S::media_type, false},
+      Field<S, std::optional<Descriptor>>{"config", &S::config, true},
+      Field<S, List<Descriptor>>{"manifests", &S::manifests, true},
+      Field<S, List<Descriptor>>{"layers", &S::layers, true},
+      Field<S, std::optional<Descriptor>>{"subject", &S::subject, true},
+      Field<S, std::string>{"artifactType", &S::artifact_type, true},
+      Field<S, std::string>{"architecture", &S::architecture, true}, Field<S, std::string>{"name", &S::name, true},
+      Field<S, std::string>{"tag", &S::tag, true},
+      Field<S, std::optional<std::map<std::string, std::string>>>{"annotations", &S::annotations, true});
 };
 
 template <>

@@ -28,10 +28,11 @@ struct ManifestDocument {
   std::optional<Descriptor> config;  // image manifests (schema2, OCI)
   List<Descriptor> manifests;        // OCI index, Docker manifest list
   List<Descriptor> layers;
-  std::optional<Descriptor> subject;  // OCI 1.1: what this manifest refers to
-  std::string artifact_type;          // OCI 1.1
-  std::string architecture;           // schema1
-  std::string name, tag;              // schema1
+  std::optional<Descriptor> subject;                              // OCI 1.1: what this manifest refers to
+  std::string artifact_type;                                      // OCI 1.1
+  std::string architecture;                                       // schema1
+  std::string name, tag;                                          // schema1
+  std::optional<std::map<std::string, std::string>> annotations;  // OCI
 
   friend bool operator==(const ManifestDocument&, const ManifestDocument&) = default;
 };

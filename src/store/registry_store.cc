@@ -18,60 +18,8 @@ namespace berth::store {
 namespace {
 
 constexpr std::size_t kMaxFailuresKept = 1024;
-// Requests at once while reading the registry's names.
-constexpr int kReadJobs = 8;
 
-// PREFIX/generation:latest changes with every publish (an empty OCI
-// manifest with a random annotation), so a sync that finds it unchanged
-// has nothing to read; a full read anyway after kFullSyncInterval catches
-// what a writer that died between its names and the marker left unsaid,
-// and changes made to the registry by others.
-constexpr std::string_view kGenerationRepository = "generation";
-constexpr std::string_view kGenerationTag = "latest";
-constexpr std::string_view kEmptyJson = "{}";
-constexpr std::string_view kOciEmptyType = "application/vnd.oci.empty.v1+json";
-constexpr auto kFullSyncInterval = std::chrono::seconds(30);
-
-class StringReader final : public BlobReader {
- public:
-  explicit StringReader(std::string_view data) : data_(data) {}
-  Result<std::size_t> Read(char* buffer, std::size_t capacity) override {
-    const std::size_t n = std::min(capacity, data_.size());
-    std::copy_n(data_.data(), n, buffer);
-    data_.remove_prefix(n);
-    return n;
-  }
-
- private:
-  std::string_view data_;
-};
-
-// A read of the store, tried again (up to 3 times, 50 then 100 ms apart)
-// when it failed for a reason that may pass: the CNCF registry's
-// filesystem driver answers 500 while another writer replaces a tag.
-template <class F>
-auto Retrying(F read) -> decltype(read()) {
-  for (int attempt = 1;; ++attempt) {
-    auto result = read();
-    if (result || attempt == 3) return result;
-    const ErrorKind kind = result.error().kind();
-    if (kind != ErrorKind::kSystem && kind != ErrorKind::kUnavailable && kind != ErrorKind::kTooManyRequests) {
-      return result;
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(50 * attempt));
-  }
-}
-
-std::string RandomHex() {
-  std::random_device device;
-  std::string out;
-  for (int i = 0; i < 4; ++i) {
-    char part[9];
-    std::snprintf(part, sizeof part, "%08x", static_cast<unsigned>(device()));
-    out += part;
-  }
-  return out;
-}
+}  // namespace
 
 Descriptor Plain(const Descriptor& d) {
   return Descriptor{d.media_type, d.digest, d.size};
@@ -88,33 +36,6 @@ std::optional<Descriptor> Lookup(const NameMap& map, const std::string& key) {
   if (it == map.end()) return std::nullopt;
   return it->second;
 }
-
-// An OCI manifest with the empty config and no layers, annotated with
-// `annotation`=`value`: the generation marker and the removal tombstone.
-ManifestBytes EmptyManifest(std::string_view annotation, std::string_view value) {
-  const std::string bytes = R"({"schemaVersion":2,"mediaType":")" + std::string(registry::kOciManifest) +
-                            R"(","config":{"mediaType":")" + std::string(kOciEmptyType) + R"(","digest":")" +
-                            registry::Sha256Digest(kEmptyJson) + R"(","size":2},"layers":[],"annotations":{")" +
-                            std::string(annotation) + R"(":")" + std::string(value) + R"("}})";
-  return ManifestBytes{bytes, std::string(registry::kOciManifest), registry::Sha256Digest(bytes)};
-}
-
-// Puts `manifest` (an EmptyManifest) at `tag`, with the empty config it needs.
-Status PutEmptyManifest(RemoteRepository& repository, std::string_view tag, const ManifestBytes& manifest) {
-  const Descriptor config{std::string(kOciEmptyType), registry::Sha256Digest(kEmptyJson),
-                          static_cast<std::int64_t>(kEmptyJson.size())};
-  Result<std::optional<std::int64_t>> there = repository.BlobSize(config.digest);
-  if (!there) return there.error();
-  if (!*there) {
-    Status pushed = repository.PushBlob(
-        config, [] { return Result<std::unique_ptr<BlobReader>>(std::make_unique<StringReader>(kEmptyJson)); });
-    if (!pushed.ok()) return pushed;
-  }
-  Result<std::string> put = repository.PutManifest(tag, manifest);
-  return put ? Status() : Status(put.error());
-}
-
-}  // namespace
 
 NameMap NamesOf(const std::vector<NameEntry>& entries) {
   NameMap names;
@@ -148,198 +69,95 @@ RegistryStore::RegistryStore(RegistryStoreNaming naming, std::unique_ptr<Store> 
       cache_(std::move(cache)),
       client_(client),
       auth_(std::move(auth)),
-      tombstone_(EmptyManifest("org.berth.store.removed", "true")) {
+      tombstone_(EmptyManifest({{"org.berth.store.removed", "true"}})),
+      writer_(WriterId(cache_->dir(), /*fresh=*/false)) {
   // What the cache held when the last process stopped is what it knew of
   // the registry then; the first sync corrects it either way.
   known_ = NamesOf(cache_->Entries());
+}
+
+ImageStoreStats RegistryStore::Stats() const {
+  ImageStoreStats stats = cache_->Stats();
+  stats.store_full_reads = full_reads_;
+  stats.store_partial_reads = partial_reads_;
+  return stats;
 }
 
 Error RegistryStore::StoreError(const Error& e) const {
   return Error(e.kind(), "image store " + naming_.url() + ": " + e.message());
 }
 
-// ---- reading the registry ------------------------------------------------------
+// ---- writing to the registry ---------------------------------------------------
 
-Result<NameMap> RegistryStore::ReadRegistry() {
-  Result<std::vector<std::string>> repositories = Retrying([&] { return client_.Catalog(naming_.registry(), auth_); });
-  if (!repositories) return StoreError(repositories.error());
-  std::erase_if(*repositories, [&](const std::string& r) { return !r.starts_with(naming_.prefix() + "/"); });
-  // Every tag berthd wrote, then what each points at, kReadJobs at a time
-  // (a HEAD each: the registry's tags list does not say).
-  struct Tagged {
-    std::string repository, tag, key;
-    std::optional<Descriptor> manifest;
-  };
-  std::mutex mu;
-  std::optional<Error> failed;
-  auto fail = [&](const Error& e) {
-    std::lock_guard lock(mu);
-    if (!failed) failed = StoreError(e);
-  };
-  std::vector<std::vector<Tagged>> per_repository(repositories->size());
-  auto open = [&](const std::string& repository) {
-    return client_.OpenRepository(naming_.registry() + "/" + repository, RepositoryAccess::kPush, auth_);
-  };
-  detail::ForEachIndex(repositories->size(), kReadJobs, [&](std::size_t i) {
-    const std::string& repository = (*repositories)[i];
-    Result<std::unique_ptr<RemoteRepository>> remote = open(repository);
-    if (!remote) return fail(remote.error());
-    Result<std::vector<std::string>> tags = Retrying([&] { return (*remote)->Tags(); });
-    if (!tags) {
-      if (tags.error().kind() != ErrorKind::kNotFound) fail(tags.error());  // not found: emptied meanwhile
-      return;
-    }
-    for (const std::string& tag : *tags) {
-      if (std::optional<std::string> key = naming_.KeyOf(repository, tag)) {
-        per_repository[i].push_back(Tagged{repository, tag, *key, std::nullopt});
-      }
-    }
-  });
-  if (failed) return *failed;
-  std::vector<Tagged> tagged;
-  for (std::vector<Tagged>& r : per_repository) std::move(r.begin(), r.end(), std::back_inserter(tagged));
-  detail::ForEachIndex(tagged.size(), kReadJobs, [&](std::size_t i) {
-    Tagged& t = tagged[i];
-    Result<std::unique_ptr<RemoteRepository>> remote = open(t.repository);
-    if (!remote) return fail(remote.error());
-    Result<Descriptor> manifest = Retrying([&] { return (*remote)->Resolve(t.tag); });
-    if (manifest) {
-      if (manifest->digest != tombstone_.digest) t.manifest = Plain(*manifest);  // else: removed
-    } else if (manifest.error().kind() != ErrorKind::kNotFound) {                // not found: deleted meanwhile
-      fail(manifest.error());
-    }
-  });
-  if (failed) return *failed;
-  NameMap names;
-  for (const Tagged& t : tagged)
-    if (t.manifest) names[t.key] = *t.manifest;
-  return names;
-}
-
-Status RegistryStore::FetchDocuments(const std::string& key, Descriptor& manifest,
-                                     std::vector<std::unique_ptr<BlobClaims::Pins>>& pins) {
-  pins.push_back(std::make_unique<BlobClaims::Pins>(cache_->claims(), std::vector<std::string>{manifest.digest}));
-  Result<StoreTag> where = naming_.TagOf(key);
-  if (!where) return where.error();
-  Result<std::unique_ptr<RemoteRepository>> remote =
-      client_.OpenRepository(where->repository, RepositoryAccess::kPush, auth_);
-  if (!remote) return remote.error();
-  Result<std::string> bytes = cache_->ReadBlob(manifest.digest, kMaxDocumentBytes);
-  if (!bytes) {
-    Result<ManifestBytes> fetched = (*remote)->GetManifest(manifest.digest);
-    if (!fetched) return fetched.error();
-    if (Status s = cache_->PutDocument(manifest.digest, fetched->bytes); !s.ok()) return s;
-    bytes = std::move(fetched->bytes);
-  }
-  // The size as the bytes say: a registry's HEAD may not (a proxy that
-  // drops Content-Length).
-  manifest.size = static_cast<std::int64_t>(bytes->size());
-  registry::ManifestDocument doc;
-  if (Status s = registry::DecodeDocument(*bytes, doc); !s.ok() || !doc.config) {
-    return Error(ErrorKind::kInvalidParameter, key + " is not an image manifest");
-  }
-  pins.push_back(std::make_unique<BlobClaims::Pins>(cache_->claims(), std::vector<std::string>{doc.config->digest}));
-  if (cache_->HasBlob(*doc.config)) return {};
-  if (doc.config->size < 0 || static_cast<std::size_t>(doc.config->size) > kMaxDocumentBytes) {
-    return Error(ErrorKind::kInvalidParameter, key + ": its config is larger than 4 MiB");
-  }
-  std::string config;
-  Status fetched = (*remote)->FetchBlob(*doc.config, [&](std::string_view chunk) -> Status {
-    config.append(chunk);
-    return {};
-  });
-  if (!fetched.ok()) return fetched;
-  return cache_->PutDocument(doc.config->digest, config);
-}
-
-Result<std::string> RegistryStore::ReadGeneration() {
-  Result<std::unique_ptr<RemoteRepository>> remote =
-      client_.OpenRepository(naming_.registry() + "/" + naming_.prefix() + "/" + std::string(kGenerationRepository),
-                             RepositoryAccess::kPush, auth_);
-  if (!remote) return StoreError(remote.error());
-  Result<Descriptor> marker = Retrying([&] { return (*remote)->Resolve(kGenerationTag); });
-  if (!marker) {
-    if (marker.error().kind() == ErrorKind::kNotFound) return std::string();  // nothing published yet
-    return StoreError(marker.error());
-  }
-  return marker->digest;
+Result<std::unique_ptr<RemoteRepository>> RegistryStore::OpenGenerationRepository() {
+  return client_.OpenRepository(naming_.registry() + "/" + naming_.prefix() + "/" + std::string(kGenerationRepository),
+                                RepositoryAccess::kPush, auth_);
 }
 
 void RegistryStore::WriteGeneration() {
-  Result<std::unique_ptr<RemoteRepository>> remote =
-      client_.OpenRepository(naming_.registry() + "/" + naming_.prefix() + "/" + std::string(kGenerationRepository),
-                             RepositoryAccess::kPush, auth_);
+  Result<std::unique_ptr<RemoteRepository>> remote = OpenGenerationRepository();
   if (!remote) return;
-  // Tried three times; a marker not written is caught up by the next full
-  // read (30 s at most).
-  const ManifestBytes marker = EmptyManifest("org.berth.store.generation", RandomHex());
+  // Tried three times; a marker not written is caught up by the next
+  // change's, or by the next full read.
+  const ManifestBytes marker = EmptyManifest({{"org.berth.store.generation", RandomHex()}});
   for (int attempt = 1; attempt <= 3; ++attempt) {
     if (PutEmptyManifest(**remote, kGenerationTag, marker).ok()) return;
     std::this_thread::sleep_for(std::chrono::milliseconds(50 * attempt));
   }
 }
 
-Status RegistryStore::Sync() {
-  std::lock_guard sync(sync_mu_);
-  Result<std::string> generation = ReadGeneration();
-  if (!generation) return generation.error();
-  const auto now = std::chrono::steady_clock::now();
-  const bool forced = force_full_read_.exchange(false);
-  if (!forced && generation_seen_ == *generation && now - last_full_read_ < kFullSyncInterval) return {};
-  // What this instance knew before reading: a name a publish writes while
-  // the registry is read is then not taken for one removed there.
-  NameMap seen;
-  {
-    std::lock_guard lock(mu_);
-    seen = known_;
-  }
-  Result<NameMap> remote = ReadRegistry();
-  if (!remote) {
-    if (forced) force_full_read_ = true;
-    return remote.error();
-  }
-  generation_seen_ = *generation;
-  last_full_read_ = now;
-  // What changed there since the last look.
-  std::vector<std::pair<std::string, std::optional<Descriptor>>> changes;
-  for (const auto& [key, manifest] : *remote)
-    if (!SameImage(seen, key, manifest)) changes.emplace_back(key, manifest);
-  for (const auto& [key, manifest] : seen)
-    if (!remote->count(key)) changes.emplace_back(key, std::nullopt);
-  if (changes.empty()) return {};
-  std::vector<std::unique_ptr<BlobClaims::Pins>> pins;
-  bool unread = false;
-  std::erase_if(changes, [&](auto& change) {
-    if (!change.second) return false;
-    Status fetched = FetchDocuments(change.first, *change.second, pins);
-    if (fetched.ok()) return false;
-    // Not an image (someone else's content under the prefix): left out of
-    // the view, and out of known_, so nothing here ever deletes it. Not
-    // read (the network): left out until the next sync, which reads
-    // everything again.
-    if (fetched.error().kind() != ErrorKind::kInvalidParameter) unread = true;
-    return true;
-  });
-  if (unread) force_full_read_ = true;
-  std::lock_guard lock(mu_);
-  // A publish since may have written some of these already.
-  std::erase_if(changes,
-                [&](const auto& change) { return !SameImage(known_, change.first, Lookup(seen, change.first)); });
-  Status edited = cache_->EditNames([&](std::vector<NameEntry>& entries) {
-    for (const auto& [key, manifest] : changes) SetName(entries, key, manifest);
-    DropNamedDangling(entries);
-  });
-  for (const auto& [key, manifest] : changes) {
-    if (manifest) {
-      known_[key] = *manifest;
-    } else {
-      known_.erase(key);
+void RegistryStore::WriteJournal(const std::vector<std::string>& keys) {
+  std::lock_guard lock(journal_mu_);
+  unwritten_.insert(unwritten_.end(), keys.begin(), keys.end());
+  Result<std::unique_ptr<RemoteRepository>> remote = OpenGenerationRepository();
+  if (!remote) return;
+  // Who wrote this writer's journal last. Not this instance (a data root
+  // copied with its writer id): this one takes a new id, so that neither
+  // overwrites what the other said.
+  Result<Descriptor> there = Retrying([&] { return (*remote)->Resolve(JournalTag(writer_)); });
+  if (!there && there.error().kind() != ErrorKind::kNotFound) return;  // the keys wait for the next write
+  const std::string current = there ? there->digest : "";
+  bool taken = false;
+  if (!journal_) {
+    // The first write since start: the journal goes on from where this
+    // writer id's last process left it.
+    StoreJournal start{writer_, 0, {}};
+    if (there) {
+      Result<ManifestBytes> bytes = Retrying([&] { return (*remote)->GetManifest(current); });
+      if (!bytes) return;
+      Result<StoreJournal> found = StoreJournal::Decode(bytes->bytes);
+      taken = !found || found->writer != writer_;
+      if (!taken) start = std::move(*found);
     }
+    journal_ = std::move(start);
+    journal_digest_ = current;
+  } else {
+    taken = current != journal_digest_ && current != pending_digest_;
   }
-  return edited;
+  if (taken) {
+    // What the old journal held goes into the new one: it may never have
+    // reached the registry.
+    std::vector<std::string> carried;
+    for (const auto& entry : journal_->entries) carried.push_back(entry.second);
+    writer_ = WriterId(cache_->dir(), /*fresh=*/true);
+    journal_ = StoreJournal{writer_, 0, {}};
+    journal_->Append(carried);
+    journal_digest_.clear();
+  }
+  journal_->Append(unwritten_);
+  unwritten_.clear();
+  const ManifestBytes bytes = journal_->Encode();
+  pending_digest_ = bytes.digest;
+  for (int attempt = 1; attempt <= 3; ++attempt) {
+    if (PutEmptyManifest(**remote, JournalTag(writer_), bytes).ok()) {
+      journal_digest_ = bytes.digest;
+      return;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(50 * attempt));
+  }
+  // Not written: the entries stay in journal_ for the next write; readers
+  // catch up then, or at their next full read.
 }
-
-// ---- writing to the registry ---------------------------------------------------
 
 // The repository of the store where `names` has `digest` under some name
 // ("" if none).
@@ -397,11 +215,17 @@ void RegistryStore::Publish() {
   for (const auto& [key, manifest] : known)
     if (!local.count(key)) removals.push_back(key);
   if (puts.empty() && removals.empty()) return;
-  // However this goes, other instances are told to look.
+  // However this goes, other instances are told which names to look at
+  // (a refused one too: a write may have landed before its error).
   struct Announce {
     RegistryStore& store;
-    ~Announce() { store.WriteGeneration(); }
-  } announce{*this};
+    std::vector<std::string> keys;
+    ~Announce() {
+      store.WriteJournal(keys);
+      store.WriteGeneration();
+    }
+  } announce{*this, removals};
+  for (const auto& put : puts) announce.keys.push_back(put.first);
 
   std::vector<std::pair<std::string, Error>> refused;
   NameMap written = known;  // the registry as this publish leaves it
@@ -665,8 +489,7 @@ Status RegistryStore::Save(const std::vector<std::string>& names, const BlobSink
           wanted = wanted || (named && named->Name() == ref->Name());
         }
       }
-      if (Result<StoredImage> found = cache_->Find(name))
-        wanted = wanted || found->manifest.digest == image.manifest.digest;
+      if (found) wanted = wanted || found->manifest.digest == image.manifest.digest;
       if (!wanted) continue;
       if (Status s = Materialize(image.manifest, nullptr); !s.ok()) return s;
     }

@@ -173,6 +173,26 @@ expect_has "B no longer finds the tag" "$out" "No such image: $src/pushed/app:v1
 expect_eq "the store dropped it" "$(store_tags 127.0.0.1__${src#127.0.0.1:}/pushed/app)" ""
 expect_eq "the image keeps its other names" "$("${B[@]}" image inspect -f '{{.Id}}' "$multi:1.0" 2>&1)" "$id"
 
+# Another instance's change costs a reader only the names it changed (its
+# journal says which), not a read of every name in the store.
+store_reads() {  # NAME: "FULL PARTIAL"
+  curl -s --unix-socket "$dir/$1.sock" http://berthd/metrics \
+    | awk '$1 == "berthd_image_store_full_reads_total" {f = $2} $1 == "berthd_image_store_partial_reads_total" {p = $2}
+           END {print f, p}'
+}
+"${B[@]}" images >/dev/null 2>&1
+read -r full partial <<<"$(store_reads b)"
+"${A[@]}" tag "$multi:1.0" "$src/journal/x:j1" >/dev/null 2>&1
+expect_eq "B sees A's tag" "$("${B[@]}" images --format '{{.Tag}}' "$src/journal/x" 2>&1)" "j1"
+expect_eq "B read only the name A changed" "$(store_reads b)" "$full $((partial + 1))"
+read -r full partial <<<"$(store_reads b)"
+"${A[@]}" rmi "$src/journal/x:j1" >/dev/null 2>&1
+expect_eq "B sees A's removal" "$("${B[@]}" images -q "$src/journal/x" 2>&1)" ""
+expect_eq "B read only the name A removed" "$(store_reads b)" "$full $((partial + 1))"
+read -r full partial <<<"$(store_reads a)"
+"${A[@]}" images >/dev/null 2>&1
+expect_eq "A's own changes cost it no read of names" "$(store_reads a)" "$full $((partial + 1))"
+
 # Two tags of one manifest in one repository: removing one keeps the other.
 "${A[@]}" tag "$multi:1.0" "$multi:also" >/dev/null 2>&1
 "${B[@]}" rmi "$multi:also" >/dev/null 2>&1
