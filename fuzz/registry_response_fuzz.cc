@@ -2,7 +2,8 @@
 // any status, content type and challenge header goes through the error
 // wording and every document decoder without a crash, and a document the
 // decoder accepts is valid JSON by the scanner (a token response: its first
-// value, as json.Decoder reads it). The body is also a time for Go's RFC
+// value, as json.Decoder reads it), and a store journal decoded encodes
+// back to itself. The body is also a time for Go's RFC
 // 3339 parser; the header line also a Link header and a Content-Type.
 #include <cstdint>
 #include <cstdlib>
@@ -15,6 +16,7 @@
 #include "registry/manifest_type.h"
 #include "registry/registry_errors.h"
 #include "registry/registry_repository.h"
+#include "store/store_markers.h"
 
 namespace {
 
@@ -56,6 +58,16 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   Decode<berth::registry::V1PingDocument>(body);
   Decode<berth::registry::TagsDocument>(body);
   Decode<berth::registry::DockerSaveManifest>(body);
+  // A registry image store's journal (read from the store registry): what
+  // Decode accepts encodes back to itself.
+  if (berth::Result<berth::store::StoreJournal> journal = berth::store::StoreJournal::Decode(body)) {
+    berth::Result<berth::store::StoreJournal> again = berth::store::StoreJournal::Decode(journal->Encode().bytes);
+    if (!again || again->writer != journal->writer || again->sequence != journal->sequence ||
+        again->entries != journal->entries) {
+      std::abort();
+    }
+    (void)journal->KeysAfter(static_cast<std::uint64_t>(data[0]));
+  }
   // A Link header's next page, and the manifest kind a Content-Type names.
   std::string next = berth::registry::NextLink("https://r.example/v2/a/tags/list", {std::string(challenge)});
   if (!next.empty() && next.find("://") == std::string::npos) std::abort();

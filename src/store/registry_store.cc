@@ -109,6 +109,8 @@ void RegistryStore::WriteGeneration() {
 void RegistryStore::WriteJournal(const std::vector<std::string>& keys) {
   std::lock_guard lock(journal_mu_);
   unwritten_.insert(unwritten_.end(), keys.begin(), keys.end());
+  // Until the journal is written, each sync tries again (CatchUpJournal).
+  journal_behind_ = true;
   Result<std::unique_ptr<RemoteRepository>> remote = OpenGenerationRepository();
   if (!remote) return;
   // Who wrote this writer's journal last. Not this instance (a data root
@@ -151,12 +153,27 @@ void RegistryStore::WriteJournal(const std::vector<std::string>& keys) {
   for (int attempt = 1; attempt <= 3; ++attempt) {
     if (PutEmptyManifest(**remote, JournalTag(writer_), bytes).ok()) {
       journal_digest_ = bytes.digest;
+      journal_behind_ = false;
       return;
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(50 * attempt));
   }
   // Not written: the entries stay in journal_ for the next write; readers
   // catch up then, or at their next full read.
+}
+
+void RegistryStore::CatchUpJournal() {
+  if (!journal_behind_) return;
+  {
+    // At most every few seconds: a store that refuses writes must not slow
+    // every request down.
+    std::lock_guard lock(journal_mu_);
+    const auto now = std::chrono::steady_clock::now();
+    if (now < journal_retry_at_) return;
+    journal_retry_at_ = now + std::chrono::seconds(5);
+  }
+  WriteJournal({});
+  if (!journal_behind_) WriteGeneration();
 }
 
 // The repository of the store where `names` has `digest` under some name

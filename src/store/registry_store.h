@@ -131,6 +131,10 @@ class RegistryStore final : public ImageStore {
   // Appends `keys` to this instance's journal and writes it; takes a new
   // writer id when another process wrote this one's journal.
   void WriteJournal(const std::vector<std::string>& keys);
+  // Writes the journal (and then the generation marker) when the last
+  // write of it failed: a sync calls it, so other instances learn of this
+  // one's changes at its next request rather than at their next full read.
+  void CatchUpJournal();
   Status Sync();
   // The manifest and config of the image `key` names, into the cache.
   // Corrects manifest.size to the bytes'.
@@ -166,16 +170,18 @@ class RegistryStore final : public ImageStore {
   std::chrono::steady_clock::time_point last_full_read_;
   // Under sync_mu_: each writer's journal as the last sync found it.
   std::map<std::string, JournalSeen> journals_seen_;
-  mutable std::mutex journal_mu_;  // writer_, journal_, journal_digest_, pending_digest_, unwritten_
+  mutable std::mutex journal_mu_;  // writer_, journal_, journal_digest_, pending_digest_, unwritten_, journal_retry_at_
   std::string writer_;             // this instance's writer id
   // This instance's journal as last written or found in the registry;
   // nullopt until the first publish reads it.
   std::optional<StoreJournal> journal_;
-  std::string journal_digest_;          // its digest in the registry ("": none yet)
-  std::string pending_digest_;          // the digest being written
-  std::vector<std::string> unwritten_;  // keys no journal has taken yet
-  std::mutex mu_;                       // known_, failures_, sequence_
-  NameMap known_;                       // the registry's names as last seen or written
+  std::string journal_digest_;                              // its digest in the registry ("": none yet)
+  std::string pending_digest_;                              // the digest being written
+  std::vector<std::string> unwritten_;                      // keys no journal has taken yet
+  std::chrono::steady_clock::time_point journal_retry_at_;  // CatchUpJournal's next try
+  std::atomic<bool> journal_behind_{false};                 // changes made that no journal written says
+  std::mutex mu_;                                           // known_, failures_, sequence_
+  NameMap known_;                                           // the registry's names as last seen or written
   struct Failure {
     std::uint64_t sequence;
     std::string key;

@@ -242,6 +242,7 @@ Status RegistryStore::Sync() {
   std::lock_guard sync(sync_mu_);
   Result<std::string> generation = ReadGeneration();
   if (!generation) return generation.error();
+  CatchUpJournal();
   const auto now = std::chrono::steady_clock::now();
   const bool forced = force_full_read_.exchange(false);
   const bool due = now - last_full_read_ >= kFullSyncInterval;
