@@ -130,6 +130,12 @@ void RegistryStore::WriteJournal(const std::vector<std::string>& keys) {
       Result<StoreJournal> found = StoreJournal::Decode(bytes->bytes);
       taken = !found || found->writer != writer_;
       if (!taken) start = std::move(*found);
+    } else {
+      // None in the store (a new id, or its journal was deleted): a new id,
+      // so that no sequence number of an id ever means two changes (a
+      // reader that saw a deleted journal's numbers would skip the new
+      // one's).
+      taken = true;
     }
     journal_ = std::move(start);
     journal_digest_ = current;
