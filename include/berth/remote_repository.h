@@ -111,6 +111,13 @@ class RemoteRepository {
   // referrers API, or where the registry has none, the index tagged
   // "sha256-<hex>" (the referrers tag schema); empty when neither exists.
   virtual Result<std::vector<Descriptor>> Referrers(std::string_view digest) = 0;
+
+  // From now on, each request to the registry asks `cancelled` about once
+  // a second, and as bytes move, whether it is still wanted (the client it
+  // serves may have gone): true stops it with kSystem `… context canceled`,
+  // instead of at its timeouts. Token requests are not asked. Set it before
+  // using the repository from several threads.
+  virtual void SetCancelled(std::function<bool()> cancelled) { (void)cancelled; }
 };
 
 }  // namespace berth

@@ -80,6 +80,11 @@ std::size_t OnHeader(char* data, std::size_t size, std::size_t n, void* user) {
   return size * n;
 }
 
+// libcurl's progress callback: non-zero aborts the transfer.
+int OnProgress(void* user, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
+  return (*static_cast<const std::function<bool()>*>(user))() ? 1 : 0;
+}
+
 std::size_t OnRead(char* buffer, std::size_t size, std::size_t n, void* user) {
   auto* sink = static_cast<Sink*>(user);
   Result<std::size_t> got = (*sink->reader)(buffer, size * n);
@@ -264,10 +269,16 @@ Result<Response> HttpClient::Do(const Request& request) {
   curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
   // A declared Content-Length over the cap fails before any byte is read
   // (a HEAD's Content-Length is the size of a body it does not send).
-  if (!request.body_sink && request.method != "HEAD") curl_easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(request.max_body));
+  if (!request.body_sink && request.method != "HEAD")
+    curl_easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(request.max_body));
   // Blobs move in larger pieces: fewer callbacks and wake-ups per MiB.
   if (request.body_sink) curl_easy_setopt(c, CURLOPT_BUFFERSIZE, 256L << 10);
   if (request.body_reader) curl_easy_setopt(c, CURLOPT_UPLOAD_BUFFERSIZE, 256L << 10);
+  if (request.cancelled) {
+    curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
+    curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, OnProgress);
+    curl_easy_setopt(c, CURLOPT_XFERINFODATA, &request.cancelled);
+  }
   SetTls(c, request.tls);
   if (IsLoopbackUrl(request.url) || !request.unix_socket.empty()) curl_easy_setopt(c, CURLOPT_PROXY, "");
   curl_slist* headers = nullptr;
@@ -301,6 +312,10 @@ Result<Response> HttpClient::Do(const Request& request) {
   if (sink.stream_error) {
     impl_->cut = false;
     return *sink.stream_error;
+  }
+  if (rc == CURLE_ABORTED_BY_CALLBACK) {
+    impl_->cut = false;
+    return UrlError(request, ErrorKind::kSystem, "context canceled");
   }
   if (sink.over || rc == CURLE_FILESIZE_EXCEEDED) {
     return UrlError(request, ErrorKind::kSystem,

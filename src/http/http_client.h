@@ -53,6 +53,11 @@ struct Request {
   // When positive, there is no whole-request timeout (a 1 GiB blob takes as
   // long as it takes); the transfer fails when no byte moved for this long.
   std::chrono::milliseconds stall_timeout{0};
+  // When set, asked about once a second, and as bytes move, whether the
+  // request is still wanted (its client may have gone); true stops it, and
+  // Do's error is kSystem `Get "URL": context canceled`, as Go words a
+  // request whose context was cancelled.
+  std::function<bool()> cancelled;
 };
 
 struct Response {

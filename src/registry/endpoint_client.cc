@@ -17,7 +17,9 @@ EndpointClient::EndpointClient(SharedState& state, Endpoint endpoint, Credential
 }
 
 http::Request EndpointClient::NewRequest(RequestKind kind, std::string_view path) const {
-  return NewEndpointRequest(state_.options(), endpoint_, kind, path);
+  http::Request request = NewEndpointRequest(state_.options(), endpoint_, kind, path);
+  request.cancelled = cancelled_;
+  return request;
 }
 
 Result<http::Response> EndpointClient::Ping() {

@@ -8,6 +8,7 @@
 #ifndef BERTH_SRC_REGISTRY_ENDPOINT_CLIENT_H_
 #define BERTH_SRC_REGISTRY_ENDPOINT_CLIENT_H_
 
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -41,6 +42,8 @@ class EndpointClient {
   // A request of `kind` to `path` under the API root (or to a URL of this
   // endpoint), with the endpoint's TLS, headers and the options' limits.
   http::Request NewRequest(RequestKind kind, std::string_view path) const;
+  // Given to every request NewRequest makes (http::Request::cancelled).
+  void set_cancelled(std::function<bool()> cancelled) { cancelled_ = std::move(cancelled); }
 
   // The v2 ping: GET of the API root without credentials; any status is an
   // answer, and the challenges of a 401 are remembered.
@@ -65,6 +68,7 @@ class EndpointClient {
   Credentials credentials_;
   std::string api_root_;
   std::string origin_;
+  std::function<bool()> cancelled_;
   bool unreachable_ = false;
   bool answered_ = false;
 };

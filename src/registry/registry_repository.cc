@@ -29,6 +29,7 @@ Status RegistryRepository::OnEndpoints(const std::function<Status(EndpointClient
     const Endpoint& endpoint = endpoints_[i];
     // Mirrors never see the registry's credentials.
     EndpointClient client(state_, endpoint, endpoint.mirror ? Credentials{} : credentials_);
+    client.set_cancelled(cancelled_);
     if (fallback.Skip(client, i + 1 < endpoints_.size())) continue;
     Status done = op(client);
     fallback.Note(client);

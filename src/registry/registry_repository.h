@@ -36,6 +36,7 @@ class RegistryRepository final : public RemoteRepository {
   Status DeleteManifest(std::string_view digest) override;
   Result<std::vector<std::string>> Tags() override;
   Result<std::vector<Descriptor>> Referrers(std::string_view digest) override;
+  void SetCancelled(std::function<bool()> cancelled) override { cancelled_ = std::move(cancelled); }
 
  private:
   // Runs `op` against the endpoints in order until one succeeds, moving on
@@ -61,6 +62,7 @@ class RegistryRepository final : public RemoteRepository {
   std::vector<Endpoint> endpoints_;
   Credentials credentials_;
   std::vector<std::string> scopes_;
+  std::function<bool()> cancelled_;
 };
 
 // The URL a Link header's rel="next" entry points at, resolved against

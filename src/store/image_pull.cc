@@ -53,6 +53,7 @@ Status Store::Pull(const Reference& requested, const ImagePullOptions& options) 
   Result<std::unique_ptr<transfer::Location>> remote = transfer::OpenLocation(
       client_, ImageLocation{LocationKind::kRegistry, ref.String(), ""}, transfer::Access::kRead, options.auth, true);
   if (!remote) return PullError(remote.error(), ref);
+  if (options.cancelled) (*remote)->SetCancelled(options.cancelled);
   Result<ManifestBytes> top = (*remote)->GetManifest((*remote)->reference());
   if (!top) return PullError(top.error(), ref);
   ManifestBytes image = *top;

@@ -385,6 +385,10 @@ Result<CopyResult> CopyBetween(Location& source, Location& destination, const Co
                                const std::string& source_label, const std::string& destination_label,
                                const std::string& source_ref) {
   CopyResult result;
+  if (options.cancelled) {
+    source.SetCancelled(options.cancelled);
+    destination.SetCancelled(options.cancelled);
+  }
   Copier copier(source, destination, options, result, source_label, destination_label);
   if (Status s = copier.CopyTag(source_ref.empty() ? source.reference() : source_ref, destination.reference());
       !s.ok()) {

@@ -5,6 +5,7 @@
 #ifndef BERTH_SRC_TRANSFER_LOCATION_H_
 #define BERTH_SRC_TRANSFER_LOCATION_H_
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -44,6 +45,9 @@ class Location {
   virtual Status PutBlob(const Descriptor& blob, const BlobOpener& open) = 0;
   virtual Status PutManifest(std::string_view tag, const ManifestBytes& manifest, bool top) = 0;
   virtual Status Commit() { return {}; }
+  // A registry's requests stop once `cancelled` says so
+  // (RemoteRepository::SetCancelled); other locations ignore it.
+  virtual void SetCancelled(std::function<bool()> cancelled) { (void)cancelled; }
 
   // Blobs as pushed streams, where both sides can (a registry source into a
   // layout): no thread and no buffer between them. StreamBlob hands the

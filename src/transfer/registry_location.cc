@@ -20,6 +20,7 @@ class RegistryLocation final : public Location {
     return [this, blob]() -> Result<std::unique_ptr<BlobReader>> { return FetchThroughPipe(*repository_, blob); };
   }
   Result<std::vector<std::string>> Tags() override { return repository_->Tags(); }
+  void SetCancelled(std::function<bool()> cancelled) override { repository_->SetCancelled(std::move(cancelled)); }
   Result<std::vector<Descriptor>> Referrers(std::string_view digest) override { return repository_->Referrers(digest); }
 
   Result<std::optional<std::string>> TaggedDigest(std::string_view tag) override {

@@ -187,6 +187,18 @@ head=$(sed -n '1,/^\r$/p' "$dir/http10.out")
 tail -c +$(( $(sed -n '1,/^\r$/p' "$dir/http10.out" | wc -c) + 1 )) "$dir/http10.out" > "$dir/http10.tar"
 tar tf "$dir/http10.tar" | grep -qx manifest.json && ok || bad "HTTP/1.0's body is the tar"
 
+# A pull stalled on its registry stops about a second after its client
+# leaves, not at the 30 s stall limit: the blob GET itself is cancelled
+# (blobs no earlier pull here fetched).
+proxy slow-blobs --delay 60
+api -X POST --max-time 2 "http://b/images/create?fromImage=$proxy/berth/multi&tag=t4&platform=windows/amd64" >/dev/null
+stopped=no
+for _ in $(seq 1 40); do
+  grep "$proxy" "$dir/berthd.log" | grep -q "context canceled" && { stopped=yes; break; }
+  sleep 0.1
+done
+expect_eq "a stalled blob GET stops once its client leaves" "$stopped" "yes"
+
 # Pulls stalled on a registry never delay the other routes.
 proxy slow-blobs --delay 8
 for i in $(seq 1 20); do
