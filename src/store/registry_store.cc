@@ -95,13 +95,17 @@ Result<std::unique_ptr<RemoteRepository>> RegistryStore::OpenGenerationRepositor
 }
 
 void RegistryStore::WriteGeneration() {
+  generation_behind_ = true;
   Result<std::unique_ptr<RemoteRepository>> remote = OpenGenerationRepository();
   if (!remote) return;
-  // Tried three times; a marker not written is caught up by the next
-  // change's, or by the next full read.
+  // Tried three times; a marker not written is written again at this
+  // instance's next request (CatchUp).
   const ManifestBytes marker = EmptyManifest({{"org.berth.store.generation", RandomHex()}});
   for (int attempt = 1; attempt <= 3; ++attempt) {
-    if (PutEmptyManifest(**remote, kGenerationTag, marker).ok()) return;
+    if (PutEmptyManifest(**remote, kGenerationTag, marker).ok()) {
+      generation_behind_ = false;
+      return;
+    }
     std::this_thread::sleep_for(std::chrono::milliseconds(50 * attempt));
   }
 }
@@ -109,7 +113,7 @@ void RegistryStore::WriteGeneration() {
 void RegistryStore::WriteJournal(const std::vector<std::string>& keys) {
   std::lock_guard lock(journal_mu_);
   unwritten_.insert(unwritten_.end(), keys.begin(), keys.end());
-  // Until the journal is written, each sync tries again (CatchUpJournal).
+  // Until the journal is written, each sync tries again (CatchUp).
   journal_behind_ = true;
   Result<std::unique_ptr<RemoteRepository>> remote = OpenGenerationRepository();
   if (!remote) return;
@@ -168,8 +172,8 @@ void RegistryStore::WriteJournal(const std::vector<std::string>& keys) {
   // catch up then, or at their next full read.
 }
 
-void RegistryStore::CatchUpJournal() {
-  if (!journal_behind_) return;
+void RegistryStore::CatchUp() {
+  if (!journal_behind_ && !generation_behind_) return;
   {
     // At most every few seconds: a store that refuses writes must not slow
     // every request down.
@@ -178,8 +182,11 @@ void RegistryStore::CatchUpJournal() {
     if (now < journal_retry_at_) return;
     journal_retry_at_ = now + std::chrono::seconds(5);
   }
-  WriteJournal({});
-  if (!journal_behind_) WriteGeneration();
+  if (journal_behind_) {
+    WriteJournal({});
+    if (journal_behind_) return;
+  }
+  WriteGeneration();
 }
 
 // The repository of the store where `names` has `digest` under some name
@@ -225,6 +232,11 @@ Status RegistryStore::RemoveName(const std::string& key) {
 }
 
 void RegistryStore::Publish() {
+  // One publish at a time: each compares the cache with the registry as the
+  // one before left it. Two at once could each take the other's change for
+  // one already written (a tag still being written when its rmi came), and
+  // leave the registry behind this instance's view.
+  std::lock_guard publishing(publish_mu_);
   NameMap known;
   {
     std::lock_guard lock(mu_);

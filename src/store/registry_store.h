@@ -100,7 +100,8 @@ class RegistryStore final : public ImageStore {
     std::string digest;
     std::uint64_t sequence = 0;
     std::optional<StoreJournal> journal;
-    bool own = false;  // this instance's, as it wrote it
+    bool own = false;         // this instance's, as it wrote it
+    bool unreadable = false;  // changed, and not a journal berthd writes
   };
   using JournalStates = std::map<std::string, JournalState>;  // by writer id
   struct JournalSeen {
@@ -131,10 +132,11 @@ class RegistryStore final : public ImageStore {
   // Appends `keys` to this instance's journal and writes it; takes a new
   // writer id when another process wrote this one's journal.
   void WriteJournal(const std::vector<std::string>& keys);
-  // Writes the journal (and then the generation marker) when the last
-  // write of it failed: a sync calls it, so other instances learn of this
-  // one's changes at its next request rather than at their next full read.
-  void CatchUpJournal();
+  // Writes the journal and then the generation marker when the last write
+  // of either failed: a sync calls it (at most every 5 s), so other
+  // instances learn of this one's changes at its next request rather than
+  // at their next full read.
+  void CatchUp();
   Status Sync();
   // The manifest and config of the image `key` names, into the cache.
   // Corrects manifest.size to the bytes'.
@@ -178,8 +180,10 @@ class RegistryStore final : public ImageStore {
   std::string journal_digest_;                              // its digest in the registry ("": none yet)
   std::string pending_digest_;                              // the digest being written
   std::vector<std::string> unwritten_;                      // keys no journal has taken yet
-  std::chrono::steady_clock::time_point journal_retry_at_;  // CatchUpJournal's next try
+  std::chrono::steady_clock::time_point journal_retry_at_;  // CatchUp's next try
   std::atomic<bool> journal_behind_{false};                 // changes made that no journal written says
+  std::atomic<bool> generation_behind_{false};              // a marker not written since a change
+  std::mutex publish_mu_;                                   // one Publish at a time
   std::mutex mu_;                                           // known_, failures_, sequence_
   NameMap known_;                                           // the registry's names as last seen or written
   struct Failure {

@@ -192,10 +192,14 @@ Result<RegistryStore::JournalStates> RegistryStore::ReadJournals() {
     }
     Result<ManifestBytes> bytes = Retrying([&] { return (*remote)->GetManifest(state.digest); });
     if (!bytes) return fail(bytes.error());
-    Result<StoreJournal> journal = StoreJournal::Decode(bytes->bytes);
-    if (!journal) return fail(journal.error());
-    state.sequence = journal->sequence;
-    state.journal = std::move(*journal);
+    // Not a journal (another tool's content at a journal's tag): the names
+    // are read in full once, not at every change after.
+    if (Result<StoreJournal> journal = StoreJournal::Decode(bytes->bytes)) {
+      state.sequence = journal->sequence;
+      state.journal = std::move(*journal);
+    } else {
+      state.unreadable = true;
+    }
     states[i] = std::move(state);
   });
   if (failed) return *failed;
@@ -213,8 +217,9 @@ std::optional<std::set<std::string>> RegistryStore::ChangedKeys(const JournalSta
     own = writer_;
   }
   for (const auto& [writer, state] : journals) {
-    if (state.own) continue;       // this instance's changes are in its view already
-    if (!state.journal) continue;  // unchanged since the last look
+    if (state.own) continue;                    // this instance's changes are in its view already
+    if (state.unreadable) return std::nullopt;  // read everything, once
+    if (!state.journal) continue;               // unchanged since the last look
     // Another process wrote this instance's journal: its changes cannot be
     // told apart from this one's.
     if (writer == own) return std::nullopt;
@@ -242,7 +247,7 @@ Status RegistryStore::Sync() {
   std::lock_guard sync(sync_mu_);
   Result<std::string> generation = ReadGeneration();
   if (!generation) return generation.error();
-  CatchUpJournal();
+  CatchUp();
   const auto now = std::chrono::steady_clock::now();
   const bool forced = force_full_read_.exchange(false);
   const bool due = now - last_full_read_ >= kFullSyncInterval;
