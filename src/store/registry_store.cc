@@ -98,16 +98,10 @@ void RegistryStore::WriteGeneration() {
   generation_behind_ = true;
   Result<std::unique_ptr<RemoteRepository>> remote = OpenGenerationRepository();
   if (!remote) return;
-  // Tried three times; a marker not written is written again at this
-  // instance's next request (CatchUp).
+  // A marker not written (PutEmptyManifest tries three times) is written
+  // again at this instance's next request (CatchUp).
   const ManifestBytes marker = EmptyManifest({{"org.berth.store.generation", RandomHex()}});
-  for (int attempt = 1; attempt <= 3; ++attempt) {
-    if (PutEmptyManifest(**remote, kGenerationTag, marker).ok()) {
-      generation_behind_ = false;
-      return;
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(50 * attempt));
-  }
+  if (PutEmptyManifest(**remote, kGenerationTag, marker).ok()) generation_behind_ = false;
 }
 
 void RegistryStore::WriteJournal(const std::vector<std::string>& keys) {
@@ -160,13 +154,10 @@ void RegistryStore::WriteJournal(const std::vector<std::string>& keys) {
   unwritten_.clear();
   const ManifestBytes bytes = journal_->Encode();
   pending_digest_ = bytes.digest;
-  for (int attempt = 1; attempt <= 3; ++attempt) {
-    if (PutEmptyManifest(**remote, JournalTag(writer_), bytes).ok()) {
-      journal_digest_ = bytes.digest;
-      journal_behind_ = false;
-      return;
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(50 * attempt));
+  if (PutEmptyManifest(**remote, JournalTag(writer_), bytes).ok()) {
+    journal_digest_ = bytes.digest;
+    journal_behind_ = false;
+    return;
   }
   // Not written: the entries stay in journal_ for the next write; readers
   // catch up then, or at their next full read.

@@ -4,6 +4,7 @@
 #include <charconv>
 #include <cstdio>
 #include <random>
+#include <thread>
 
 #include "json/writer.h"
 #include "registry/digest.h"
@@ -77,7 +78,9 @@ ManifestBytes EmptyManifest(const std::map<std::string, std::string>& annotation
   return ManifestBytes{std::move(bytes), std::string(registry::kOciManifest), std::move(digest)};
 }
 
-Status PutEmptyManifest(RemoteRepository& repository, std::string_view tag, const ManifestBytes& manifest) {
+namespace {
+
+Status PutEmptyManifestOnce(RemoteRepository& repository, std::string_view tag, const ManifestBytes& manifest) {
   const Descriptor config{std::string(kOciEmptyType), registry::Sha256Digest(kEmptyJson),
                           static_cast<std::int64_t>(kEmptyJson.size())};
   Result<std::optional<std::int64_t>> there = repository.BlobSize(config.digest);
@@ -89,6 +92,21 @@ Status PutEmptyManifest(RemoteRepository& repository, std::string_view tag, cons
   }
   Result<std::string> put = repository.PutManifest(tag, manifest);
   return put ? Status() : Status(put.error());
+}
+
+}  // namespace
+
+Status PutEmptyManifest(RemoteRepository& repository, std::string_view tag, const ManifestBytes& manifest) {
+  // Tried again (3 times in all, 50 then 100 ms apart) unless refused for
+  // want of rights: while another instance uploads the same empty config
+  // to the repository, the CNCF registry answers DIGEST_INVALID or
+  // MANIFEST_BLOB_UNKNOWN for a manifest that is valid.
+  for (int attempt = 1;; ++attempt) {
+    Status s = PutEmptyManifestOnce(repository, tag, manifest);
+    const ErrorKind kind = s.ok() ? ErrorKind::kSystem : s.error().kind();
+    if (s.ok() || attempt == 3 || kind == ErrorKind::kUnauthorized || kind == ErrorKind::kForbidden) return s;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50 * attempt));
+  }
 }
 
 std::string RandomHex() {

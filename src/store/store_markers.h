@@ -46,8 +46,8 @@ inline constexpr std::size_t kMaxJournalEntries = 1000;
 ManifestBytes EmptyManifest(const std::map<std::string, std::string>& annotations);
 
 // Puts `manifest` (an EmptyManifest) at `tag` of `repository`, pushing the
-// empty config first when the repository lacks it. The registry's error
-// otherwise.
+// empty config first when the repository lacks it; tried up to 3 times
+// (not after 401 or 403). The registry's last error otherwise.
 Status PutEmptyManifest(RemoteRepository& repository, std::string_view tag, const ManifestBytes& manifest);
 
 // 32 random hex digits (std::random_device).
