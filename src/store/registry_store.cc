@@ -1,15 +1,9 @@
 #include "store/registry_store.h"
 
 #include <algorithm>
-#include <cstdio>
-#include <random>
 #include <set>
 #include <thread>
 
-#include "internal/parallel.h"
-#include "registry/digest.h"
-#include "registry/documents.h"
-#include "registry/media_types.h"
 #include "transfer/copy_engine.h"
 #include "transfer/files.h"
 #include "transfer/open_location.h"
